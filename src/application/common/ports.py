@@ -1,0 +1,32 @@
+"""What the use cases need from the outside world, implemented in infrastructure."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any, Protocol
+
+
+class EventStore(Protocol):
+    def get(self, aggregate_id: uuid.UUID, version: int | None = None) -> Any: ...
+
+    def find(self, aggregate_id: uuid.UUID) -> Any | None: ...
+
+    def save(self, *aggregates: Any) -> int:
+        """Save every pending event of the aggregates in one atomic write; returns the last
+        notification id (the position a client may wait for)."""
+        ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+    def today(self) -> date:
+        """Today in Asia/Shanghai, the calendar every period is set in."""
+        ...
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool: ...

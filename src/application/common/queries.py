@@ -1,0 +1,43 @@
+"""Small helpers the read side of every context shares: paging and row shaping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Select, func, select
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int = 1
+    size: int = 20
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "number", max(1, int(self.number)))
+        object.__setattr__(self, "size", min(200, max(1, int(self.size))))
+
+
+@dataclass
+class PageOf:
+    items: list[dict[str, Any]]
+    total: int
+    page: int
+    size: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+def paged(conn: Connection, query: Select[Any], page: Page, order_by: Any) -> PageOf:
+    total = conn.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+    rows = conn.execute(
+        query.order_by(*order_by).limit(page.size).offset((page.number - 1) * page.size)
+    ).mappings()
+    return PageOf(items=[dict(r) for r in rows], total=total, page=page.number, size=page.size)
+
+
+def split_list(text: str | None) -> list[str]:
+    return [x for x in (text or "").split(",") if x]

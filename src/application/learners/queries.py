@@ -1,0 +1,63 @@
+"""Read side of learners: the roster with the seed's filters, ID numbers masked in lists."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from application.admissions.projection import programmes, study_batches
+from application.admissions.queries import PROGRAMME_COLUMNS
+from application.common.actor import Actor
+from application.common.filters import RosterFilter
+from application.common.queries import Page, PageOf, paged
+from application.learners.projection import learners
+from application.organisation.projection import teaching_points
+from domains.learners.learner import LearnerStatus
+from domains.shared.errors import NotFound
+from domains.shared.values import Role, mask_id_number, mask_phone
+
+
+def _query() -> Any:
+    return select(
+        learners,
+        *PROGRAMME_COLUMNS,
+        teaching_points.c.name.label("teaching_point_name"),
+        study_batches.c.name.label("study_batch_name"),
+    ).select_from(
+        learners.join(programmes, programmes.c.id == learners.c.programme_id)
+        .join(teaching_points, teaching_points.c.id == learners.c.teaching_point_id)
+        .join(study_batches, study_batches.c.id == learners.c.study_batch_id)
+    )
+
+
+def _shape(row: dict[str, Any], masked: bool) -> dict[str, Any]:
+    row["status_label"] = LearnerStatus(row["status"]).label
+    if masked:
+        row["id_number"] = mask_id_number(row["id_number"])
+        row["mobile"] = mask_phone(row["mobile"])
+    return row
+
+
+def list_learners(conn: Connection, actor: Actor, page: Page, filters: RosterFilter) -> PageOf:
+    actor.require(
+        Role.TEACHING_POINT_ADMIN, Role.ACADEMIC_AFFAIRS, Role.FINANCE, Role.AUDITOR, Role.SYSTEM_ADMIN,
+        Role.ACADEMIC_MENTOR, Role.HEAD_TEACHER,
+    )
+    query = _query()
+    scope = actor.visible_teaching_point()
+    if scope is not None:
+        query = query.where(learners.c.teaching_point_id == scope)
+    query = filters.apply(query, learners)
+    result = paged(conn, query, page, [learners.c.student_number])
+    result.items = [_shape(r, masked=True) for r in result.items]
+    return result
+
+
+def get_learner(conn: Connection, actor: Actor, learner_id: uuid.UUID) -> dict[str, Any]:
+    row = conn.execute(_query().where(learners.c.id == learner_id)).mappings().first()
+    own = actor.learner_id is not None and actor.learner_id == learner_id
+    if row is None or not (own or (Role.LEARNER not in actor.roles and actor.can_see_teaching_point(row["teaching_point_id"]))):
+        raise NotFound("not_found", "学生不存在或不属于您的教学点")
+    return _shape(dict(row), masked=False)

@@ -1,0 +1,20 @@
+"""Every projection of the platform, in the order the runner feeds them."""
+
+from __future__ import annotations
+
+from application.admissions.projection import AdmissionsProjection
+from application.audit.projection import AuditLogProjection
+from application.common.projection import Projection
+from application.identity.projection import AccountsProjection
+from application.learners.projection import LearnersProjection
+from application.organisation.projection import OrganisationProjection
+
+
+def all_projections() -> list[Projection]:
+    return [
+        OrganisationProjection(),
+        AccountsProjection(),
+        AdmissionsProjection(),
+        LearnersProjection(),
+        AuditLogProjection(),
+    ]

@@ -1,0 +1,48 @@
+"""Base aggregate: every event carries the metadata of the `acting` block it was made in."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from eventsourcing.domain import Aggregate
+
+from domains.shared.metadata import current_meta
+
+
+class DomainAggregate(Aggregate):
+    class Event(Aggregate.Event):
+        meta: dict[str, Any]
+
+    class Created(Event, Aggregate.Created):
+        pass
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("meta", current_meta())
+        super().trigger_event(event_class, **kwargs)
+
+    @classmethod
+    def _create(cls, event_class: Any, *, id: Any = None, **kwargs: Any) -> Any:  # noqa: A002
+        kwargs.setdefault("meta", current_meta())
+        return super()._create(event_class, id=id, **kwargs)
+
+
+NAMESPACE = uuid.UUID("5b7f0f3e-2f5d-4d55-9d1c-7a3b2d7e6c10")
+
+
+def key_id(kind: str, key: str) -> uuid.UUID:
+    """The id of the index aggregate that guards uniqueness of a natural key."""
+    return uuid.uuid5(NAMESPACE, f"{kind}:{key}")
+
+
+class UniqueKey(DomainAggregate):
+    """Claims a natural key (a username, an ID number, a code). A second claim of the same key
+    is a new aggregate with an existing id, so the atomic save fails with a version conflict."""
+
+    @staticmethod
+    def create_id(kind: str, key: str) -> uuid.UUID:
+        return key_id(kind, key)
+
+    def __init__(self, kind: str, key: str, owner_id: uuid.UUID) -> None:
+        self.kind = kind
+        self.owner_id = owner_id

@@ -1,0 +1,65 @@
+"""Wires the platform together from settings: event store, read models, use cases, jobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+
+from application.admissions.service import Admissions
+from application.common.ports import Clock
+from application.identity.service import Identity
+from application.organisation.service import Organisation
+from application.projections import all_projections
+from infrastructure import audit_chain
+from infrastructure.clock import SystemClock
+from infrastructure.database import make_engine
+from infrastructure.eventstore import AggregateStore, EventLog
+from infrastructure.passwords import Argon2Hasher
+from infrastructure.projections import ProjectionRunner
+from infrastructure.settings import Settings, load_settings
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: Engine
+    log: EventLog
+    runner: ProjectionRunner
+    store: AggregateStore
+    clock: Clock
+    hasher: Argon2Hasher
+    organisation: Organisation
+    identity: Identity
+    admissions: Admissions
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def close(self) -> None:
+        self.log.close()
+        self.engine.dispose()
+
+
+def build(settings: Settings | None = None, clock: Clock | None = None, fast_hashing: bool = False) -> Container:
+    settings = settings or load_settings()
+    audit_chain.configure_key(settings.audit_key)
+    engine = make_engine(settings)
+    log = EventLog(env=settings.eventsourcing_env())
+    runner = ProjectionRunner(engine, log, all_projections())
+    runner.setup()
+    inline = settings.projections == "inline"
+    store = AggregateStore(log, after_save=(lambda pos: runner.catch_up(until=pos)) if inline else None)
+    clock = clock or SystemClock()
+    hasher = Argon2Hasher(fast=fast_hashing)
+    return Container(
+        settings=settings,
+        engine=engine,
+        log=log,
+        runner=runner,
+        store=store,
+        clock=clock,
+        hasher=hasher,
+        organisation=Organisation(store),
+        identity=Identity(store, hasher),
+        admissions=Admissions(store, clock, settings.school_code, settings.student_number_pattern),
+    )
