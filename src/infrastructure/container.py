@@ -18,6 +18,7 @@ from infrastructure.database import make_engine
 from infrastructure.eventstore import AggregateStore, EventLog
 from infrastructure.passwords import Argon2Hasher
 from infrastructure.projections import ProjectionRunner
+from infrastructure.sessions import LoginThrottle, SessionStore
 from infrastructure.settings import Settings, load_settings
 
 
@@ -33,6 +34,8 @@ class Container:
     organisation: Organisation
     identity: Identity
     admissions: Admissions
+    sessions: SessionStore
+    throttle: LoginThrottle
     extras: dict[str, Any] = field(default_factory=dict)
 
     def close(self) -> None:
@@ -62,4 +65,6 @@ def build(settings: Settings | None = None, clock: Clock | None = None, fast_has
         organisation=Organisation(store),
         identity=Identity(store, hasher),
         admissions=Admissions(store, clock, settings.school_code, settings.student_number_pattern),
+        sessions=SessionStore(engine, settings.session_minutes),
+        throttle=LoginThrottle(engine),
     )

@@ -1,0 +1,97 @@
+"""Login, logout, learner account activation and the actor's own account."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, patch, post
+
+from application.identity.queries import get_account
+from interfaces.http.context import api_actor, bearer_token, client_address, container_of, login
+
+
+class LoginIn(msgspec.Struct):
+    username: str = msgspec.field()
+    password: str
+
+
+class LoginOut(msgspec.Struct):
+    token: str
+    expires_at: datetime
+    account: dict[str, Any]
+
+
+class ActivationIn(msgspec.Struct):
+    student_number: str
+    id_number: str
+    password: str
+    confirm_password: str
+
+
+class PersonalInfoIn(msgspec.Struct):
+    name: str
+    gender: str | None = None
+    id_number: str | None = None
+    mobile: str | None = None
+    email: str | None = None
+
+
+class PasswordIn(msgspec.Struct):
+    current_password: str
+    new_password: str
+    confirm_password: str
+
+
+class AuthController(Controller):
+    path = "/auth"
+    tags = ["auth"]
+
+    @post("/login", sync_to_thread=True, status_code=200)
+    def login(self, request: Request[Any, Any, Any], data: LoginIn) -> LoginOut:
+        c = container_of(request)
+        actor, token, expires = login(c, data.username, data.password, client_address(request), "api")
+        with c.engine.connect() as conn:
+            account = get_account(conn, actor, actor.user_id)  # type: ignore[arg-type]
+        return LoginOut(token=token, expires_at=expires, account=account)
+
+    @post("/logout", sync_to_thread=True, status_code=204)
+    def logout(self, request: Request[Any, Any, Any]) -> None:
+        api_actor(request)
+        container_of(request).sessions.close(bearer_token(request))
+
+    @post("/learner-activation", sync_to_thread=True, status_code=201)
+    def activate(self, request: Request[Any, Any, Any], data: ActivationIn) -> dict[str, Any]:
+        account_id = container_of(request).identity.activate_learner_account(
+            data.student_number, data.id_number, data.password, data.confirm_password
+        )
+        return {"account_id": account_id, "username": data.student_number.strip()}
+
+
+class MeController(Controller):
+    path = "/me"
+    tags = ["auth"]
+
+    @get("/", sync_to_thread=True)
+    def me(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        actor = api_actor(request)
+        with container_of(request).engine.connect() as conn:
+            return get_account(conn, actor, actor.user_id)  # type: ignore[arg-type]
+
+    @patch("/", sync_to_thread=True)
+    def edit(self, request: Request[Any, Any, Any], data: PersonalInfoIn) -> dict[str, Any]:
+        actor = api_actor(request)
+        c = container_of(request)
+        c.identity.edit_personal_info(
+            actor, name=data.name, gender=data.gender, id_number=data.id_number, mobile=data.mobile, email=data.email
+        )
+        with c.engine.connect() as conn:
+            return get_account(conn, actor, actor.user_id)  # type: ignore[arg-type]
+
+    @post("/password", sync_to_thread=True, status_code=204)
+    def password(self, request: Request[Any, Any, Any], data: PasswordIn) -> None:
+        actor = api_actor(request)
+        container_of(request).identity.change_password(
+            actor, data.current_password, data.new_password, data.confirm_password
+        )

@@ -1,0 +1,80 @@
+"""The Litestar application: the HTTP API under /api/v1, the admin UI under /admin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from litestar import Litestar, Response, Router, get
+from litestar.config.response_cache import ResponseCacheConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.response import Redirect
+
+from infrastructure.container import Container, build
+from infrastructure.logs import configure_logging
+from interfaces.http.api.admissions import (
+    ApplicationFormController,
+    CatalogueController,
+    QuickRegistrationController,
+)
+from interfaces.http.api.audit import AuditController
+from interfaces.http.api.auth import AuthController, MeController
+from interfaces.http.api.learners import LearnerController
+from interfaces.http.api.organisation import (
+    AccountController,
+    PublicTeachingPointController,
+    TeachingPointController,
+)
+from interfaces.http.context import CorrelationMiddleware
+from interfaces.http.errors import EXCEPTION_HANDLERS
+
+API_CONTROLLERS = [
+    AuthController,
+    MeController,
+    TeachingPointController,
+    PublicTeachingPointController,
+    AccountController,
+    CatalogueController,
+    ApplicationFormController,
+    QuickRegistrationController,
+    LearnerController,
+    AuditController,
+]
+
+# Further route groups (the admin UI, jobs) register themselves here at import time.
+EXTRA_ROUTES: list[Callable[[], list[Any]]] = []
+
+
+@get("/", include_in_schema=False)
+async def root() -> Redirect:
+    return Redirect("/admin/")
+
+
+@get("/healthz", include_in_schema=False, sync_to_thread=True)
+def healthz() -> Response[dict[str, Any]]:
+    return Response({"status": "ok"})
+
+
+def create_app(container: Container | None = None) -> Litestar:
+    container = container or build()
+    configure_logging(container.settings.log_level)
+    api = Router(path="/api/v1", route_handlers=API_CONTROLLERS)
+    handlers: list[Any] = [api, root, healthz]
+    for routes in EXTRA_ROUTES:
+        handlers += routes()
+    app = Litestar(
+        route_handlers=handlers,
+        middleware=[CorrelationMiddleware],
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="EduLedger API",
+            version="1.0.0",
+            description="开放大学教务平台 HTTP API：招生、学籍、审计。错误统一为 application/problem+json。",
+            path="/schema",
+        ),
+        response_cache_config=ResponseCacheConfig(),
+        request_max_body_size=20 * 1024 * 1024,
+        on_shutdown=[container.close],
+    )
+    app.state.container = container
+    return app

@@ -1,0 +1,97 @@
+"""Per-request plumbing: the container, the acting user, the correlation id and log context."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import structlog
+from litestar import Request
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from application.common.actor import Actor
+from application.common.context import correlation_id
+from application.identity.queries import actor_for
+from infrastructure.container import Container
+from interfaces.http.errors import TooManyAttempts, Unauthenticated
+
+ANONYMOUS = Actor(user_id=None, username="anonymous", name="访客")
+
+
+def container_of(request: Request[Any, Any, Any]) -> Container:
+    return request.app.state.container  # type: ignore[no-any-return]
+
+
+def bearer_token(request: Request[Any, Any, Any]) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def resolve_actor(container: Container, token: str | None, kind: str) -> Actor | None:
+    account_id = container.sessions.resolve(token, kind)
+    if account_id is None:
+        return None
+    with container.engine.connect() as conn:
+        actor = actor_for(conn, account_id)
+    structlog.contextvars.bind_contextvars(actor=actor.username if actor else None)
+    return actor
+
+
+def api_actor(request: Request[Any, Any, Any]) -> Actor:
+    """The API authenticates by bearer token only, so cookies can never forge an API call."""
+    actor = resolve_actor(container_of(request), bearer_token(request), "api")
+    if actor is None:
+        raise Unauthenticated("auth.required", "请先登录（缺少或无效的访问令牌）")
+    return actor
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def login(container: Container, username: str, password: str, address: str, kind: str) -> tuple[Actor, str, Any]:
+    """Shared by the API and the admin login form: throttled, and silent about which part was wrong."""
+    keys = (f"user:{(username or '').strip().lower()}", f"addr:{address}")
+    if container.throttle.locked(*keys):
+        raise TooManyAttempts("auth.throttled", "登录失败次数过多，请15分钟后再试")
+    from application.identity.queries import authenticate
+
+    with container.engine.connect() as conn:
+        actor = authenticate(conn, container.hasher, username, password)
+    if actor is None:
+        container.throttle.failed(*keys)
+        raise Unauthenticated("auth.invalid_credentials", "用户名或密码不正确")
+    container.throttle.succeeded(keys[0])
+    assert actor.user_id is not None
+    token, expires = container.sessions.open(actor.user_id, kind)
+    return actor, token, expires
+
+
+class CorrelationMiddleware:
+    """Gives each request a correlation id (or takes the client's X-Correlation-ID)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        given = headers.get(b"x-correlation-id", b"").decode("latin-1")[:64]
+        cid = given if given and given.replace("-", "").isalnum() else str(uuid.uuid4())
+        token = correlation_id.set(cid)
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=cid, path=scope.get("path"), method=scope.get("method"))
+
+        async def send_with_id(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-correlation-id", cid.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            correlation_id.reset(token)
