@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -26,10 +27,11 @@ def configure_key(key: str) -> None:
 
 
 def link(prev: str, notification_id: int, originator_id: Any, version: int, topic: str, state: bytes) -> str:
-    oid = originator_id.hex if hasattr(originator_id, "hex") and not isinstance(originator_id, str) else str(originator_id)
+    oid = _originator_text(originator_id)
     mac = hmac.new(_key, digestmod=hashlib.sha256)
     mac.update(f"{prev}|{notification_id}|{oid}|{version}|{topic}|".encode())
-    mac.update(bytes(state))
+    # A row edited by hand may come back as text rather than bytes: hash what is stored.
+    mac.update(state.encode() if isinstance(state, str) else bytes(state))
     return mac.hexdigest()
 
 
@@ -39,6 +41,15 @@ def links_for(prev: str, ids: Iterable[int], stored_events: Iterable[Any]) -> li
         prev = link(prev, nid, e.originator_id, e.originator_version, e.topic, e.state)
         out.append((nid, prev))
     return out
+
+
+def _originator_text(originator_id: Any) -> str:
+    if isinstance(originator_id, uuid.UUID):
+        return originator_id.hex
+    try:
+        return uuid.UUID(str(originator_id)).hex
+    except ValueError:
+        return str(originator_id)
 
 
 @dataclass(frozen=True)
@@ -78,3 +89,54 @@ def verify(events: Iterator[Any], chain: Iterator[tuple[int, str]]) -> tuple[int
         ev = next(events, None)
         ln = next(chain, None)
     return checked, breaks
+
+
+@dataclass(frozen=True)
+class RawEvent:
+    id: int
+    originator_id: Any
+    originator_version: int
+    topic: str
+    state: Any
+
+
+def verify_log(engine: Any, page: int = 5000) -> tuple[int, list[Break]]:
+    """Verify every stored event row, read raw (a forged row may not even parse)."""
+    from sqlalchemy import text
+
+    postgres = engine.dialect.name == "postgresql"
+    id_col = "notification_id" if postgres else "rowid"
+
+    def events() -> Iterator[RawEvent]:
+        last = 0
+        while True:
+            with engine.connect() as conn:
+                rows = conn.execute(
+                    text(
+                        f"SELECT {id_col}, originator_id, originator_version, topic, state FROM stored_events "
+                        f"WHERE {id_col} > :last ORDER BY {id_col} LIMIT :n"
+                    ),
+                    {"last": last, "n": page},
+                ).all()
+            if not rows:
+                return
+            for r in rows:
+                yield RawEvent(int(r[0]), r[1], r[2], r[3], r[4])
+            last = int(rows[-1][0])
+
+    def links() -> Iterator[tuple[int, str]]:
+        last = -1
+        while True:
+            with engine.connect() as conn:
+                rows = conn.execute(
+                    text(f"SELECT notification_id, hash FROM {CHAIN_TABLE} WHERE notification_id > :last "
+                         "ORDER BY notification_id LIMIT :n"),
+                    {"last": last, "n": page},
+                ).all()
+            if not rows:
+                return
+            for r in rows:
+                yield int(r[0]), r[1]
+            last = int(rows[-1][0])
+
+    return verify(events(), links())

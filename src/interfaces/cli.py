@@ -1,0 +1,118 @@
+"""`eduledger`: serve, demo data, workers, projection rebuilds, audit verification, benchmark."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from collections.abc import Callable
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from infrastructure.container import build
+    from interfaces.http.app import create_app
+
+    container = build()
+    if args.demo:
+        from interfaces.demo import load_demo
+
+        print(load_demo(container), flush=True)
+    uvicorn.run(create_app(container), host=args.host, port=args.port, log_level="warning", workers=1)
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from infrastructure.container import build
+    from interfaces.demo import load_demo
+
+    container = build()
+    print(load_demo(container))
+    container.close()
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    """Production: follow the event log and keep every read model current."""
+    from infrastructure.container import build
+
+    container = build()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    print(f"projection worker following from {container.runner.positions()}", flush=True)
+    container.runner.follow(stop, interval=args.interval)
+    container.close()
+    return 0
+
+
+def _rebuild(args: argparse.Namespace) -> int:
+    from infrastructure.container import build
+
+    container = build()
+    read = container.runner.rebuild(args.names or None)
+    print(f"rebuilt {', '.join(args.names) if args.names else 'all read models'} from {read} events")
+    container.close()
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from infrastructure.audit_chain import verify_log
+    from infrastructure.container import build
+
+    container = build()
+    checked, breaks = verify_log(container.engine)
+    container.close()
+    if args.json:
+        print(json.dumps({"checked": checked, "breaks": [b.__dict__ for b in breaks]}, ensure_ascii=False))
+    else:
+        for b in breaks:
+            print(f"BROKEN notification {b.notification_id}: {b.kind} — {b.detail}")
+        print(f"checked {checked} events: " + ("chain intact" if not breaks else f"{len(breaks)} break(s)"))
+    return 0 if not breaks else 1
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="eduledger", description="EduLedger academic-affairs platform")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="serve the API and admin UI")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--demo", action="store_true", help="load demo data first (once)")
+    s.set_defaults(func=_serve)
+    sub.add_parser("demo", help="load demo data (once)").set_defaults(func=_demo)
+    w = sub.add_parser("worker", help="run the projection worker (production)")
+    w.add_argument("--interval", type=float, default=0.5)
+    w.set_defaults(func=_worker)
+    pr = sub.add_parser("projections", help="projection maintenance")
+    prs = pr.add_subparsers(dest="action", required=True)
+    rb = prs.add_parser("rebuild", help="drop and replay read models")
+    rb.add_argument("names", nargs="*")
+    rb.set_defaults(func=_rebuild)
+    au = sub.add_parser("audit", help="audit tools")
+    aus = au.add_subparsers(dest="action", required=True)
+    v = aus.add_parser("verify", help="verify the tamper-evident chain over stored events")
+    v.add_argument("--json", action="store_true")
+    v.set_defaults(func=_verify)
+    for name, register in EXTRA_COMMANDS:
+        register(sub.add_parser(name))
+    return p
+
+
+# Further commands (bench, export) add (name, register) pairs here.
+EXTRA_COMMANDS: list[tuple[str, Callable[[argparse.ArgumentParser], None]]] = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""Fixtures: a real event store and read models on SQLite (default) or PostgreSQL
+(EDULEDGER_TEST_DATABASE=postgres). A PostgreSQL run that cannot reach its server fails."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from application.common.actor import SYSTEM
+from infrastructure.clock import FixedClock
+from infrastructure.container import Container, build
+from infrastructure.settings import load_settings
+
+DATABASE = os.environ.get("EDULEDGER_TEST_DATABASE", "sqlite")
+POSTGRES_URL = os.environ.get("EDULEDGER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PASSWORD = "secret123"
+# Inside the demo admission period of the `world` fixture (2026-08-01 .. 2026-09-30).
+NOW = datetime(2026, 9, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def _postgres_database(worker: str) -> str:
+    """One database per xdist worker, emptied before each test."""
+    import psycopg
+
+    name = f"eduledger_test_{worker}"
+    base = POSTGRES_URL.rsplit("/", 1)[0]
+    with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    url = f"{base}/{name}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+    return url
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, worker_id: str) -> str:
+    if DATABASE == "postgres":
+        return _postgres_database(worker_id)
+    if DATABASE != "sqlite":
+        raise RuntimeError(f"EDULEDGER_TEST_DATABASE must be sqlite or postgres, not {DATABASE!r}")
+    return f"sqlite:///{tmp_path / 'eduledger.sqlite3'}"
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Any:
+    return load_settings(
+        database_url=database_url,
+        var_dir=tmp_path,
+        secret_key="test-secret-key",
+        audit_key="test-audit-key",
+        projections="inline",
+        broker_url=None,
+    )
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def container(settings: Any, clock: FixedClock) -> Iterator[Container]:
+    c = build(settings, clock=clock, fast_hashing=True)
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def client(container: Container) -> Iterator[Any]:
+    from litestar.testing import TestClient
+
+    from interfaces.http.app import create_app
+
+    with TestClient(create_app(container), raise_server_exceptions=False) as c:
+        yield c
+
+
+@dataclass
+class World:
+    """A school with two teaching points, staff of every role, an open admission batch."""
+
+    container: Container
+    school: uuid.UUID
+    tp: dict[str, uuid.UUID]
+    study_batch: uuid.UUID
+    admission_batch: uuid.UUID
+    programmes: dict[str, uuid.UUID]
+    accounts: dict[str, uuid.UUID] = field(default_factory=dict)
+
+    def actor(self, username: str) -> Any:
+        from application.identity.queries import actor_for
+
+        with self.container.engine.connect() as conn:
+            return actor_for(conn, self.accounts[username])
+
+
+STAFF = [
+    ("sysadmin", ["system_admin"], None),
+    ("jiaowu", ["academic_affairs"], None),
+    ("caiwu", ["finance"], None),
+    ("shenji", ["auditor"], None),
+    ("xuanwu", ["teaching_point_admin"], "101"),
+    ("gulou", ["teaching_point_admin"], "102"),
+]
+
+
+@pytest.fixture
+def world(container: Container) -> World:
+    org, adm = container.organisation, container.admissions
+    school = org.register_school(SYSTEM, "32", "江苏开放大学")
+    tp = {
+        "101": org.register_teaching_point(SYSTEM, "101", "玄武学习中心", "南京市玄武区", "李娟", "025-84321234"),
+        "102": org.register_teaching_point(SYSTEM, "102", "鼓楼学习中心", "南京市鼓楼区", "周敏", "025-83456789"),
+    }
+    sb = adm.register_study_batch(SYSTEM, "2026F", "2026秋")
+    ab = adm.register_admission_batch(SYSTEM, "A202609", "2026年秋季招生", sb, "2026-08-01", "2026-09-30")
+    programmes = {
+        "accounting": adm.register_programme(
+            SYSTEM, code="P-ZSB-KJ", level="专升本", learner_type="开放教育", learner_source="开放教育",
+            major="会计学", length_of_schooling="2.5年", teaching_point_ids=[tp["101"], tp["102"]],
+        ),
+        "administration": adm.register_programme(
+            SYSTEM, code="P-GQZ-XZ", level="高起专", learner_type="开放教育", learner_source="开放教育",
+            major="行政管理", length_of_schooling="2.5年", teaching_point_ids=[tp["101"]],
+        ),
+    }
+    w = World(container, school, tp, sb, ab, programmes)
+    for username, roles, tp_code in STAFF:
+        w.accounts[username] = container.identity.register_staff(
+            SYSTEM, username=username, name=username, roles=roles, password=PASSWORD, confirm_password=PASSWORD,
+            teaching_point_id=tp[tp_code] if tp_code else None, kind="local" if "system_admin" in roles else "unified_identity",
+        )
+    return w
+
+
+@pytest.fixture
+def login(client: Any, world: World) -> Any:
+    """login("xuanwu") -> headers with that user's bearer token."""
+    cache: dict[str, dict[str, str]] = {}
+
+    def _login(username: str, password: str = PASSWORD) -> dict[str, str]:
+        if username not in cache:
+            r = client.post("/api/v1/auth/login", json={"username": username, "password": password})
+            assert r.status_code == 200, r.text
+            cache[username] = {"Authorization": f"Bearer {r.json()['token']}"}
+        return cache[username]
+
+    return _login
