@@ -10,7 +10,12 @@ from litestar.config.response_cache import ResponseCacheConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.response import Redirect
 
+from litestar.config.csrf import CSRFConfig
+from litestar.static_files import create_static_files_router
+
 from infrastructure.container import Container, build
+from interfaces.admin.rendering import TEMPLATES, template_config
+from interfaces.admin.routes import admin_router
 from infrastructure.logs import configure_logging
 from interfaces.http.api.admissions import (
     ApplicationFormController,
@@ -45,6 +50,11 @@ API_CONTROLLERS = [
 EXTRA_ROUTES: list[Callable[[], list[Any]]] = []
 
 
+admin_static = create_static_files_router(
+    path="/admin/static", directories=[TEMPLATES.parent / "static"], include_in_schema=False, name="admin_static"
+)
+
+
 @get("/", include_in_schema=False)
 async def root() -> Redirect:
     return Redirect("/admin/")
@@ -59,12 +69,21 @@ def create_app(container: Container | None = None) -> Litestar:
     container = container or build()
     configure_logging(container.settings.log_level)
     api = Router(path="/api/v1", route_handlers=API_CONTROLLERS)
-    handlers: list[Any] = [api, root, healthz]
+    handlers: list[Any] = [api, root, healthz, admin_router(), admin_static]
     for routes in EXTRA_ROUTES:
         handlers += routes()
     app = Litestar(
         route_handlers=handlers,
         middleware=[CorrelationMiddleware],
+        csrf_config=CSRFConfig(
+            secret=container.settings.secret_key,
+            cookie_name="eduledger_csrf",
+            cookie_secure=container.settings.cookie_secure,
+            cookie_httponly=True,
+            # The API authenticates by bearer token only, so it needs no CSRF token.
+            exclude=["^/api/", "^/schema"],
+        ),
+        template_config=template_config,
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="EduLedger API",

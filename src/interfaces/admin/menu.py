@@ -1,0 +1,79 @@
+"""The admin menu by role. The teaching-point administrator's follows seed 001 §1: 系统管理,
+招生管理, 教务管理, 考务管理, 学籍管理, 财务管理, with their entries in that order; other roles get
+the menu of the work they do. Only entries the platform serves are listed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.common.actor import Actor
+from domains.shared.values import Role
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    href: str
+    roles: frozenset[Role]
+
+
+@dataclass(frozen=True)
+class Section:
+    label: str
+    entries: tuple[Entry, ...]
+
+
+TP = Role.TEACHING_POINT_ADMIN
+AA = Role.ACADEMIC_AFFAIRS
+FIN = Role.FINANCE
+AUD = Role.AUDITOR
+SYS = Role.SYSTEM_ADMIN
+MENTOR = Role.ACADEMIC_MENTOR
+HEAD = Role.HEAD_TEACHER
+ALL_STAFF = frozenset({TP, AA, FIN, AUD, SYS, MENTOR, HEAD})
+
+
+def _e(label: str, href: str, *roles: Role) -> Entry:
+    return Entry(label, href, frozenset(roles) if roles else ALL_STAFF)
+
+
+MENU: tuple[Section, ...] = (
+    Section(
+        "系统管理",
+        (
+            _e("个人信息", "/admin/me"),
+            _e("修改密码", "/admin/me/password"),
+            _e("教学点信息", "/admin/teaching-points", TP, SYS, AUD, AA),
+            _e("教学点用户管理", "/admin/users", TP, SYS, AUD),
+        ),
+    ),
+    Section(
+        "招生管理",
+        (
+            _e("录入报名表", "/admin/application-forms/new", TP),
+            _e("初审报名表", "/admin/application-forms?status=quick_registered", TP),
+            _e("报名表查询", "/admin/application-forms", TP, AA, AUD, SYS),
+            _e("复审报名表", "/admin/application-forms?status=preliminarily_approved", AA),
+            _e("批量导入报名表", "/admin/application-forms/imports", TP),
+            _e("学习批次与招生批次", "/admin/batches", AA, SYS, AUD),
+            _e("培养方案", "/admin/programmes", AA, SYS, AUD, TP),
+        ),
+    ),
+    Section(
+        "学籍管理",
+        (_e("学籍信息", "/admin/learners", TP, AA, FIN, AUD, SYS, MENTOR, HEAD),),
+    ),
+    Section(
+        "审计",
+        (_e("审计链校验", "/admin/audit/chain", AUD),),
+    ),
+)
+
+
+def menu_for(actor: Actor) -> list[Section]:
+    out = []
+    for section in MENU:
+        entries = tuple(e for e in section.entries if actor.roles & e.roles)
+        if entries:
+            out.append(Section(section.label, entries))
+    return out

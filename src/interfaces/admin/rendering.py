@@ -1,0 +1,100 @@
+"""Rendering admin pages: the shared context every template gets, and Chinese error pages."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request, Response
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.response import Redirect, Template
+from litestar.template.config import TemplateConfig
+
+from application.audit.queries import history
+from application.common.actor import Actor
+from domains.shared.errors import DomainError
+from domains.shared.values import ROLE_LABELS, Role
+from infrastructure.clock import SHANGHAI
+from interfaces.admin.menu import menu_for
+from interfaces.admin.session import FLASH, LoginRequired, take_flash
+from interfaces.http.context import container_of
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def shanghai(value: Any) -> str:
+    """Times are stored in UTC and shown in Asia/Shanghai."""
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def role_label(value: str) -> str:
+    try:
+        return ROLE_LABELS[Role(value)]
+    except ValueError:
+        return {"system": "系统", "public": "公众（门户）"}.get(value, value)
+
+
+def _engine_callback(engine: JinjaTemplateEngine) -> None:
+    engine.engine.filters["cst"] = shanghai
+    engine.engine.filters["role_label"] = role_label
+    engine.engine.globals["GENDER"] = {"male": "男", "female": "女"}
+    engine.engine.globals["qs"] = query_string
+
+
+template_config = TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine, engine_callback=_engine_callback)
+
+
+def page(request: Request[Any, Any, Any], template: str, actor: Actor | None, status_code: int = 200, **context: Any) -> Template:
+    message = take_flash(request)
+    response = Template(
+        template_name=template,
+        context={
+            "actor": actor,
+            "menu": menu_for(actor) if actor else [],
+            "flash": message,
+            "path": request.url.path,
+            "query": dict(request.query_params),
+            **context,
+        },
+        status_code=status_code,
+    )
+    if message:
+        response.delete_cookie(FLASH, path="/admin")
+    return response
+
+
+def audit_tab(request: Request[Any, Any, Any], aggregate_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The event history of a record the actor was already allowed to see."""
+    with container_of(request).engine.connect() as conn:
+        try:
+            return history(conn, aggregate_id)
+        except DomainError:
+            return []
+
+
+def query_string(params: dict[str, Any], **changes: Any) -> str:
+    merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "")}
+    return urlencode(merged)
+
+
+def login_redirect(request: Request[Any, Any, Any], _: LoginRequired) -> Response[Any]:
+    return Redirect("/admin/login")
+
+
+def error_page(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    from interfaces.admin.session import admin_actor
+
+    try:
+        actor: Actor | None = admin_actor(request)
+    except LoginRequired:
+        actor = None
+    status = {"not_found": 404, "forbidden": 403, "invalid": 422}.get(exc.kind, 409)
+    return page(request, "error.html", actor, status_code=status, message=exc.message, code=exc.code)  # type: ignore[return-value]
