@@ -30,8 +30,11 @@ def _postgres_database(worker: str) -> str:
     """One database per xdist worker, emptied before each test."""
     import psycopg
 
-    name = f"eduledger_test_{worker}"
-    base = POSTGRES_URL.rsplit("/", 1)[0]
+    base, parent = POSTGRES_URL.rsplit("/", 1)
+    parent = parent.split("?", 1)[0]
+    # Named after the database in the URL (CI passes a throwaway one), so concurrent runs against
+    # one server never share a database; the default URL keeps the eduledger_test_* names.
+    name = f"{'eduledger_test' if parent in ('', 'postgres') else parent}_{worker}"
     with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if not exists:
