@@ -17,6 +17,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg.sql import SQL, Identifier
 
+from application.common.context import note_position
 from domains.shared.errors import DomainError, NotFound
 from infrastructure import audit_chain
 from infrastructure.audit_chain import CHAIN_TABLE, GENESIS
@@ -120,6 +121,7 @@ class AggregateStore:
         except IntegrityError:
             raise ConcurrentChange() from None
         position = max((r.notification.id for r in recordings), default=0)
+        note_position(position)
         if self.after_save is not None and position:
             self.after_save(position)
         return position

@@ -65,3 +65,10 @@ def test_auditor_reads_history_with_metadata(client, world, login):
     assert events[0]["correlation_id"] and events[0]["correlation_id"] != events[1]["correlation_id"]
     state = client.get(f"/api/v1/audit/aggregates/{form['id']}/state?version=1", headers=login("shenji")).json()
     assert state["state"]["status"] == "preliminarily_approved"
+
+
+def test_a_write_tells_the_client_the_log_position_to_wait_for(client, world, login):
+    r = enter(client, login("xuanwu"), world)
+    position = int(r.headers["x-eduledger-position"])
+    assert position == world.container.runner.position()
+    assert "x-eduledger-position" not in client.get("/api/v1/learners", headers=login("xuanwu")).headers

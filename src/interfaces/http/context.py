@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -10,10 +11,12 @@ from litestar import Request
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from application.common.actor import Actor
-from application.common.context import correlation_id
+from application.common.context import correlation_id, last_position
 from application.identity.queries import actor_for
 from infrastructure.container import Container
 from interfaces.http.errors import TooManyAttempts, Unauthenticated
+
+log = structlog.get_logger("eduledger.http")
 
 ANONYMOUS = Actor(user_id=None, username="anonymous", name="访客")
 
@@ -85,13 +88,28 @@ class CorrelationMiddleware:
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=cid, path=scope.get("path"), method=scope.get("method"))
 
+        saved: list[int] = []
+        position = last_position.set(saved)
+        started = time.perf_counter()
+        status: list[int] = []
+
         async def send_with_id(message: Any) -> None:
             if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-correlation-id", cid.encode())]
+                status.append(message["status"])
+                extra = [(b"x-correlation-id", cid.encode())]
+                if saved:
+                    extra.append((b"x-eduledger-position", str(max(saved)).encode()))
+                message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            # Paths hold only ids; query strings may hold names, so they are not logged.
+            log.info(
+                "request",
+                status=status[0] if status else None,
+                duration_ms=round((time.perf_counter() - started) * 1000, 1),
+            )
+            last_position.reset(position)
             correlation_id.reset(token)
