@@ -16,6 +16,7 @@ from infrastructure import audit_chain
 from infrastructure.clock import SystemClock
 from infrastructure.database import make_engine
 from infrastructure.eventstore import AggregateStore, EventLog
+from infrastructure.files import DatabaseFileStore
 from infrastructure.passwords import Argon2Hasher
 from infrastructure.projections import ProjectionRunner
 from infrastructure.sessions import LoginThrottle, SessionStore
@@ -31,6 +32,7 @@ class Container:
     store: AggregateStore
     clock: Clock
     hasher: Argon2Hasher
+    files: DatabaseFileStore
     organisation: Organisation
     identity: Identity
     admissions: Admissions
@@ -54,6 +56,7 @@ def build(settings: Settings | None = None, clock: Clock | None = None, fast_has
     store = AggregateStore(log, after_save=(lambda pos: runner.catch_up(until=pos)) if inline else None)
     clock = clock or SystemClock()
     hasher = Argon2Hasher(fast=fast_hashing)
+    files = DatabaseFileStore(engine)
     return Container(
         settings=settings,
         engine=engine,
@@ -62,8 +65,9 @@ def build(settings: Settings | None = None, clock: Clock | None = None, fast_has
         store=store,
         clock=clock,
         hasher=hasher,
+        files=files,
         organisation=Organisation(store),
-        identity=Identity(store, hasher),
+        identity=Identity(store, hasher, files),
         admissions=Admissions(store, clock, settings.school_code, settings.student_number_pattern),
         sessions=SessionStore(engine, settings.session_minutes),
         throttle=LoginThrottle(engine),

@@ -8,6 +8,7 @@ Inline mode runs it after each save (read-your-writes); worker mode runs it in i
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from typing import Any
 
 import structlog
 from sqlalchemy import BigInteger, Column, Connection, Engine, String, Table, select, update
+from sqlalchemy.schema import CreateTable
 
 from application.common.projection import Projection
 from infrastructure.database import platform_tables
@@ -27,7 +29,15 @@ tracking = Table(
     platform_tables,
     Column("name", String(80), primary_key=True),
     Column("position", BigInteger, nullable=False),
+    Column("fingerprint", String(64), nullable=False, default=""),
 )
+
+
+def fingerprint(projection: Projection, dialect: Any) -> str:
+    """A digest of the projection's table definitions: when a release changes them, the
+    projection is rebuilt from the log at start-up instead of failing on a stale table."""
+    ddl = "".join(str(CreateTable(t).compile(dialect=dialect)) for t in projection.tables)
+    return hashlib.sha256(f"{type(projection).__qualname__}|{ddl}".encode()).hexdigest()
 
 
 class _Raced(Exception):
@@ -45,14 +55,24 @@ class ProjectionRunner:
         self._lock = threading.Lock()
 
     def setup(self) -> None:
-        tables = [t for p in self.projections for t in p.tables]
         platform_tables.create_all(self.engine)
+        with self.engine.begin() as conn:
+            known = dict(conn.execute(select(tracking.c.name, tracking.c.fingerprint)).tuples().all())
+        changed = [
+            p.name for p in self.projections
+            if p.name in known and known[p.name] != fingerprint(p, self.engine.dialect)
+        ]
+        tables = [t for p in self.projections for t in p.tables if p.name not in changed]
         tables[0].metadata.create_all(self.engine, tables=tables)
         with self.engine.begin() as conn:
-            known = set(conn.execute(select(tracking.c.name)).scalars())
             for p in self.projections:
                 if p.name not in known:
-                    conn.execute(tracking.insert().values(name=p.name, position=0))
+                    conn.execute(
+                        tracking.insert().values(name=p.name, position=0, fingerprint=fingerprint(p, self.engine.dialect))
+                    )
+        if changed:
+            log.info("projection.schema_changed", rebuilding=changed)
+            self.rebuild(changed)
 
     def positions(self) -> dict[str, int]:
         with self.engine.connect() as conn:
@@ -121,7 +141,9 @@ class ProjectionRunner:
             with self.engine.begin() as conn:
                 for p in chosen:
                     conn.execute(
-                        update(tracking).where(tracking.c.name == p.name).values(position=0)
+                        update(tracking)
+                        .where(tracking.c.name == p.name)
+                        .values(position=0, fingerprint=fingerprint(p, self.engine.dialect))
                     )
         return self.catch_up()
 

@@ -27,6 +27,7 @@ EVENT_LABELS = {
     "PersonalInfoEdited": "修改个人信息",
     "PasswordChanged": "修改密码",
     "StaffDetailsEdited": "修改职位与角色",
+    "AvatarChanged": "修改头像",
     "StatusSet": "修改状态",
     "PeriodChanged": "修改招生期",
     "TeachingPointsSet": "设置开设教学点",

@@ -30,3 +30,14 @@ class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
 
     def verify(self, password_hash: str, password: str) -> bool: ...
+
+
+class FileStore(Protocol):
+    """Uploaded files, kept by content digest. `put` checks the content itself (not the name)
+    against the allowed types and size, raising InvalidInput with a message for people."""
+
+    def put(self, content: bytes, allowed: frozenset[str], max_bytes: int, label: str) -> tuple[str, str]:
+        """Returns (file reference, detected content type)."""
+        ...
+
+    def get(self, ref: str) -> tuple[str, bytes] | None: ...

@@ -26,6 +26,7 @@ accounts = Table(
     Column("status", String(20), nullable=False),
     Column("password_hash", String(200), nullable=False),
     Column("learner_id", Uuid),
+    Column("avatar_ref", String(64)),
     Column("registered_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
@@ -76,3 +77,7 @@ class AccountsProjection(Projection):
     @handles(Account.StatusSet)
     def _status(self, conn: Connection, e: Any) -> None:
         self._set(conn, e, status=e.status)
+
+    @handles(Account.AvatarChanged)
+    def _avatar(self, conn: Connection, e: Any) -> None:
+        self._set(conn, e, avatar_ref=e.file_ref)

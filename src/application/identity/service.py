@@ -7,7 +7,7 @@ from typing import Any
 
 from application.common.actor import Actor
 from application.common.loading import load
-from application.common.ports import EventStore, PasswordHasher
+from application.common.ports import EventStore, FileStore, PasswordHasher
 from application.common.recording import recording
 from domains.identity.account import Account, AccountKind, check_password_policy, parse_username
 from domains.learners.learner import Learner
@@ -17,10 +17,15 @@ from domains.shared.errors import DomainError, Forbidden, InvalidInput, NotFound
 from domains.shared.values import TEACHING_POINT_ROLES, ChineseIdNumber, Role, parse_roles
 
 
+AVATAR_TYPES = frozenset({"image/png", "image/jpeg"})
+AVATAR_MAX_BYTES = 2 * 1024 * 1024
+
+
 class Identity:
-    def __init__(self, store: EventStore, hasher: PasswordHasher) -> None:
+    def __init__(self, store: EventStore, hasher: PasswordHasher, files: FileStore) -> None:
         self.store = store
         self.hasher = hasher
+        self.files = files
 
     def register_staff(
         self,
@@ -147,6 +152,16 @@ class Identity:
         with recording(actor, role):
             account.edit_personal_info(name, gender, id_number, mobile, email)
         self.store.save(account)
+
+    def change_avatar(self, actor: Actor, content: bytes) -> str:
+        """Seed 001 §2.2.3: the uploaded picture replaces the default avatar at once."""
+        account = self._own(actor)
+        ref, content_type = self.files.put(content, AVATAR_TYPES, AVATAR_MAX_BYTES, "头像")
+        role = next(iter(sorted(actor.roles)), Role.LEARNER)
+        with recording(actor, role):
+            account.change_avatar(ref, content_type)
+        self.store.save(account)
+        return ref
 
     def change_password(self, actor: Actor, current_password: str, new_password: str, confirm_password: str) -> None:
         account = self._own(actor)

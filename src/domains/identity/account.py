@@ -50,7 +50,7 @@ def parse_username(raw: str) -> str:
 
 def check_password_policy(new_password: str, confirmation: str) -> None:
     """Seed 001 §2.2.2: 6-18 letters or digits, typed twice and equal."""
-    if not _PASSWORD.match(new_password or ""):
+    if not _PASSWORD.fullmatch(new_password or ""):  # fullmatch: "$" would accept a trailing newline
         raise InvalidInput("password.policy", "密码须由6~18位字母或数字组成", field="new_password")
     if new_password != confirmation:
         raise InvalidInput("password.mismatch", "两次输入的新密码不一致", field="confirm_password")
@@ -86,6 +86,7 @@ class Account(DomainAggregate):
         self.password_hash = password_hash
         self.learner_id = learner_id
         self.status = AccountStatus.ENABLED.value
+        self.avatar_ref: str | None = None  # None: the default avatar is shown
 
     @classmethod
     def register_staff(
@@ -195,6 +196,16 @@ class Account(DomainAggregate):
     @event("PasswordChanged")
     def _password_changed(self, password_hash: str) -> None:
         self.password_hash = password_hash
+
+    def change_avatar(self, file_ref: str, content_type: str) -> None:
+        self.check_not_deleted()
+        if content_type not in ("image/png", "image/jpeg"):
+            raise InvalidInput("avatar.type", "头像须为 PNG 或 JPG 图片", field="file")
+        self._avatar_changed(file_ref=file_ref, content_type=content_type)
+
+    @event("AvatarChanged")
+    def _avatar_changed(self, file_ref: str, content_type: str) -> None:
+        self.avatar_ref = file_ref
 
     def edit_staff_details(self, position: str | None, roles: list[Role]) -> None:
         self.check_not_deleted()

@@ -6,12 +6,14 @@ import uuid
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, Router, get, post
+from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from application.common.queries import Page
 from application.identity.queries import get_account
+from application.identity.service import AVATAR_MAX_BYTES
 from application.organisation.queries import get_teaching_point, list_teaching_points
 from domains.shared.errors import DomainError
 from interfaces.admin.rendering import audit_tab, error_page, login_redirect, page
@@ -22,6 +24,7 @@ from interfaces.admin.session import (
     flash,
     session_cookie,
 )
+from interfaces.http.avatars import avatar_response
 from interfaces.http.context import client_address, container_of, login
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -98,6 +101,21 @@ class MeController(Controller):
         except DomainError as exc:
             return page(request, "me.html", actor, status_code=422, account=account, form=data, error=exc.message)
         return done(request, "/admin/me", "个人信息已保存")
+
+    @get("/avatar", sync_to_thread=True)
+    def avatar(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        return avatar_response(container_of(request), admin_actor(request))
+
+    @post("/avatar", sync_to_thread=True)
+    def upload_avatar(
+        self, request: Request[Any, Any, Any], data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)]
+    ) -> Response[Any]:
+        actor, account = self._account(request)
+        try:
+            container_of(request).identity.change_avatar(actor, data.file.read(AVATAR_MAX_BYTES + 1))
+        except DomainError as exc:
+            return page(request, "me.html", actor, status_code=422, account=account, form=account, error=exc.message)
+        return done(request, "/admin/me", "头像已更新")
 
     @get("/password", sync_to_thread=True)
     def password_form(self, request: Request[Any, Any, Any]) -> Template:

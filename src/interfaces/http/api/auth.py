@@ -6,9 +6,16 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, get, patch, post
+from typing import Annotated
+
+from litestar import Controller, Request, Response, get, patch, post, put
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 
 from application.identity.queries import get_account
+from application.identity.service import AVATAR_MAX_BYTES
+from interfaces.http.avatars import avatar_response
 from interfaces.http.context import api_actor, bearer_token, client_address, container_of, login
 
 
@@ -88,6 +95,19 @@ class MeController(Controller):
         )
         with c.engine.connect() as conn:
             return get_account(conn, actor, actor.user_id)  # type: ignore[arg-type]
+
+    @put("/avatar", sync_to_thread=True, status_code=200)
+    def upload_avatar(
+        self, request: Request[Any, Any, Any], data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)]
+    ) -> dict[str, Any]:
+        actor = api_actor(request)
+        ref = container_of(request).identity.change_avatar(actor, data.file.read(AVATAR_MAX_BYTES + 1))
+        return {"avatar_ref": ref}
+
+    @get("/avatar", sync_to_thread=True)
+    def avatar(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        actor = api_actor(request)
+        return avatar_response(container_of(request), actor)
 
     @post("/password", sync_to_thread=True, status_code=204)
     def password(self, request: Request[Any, Any, Any], data: PasswordIn) -> None:
