@@ -21,7 +21,16 @@ def _serve(args: argparse.Namespace) -> int:
         from interfaces.demo import load_demo
 
         print(load_demo(container), flush=True)
-    uvicorn.run(create_app(container), host=args.host, port=args.port, log_level="warning", workers=1)
+    print(f"EduLedger serving on http://{args.host}:{args.port}/ (admin UI /admin/, API /api/v1, OpenAPI /schema)", flush=True)
+    if args.workers > 1:
+        # Stateless API processes: each builds its own container from the same settings.
+        container.close()
+        uvicorn.run(
+            "interfaces.http.app:create_app", factory=True, host=args.host, port=args.port,
+            log_level="warning", workers=args.workers,
+        )
+    else:
+        uvicorn.run(create_app(container), host=args.host, port=args.port, log_level="warning")
     return 0
 
 
@@ -85,6 +94,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--demo", action="store_true", help="load demo data first (once)")
+    s.add_argument("--workers", type=int, default=1, help="API processes (production)")
     s.set_defaults(func=_serve)
     sub.add_parser("demo", help="load demo data (once)").set_defaults(func=_demo)
     w = sub.add_parser("worker", help="run the projection worker (production)")
