@@ -7,7 +7,11 @@
 Both create `.venv` when it is missing and (re)install the project into it with
 `pip install -e ".[test]"` whenever pyproject.toml changed since the last install.
 `test` also makes sure the Debian packages the browser and PDF tests need are present.
+
+Written so that any Python, 2.7 included, can parse it and print the version message below.
 """
+
+from __future__ import print_function
 
 import sys
 
@@ -24,7 +28,6 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import NoReturn
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -50,64 +53,63 @@ USAGE = """usage: python3 run.py serve [options for `eduledger serve`]
 """
 
 
-def say(message: str) -> None:
-    print(f"[run.py] {message}", flush=True)
+def say(message):
+    print("[run.py] " + message, flush=True)
 
 
-def fail(message: str, code: int = 2) -> NoReturn:
-    sys.stderr.write(f"[run.py] {message}\n")
+def fail(message, code=2):
+    sys.stderr.write("[run.py] " + message + "\n")
     sys.exit(code)
 
 
-def _venv_works() -> bool:
+def _venv_works():
     if not PYTHON.exists():
         return False
-    probe = subprocess.run([str(PYTHON), "-c", "import sys; print(sys.version_info >= (3, 11))"],
-                           capture_output=True, text=True)
+    probe = subprocess.run(
+        [str(PYTHON), "-c", "import sys; print(sys.version_info >= (3, 11))"], capture_output=True, text=True
+    )
     return probe.returncode == 0 and probe.stdout.strip() == "True"
 
 
-def ensure_venv() -> None:
+def ensure_venv():
     if _venv_works():
         return
-    say(f"creating {VENV.name} with {sys.executable}")
-    result = subprocess.run([sys.executable, "-m", "venv", "--clear", str(VENV)])
-    if result.returncode != 0:
-        version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    say("creating {} with {}".format(VENV.name, sys.executable))
+    if subprocess.run([sys.executable, "-m", "venv", "--clear", str(VENV)]).returncode != 0:
+        version = "{}.{}".format(sys.version_info[0], sys.version_info[1])
         fail(
             "could not create the virtual environment. On Debian/Ubuntu the venv module is a separate "
-            f"package: `apt-get install python{version}-venv` (or python3-venv), then run this again."
+            "package: `apt-get install python{}-venv` (or python3-venv), then run this again.".format(version)
         )
-    STAMP.unlink(missing_ok=True)
+    if STAMP.exists():
+        STAMP.unlink()
 
 
-def _fingerprint() -> str:
+def _fingerprint():
+    """What the installed environment was made from: pyproject.toml and this Python."""
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes())
     digest.update(sys.version.encode())
     return digest.hexdigest()
 
 
-def ensure_installed() -> None:
+def ensure_installed():
     ensure_venv()
     wanted = _fingerprint()
     current = STAMP.read_text().strip() if STAMP.exists() else ""
     if current == wanted and (BIN / "eduledger").exists():
         return
-    say('installing the project into .venv: pip install -e ".[test]" (first run takes a few minutes)')
-    result = subprocess.run(
-        [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", ".[test]"],
-        cwd=ROOT,
-    )
-    if result.returncode != 0:
-        fail("pip install failed (see above); nothing was changed in the stamp, the next run retries.")
+    say('installing the project into .venv: pip install -e ".[test]" (the first run takes a few minutes)')
+    command = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", ".[test]"]
+    if subprocess.run(command, cwd=str(ROOT)).returncode != 0:
+        fail("pip install failed (see above); the next run tries again.")
     STAMP.write_text(wanted + "\n")
 
 
-def _missing_debian_packages() -> list[str]:
+def _missing_debian_packages():
     return [name for name, paths in DEBIAN_PACKAGES.items() if not all(p.exists() for p in paths)]
 
 
-def ensure_system_packages() -> None:
+def ensure_system_packages():
     missing = _missing_debian_packages()
     if not missing:
         return
@@ -115,48 +117,54 @@ def ensure_system_packages() -> None:
     is_root = hasattr(os, "geteuid") and os.geteuid() == 0
     if not (apt and is_root):
         fail(
-            "the tests need these system packages, which are missing: " + ", ".join(missing) + ".\n"
-            "Install them (Debian/Ubuntu: `sudo apt-get install " + " ".join(missing) + "`) and run "
-            "`python3 run.py test` again. The browser tests drive /usr/bin/chromium; they are never skipped."
+            "the tests need these system packages, which are missing: {}.\n"
+            "Install them (Debian/Ubuntu: `sudo apt-get install {}`) and run `python3 run.py test` again. "
+            "The browser tests drive /usr/bin/chromium; they are never skipped.".format(
+                ", ".join(missing), " ".join(missing)
+            )
         )
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    lock = ["-o", "DPkg::Lock::Timeout=300"]
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    apt_get = [apt, "-o", "DPkg::Lock::Timeout=300", "-q"]
     say("installing system packages: " + " ".join(missing))
-    if subprocess.run([apt, *lock, "update", "-q"], env=env, stdin=subprocess.DEVNULL).returncode != 0:
+    if subprocess.run(apt_get + ["update"], env=env, stdin=subprocess.DEVNULL).returncode != 0:
         fail("apt-get update failed (see above)")
-    if subprocess.run([apt, *lock, "install", "-y", "-q", *missing], env=env, stdin=subprocess.DEVNULL).returncode != 0:
-        fail("apt-get install " + " ".join(missing) + " failed (see above)")
+    if subprocess.run(apt_get + ["install", "-y"] + missing, env=env, stdin=subprocess.DEVNULL).returncode != 0:
+        fail("apt-get install {} failed (see above)".format(" ".join(missing)))
     still = _missing_debian_packages()
     if still:
         fail("after apt-get install these are still missing: " + ", ".join(still))
 
 
-def _names_a_path(arg: str) -> bool:
+def _names_a_path(arg):
     return not arg.startswith("-") and (ROOT / arg.split("::", 1)[0]).exists()
 
 
-def serve(args: list[str]) -> None:
+def _sets_workers(arg):
+    return arg == "-n" or arg.startswith(("-n=", "--numprocesses")) or (arg.startswith("-n") and arg[2:].isdigit())
+
+
+def serve(args):
     ensure_installed()
-    command = [str(BIN / "eduledger"), "serve", "--demo", *args]
-    say("serving at http://127.0.0.1:8000 (demo accounts: see README; Ctrl+C stops)")
-    os.chdir(ROOT)
+    command = [str(BIN / "eduledger"), "serve", "--demo"] + args
+    say("starting the server (Ctrl+C stops it); demo accounts are listed in README.md")
+    os.chdir(str(ROOT))
     os.execv(command[0], command)
 
 
-def test(args: list[str]) -> int:
+def test(args):
     ensure_installed()
     ensure_system_packages()
     command = [str(PYTHON), "-m", "pytest"]
-    if not any(a == "-n" or a.startswith(("-n=", "--numprocesses")) or (a.startswith("-n") and a[2:].isdigit()) for a in args):
+    if not any(_sets_workers(a) for a in args):
         command += ["-n", "2"]
     if not any(_names_a_path(a) for a in args):
         command.append("tests")
     command += args
     say("pytest " + " ".join(command[3:]))
-    return subprocess.run(command, cwd=ROOT).returncode
+    return subprocess.run(command, cwd=str(ROOT)).returncode
 
 
-def main(argv: list[str]) -> int:
+def main(argv):
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(USAGE, end="")
         return 0 if argv else 2
@@ -166,7 +174,7 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "test":
         return test(rest)
-    sys.stderr.write(f"unknown command {command!r}\n\n{USAGE}")
+    sys.stderr.write("unknown command {!r}\n\n{}".format(command, USAGE))
     return 2
 
 
