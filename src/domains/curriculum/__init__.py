@@ -1,0 +1,1 @@
+"""Curriculum: courses, the programmes' course lists, selection and exam batches, fee standards."""

@@ -1,0 +1,1 @@
+"""Enrolment: a learner's selection of courses (选课), its preconditions, payment and drop."""

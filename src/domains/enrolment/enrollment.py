@@ -1,0 +1,240 @@
+"""Enrollment: one learner's selection of one course (选课), from selection to payment or drop.
+
+  awaiting_payment (待缴费)  selected; bills issued, not all paid
+  paid (选课成功)            every bill paid: the learner may study (seed 001 §4.2.2 note 3)
+  dropped (已退课)           unpaid: its bills voided; paid: through the refund chain (§16.5)
+
+The id is derived from (learner, course), so "a course already selected is not selected again"
+(seed 001 §4.2.3) holds across concurrent requests: a second selection is a second aggregate
+with the same id, and the atomic save fails. A dropped course may be selected again later, as
+a new selection on the same aggregate.
+
+Whether a paid learner may study *while a drop is under review* is the refund's to say (its
+status decides, domain.md §5.3); `may_study` here answers for the selection alone.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from enum import StrEnum
+
+from eventsourcing.domain import event
+
+from domains.enrolment.policy import CourseOffer, check_selectable, require_aware
+from domains.shared.aggregate import DomainAggregate, key_id
+from domains.shared.errors import DomainError, InvalidInput
+
+
+class EnrollmentStatus(StrEnum):
+    AWAITING_PAYMENT = "awaiting_payment"
+    PAID = "paid"
+    DROPPED = "dropped"
+
+    @property
+    def label(self) -> str:
+        return {"awaiting_payment": "待缴费", "paid": "选课成功", "dropped": "已退课"}[self.value]
+
+
+def _bills(bill_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+    bills = list(dict.fromkeys(bill_ids))
+    if not bills:
+        raise InvalidInput("enrollment.bills_required", "选课须生成缴费单", field="bill_ids")
+    return bills
+
+
+class Enrollment(DomainAggregate):
+    @staticmethod
+    def create_id(learner_id: uuid.UUID, course_id: uuid.UUID) -> uuid.UUID:
+        return key_id("enrollment", f"{learner_id}:{course_id}")
+
+    @event("CourseSelected")
+    def __init__(
+        self,
+        learner_id: uuid.UUID,
+        course_id: uuid.UUID,
+        teaching_point_id: uuid.UUID,
+        programme_id: uuid.UUID,
+        selection_batch_id: uuid.UUID,
+        exam_batch_id: uuid.UUID,
+        includes_final_exam: bool,
+        bill_ids: list[uuid.UUID],
+        selected_at: datetime,
+    ) -> None:
+        self.learner_id = learner_id
+        self.course_id = course_id
+        self._start(
+            teaching_point_id, programme_id, selection_batch_id, exam_batch_id, includes_final_exam, bill_ids, selected_at
+        )
+
+    def _start(
+        self,
+        teaching_point_id: uuid.UUID,
+        programme_id: uuid.UUID,
+        selection_batch_id: uuid.UUID,
+        exam_batch_id: uuid.UUID,
+        includes_final_exam: bool,
+        bill_ids: list[uuid.UUID],
+        selected_at: datetime,
+    ) -> None:
+        self.teaching_point_id = teaching_point_id
+        self.programme_id = programme_id
+        self.selection_batch_id = selection_batch_id
+        self.exam_batch_id = exam_batch_id
+        self.includes_final_exam = includes_final_exam
+        self.bill_ids = list(bill_ids)  # a copy: events are never changed
+        self.selected_at = selected_at
+        self.paid_bill_ids: list[uuid.UUID] = []
+        self.paid_at: datetime | None = None
+        self.drop_request_id: uuid.UUID | None = None
+        self.dropped_at: datetime | None = None
+        self.status = EnrollmentStatus.AWAITING_PAYMENT.value
+
+    @classmethod
+    def select(
+        cls,
+        learner_id: uuid.UUID,
+        teaching_point_id: uuid.UUID,
+        programme_id: uuid.UUID,
+        offer: CourseOffer,
+        bill_ids: Sequence[uuid.UUID],
+        at: datetime,
+    ) -> Enrollment:
+        """Selection by the learner or by the teaching point; the same six conditions apply."""
+        chosen = check_selectable(offer, at)
+        return cls(
+            learner_id=learner_id,
+            course_id=offer.course_id,
+            teaching_point_id=teaching_point_id,
+            programme_id=programme_id,
+            selection_batch_id=chosen.selection.batch_id,
+            exam_batch_id=chosen.exam_registration.batch_id,
+            includes_final_exam=offer.includes_final_exam,
+            bill_ids=_bills(bill_ids),
+            selected_at=at,
+        )
+
+    @property
+    def enrollment_status(self) -> EnrollmentStatus:
+        return EnrollmentStatus(self.status)
+
+    @property
+    def may_study(self) -> bool:
+        return self.enrollment_status is EnrollmentStatus.PAID
+
+    @property
+    def has_payments(self) -> bool:
+        return bool(self.paid_bill_ids)
+
+    def _check_not_dropped(self) -> None:
+        if self.enrollment_status is EnrollmentStatus.DROPPED:
+            raise DomainError("enrollment.dropped", "该课程已退课")
+
+    def reselect(
+        self,
+        teaching_point_id: uuid.UUID,
+        programme_id: uuid.UUID,
+        offer: CourseOffer,
+        bill_ids: Sequence[uuid.UUID],
+        at: datetime,
+    ) -> None:
+        """Only a dropped course is selected again; otherwise it is already the learner's."""
+        if offer.course_id != self.course_id:
+            raise InvalidInput("enrollment.other_course", "课程与选课记录不符", field="course_id")
+        if self.enrollment_status is not EnrollmentStatus.DROPPED:
+            raise DomainError("enrollment.already_selected", f"该学生已选课程“{offer.course_name}”，不再重复选课")
+        chosen = check_selectable(offer, at)
+        self._reselected(
+            teaching_point_id=teaching_point_id,
+            programme_id=programme_id,
+            selection_batch_id=chosen.selection.batch_id,
+            exam_batch_id=chosen.exam_registration.batch_id,
+            includes_final_exam=offer.includes_final_exam,
+            bill_ids=_bills(bill_ids),
+            selected_at=at,
+        )
+
+    @event("CourseReselected")
+    def _reselected(
+        self,
+        teaching_point_id: uuid.UUID,
+        programme_id: uuid.UUID,
+        selection_batch_id: uuid.UUID,
+        exam_batch_id: uuid.UUID,
+        includes_final_exam: bool,
+        bill_ids: list[uuid.UUID],
+        selected_at: datetime,
+    ) -> None:
+        self._start(
+            teaching_point_id, programme_id, selection_batch_id, exam_batch_id, includes_final_exam, bill_ids, selected_at
+        )
+
+    # -- payment: the selection succeeds when its last bill is paid ---------------------------
+
+    def record_payment(self, bill_id: uuid.UUID, at: datetime) -> None:
+        """Told once per paid bill. A bill told twice (a retried callback) changes nothing."""
+        self._check_not_dropped()
+        if bill_id not in self.bill_ids:
+            raise DomainError("enrollment.unknown_bill", "该缴费单不属于此选课")
+        if bill_id in self.paid_bill_ids:
+            return
+        self._fee_paid(bill_id=bill_id, paid_at=require_aware(at))
+        if set(self.paid_bill_ids) == set(self.bill_ids):
+            self._selection_succeeded(paid_at=at)
+
+    @event("FeePaid")
+    def _fee_paid(self, bill_id: uuid.UUID, paid_at: datetime) -> None:
+        self.paid_bill_ids.append(bill_id)
+
+    @event("SelectionSucceeded")
+    def _selection_succeeded(self, paid_at: datetime) -> None:
+        self.paid_at = paid_at
+        self.status = EnrollmentStatus.PAID.value
+
+    # -- drop -----------------------------------------------------------------------------------
+
+    def drop_unpaid(self, at: datetime) -> None:
+        """Nothing paid, nothing to refund: the course is dropped at once and its bills voided
+        in the same save (domain.md §16.5). Any payment sends the drop through the refund chain."""
+        self._check_not_dropped()
+        if self.has_payments:
+            raise DomainError("enrollment.paid_drop_needs_refund", "该课程已有缴费，退课须提交退课申请并经审核退费")
+        self._dropped(refund_id=None, dropped_at=require_aware(at))
+
+    def request_drop(self, refund_id: uuid.UUID, at: datetime) -> None:
+        """Saved with the new refund: one open drop request per course, even under concurrency."""
+        self._check_not_dropped()
+        if not self.has_payments:
+            raise DomainError("enrollment.unpaid_drop_voids_bills", "该课程尚未缴费，退课直接作废缴费单，无需退费审核")
+        if self.drop_request_id is not None:
+            raise DomainError("enrollment.drop_already_requested", "该课程已有退课申请在处理中")
+        self._drop_requested(refund_id=refund_id, requested_at=require_aware(at))
+
+    @event("DropRequested")
+    def _drop_requested(self, refund_id: uuid.UUID, requested_at: datetime) -> None:
+        self.drop_request_id = refund_id
+
+    def _check_open_request(self, refund_id: uuid.UUID) -> None:
+        if self.drop_request_id is None or self.drop_request_id != refund_id:
+            raise DomainError("enrollment.no_such_drop_request", "该课程没有这条在处理中的退课申请")
+
+    def close_drop_request(self, refund_id: uuid.UUID, at: datetime) -> None:
+        """The request was rejected or cancelled: the course stays selected, a new request may follow."""
+        self._check_open_request(refund_id)
+        self._drop_request_closed(refund_id=refund_id, closed_at=require_aware(at))
+
+    @event("DropRequestClosed")
+    def _drop_request_closed(self, refund_id: uuid.UUID, closed_at: datetime) -> None:
+        self.drop_request_id = None
+
+    def complete_drop(self, refund_id: uuid.UUID, at: datetime) -> None:
+        """The refund was paid out: the course is dropped."""
+        self._check_open_request(refund_id)
+        self._dropped(refund_id=refund_id, dropped_at=require_aware(at))
+
+    @event("CourseDropped")
+    def _dropped(self, refund_id: uuid.UUID | None, dropped_at: datetime) -> None:
+        self.drop_request_id = None
+        self.dropped_at = dropped_at
+        self.status = EnrollmentStatus.DROPPED.value

@@ -1,0 +1,1 @@
+"""Exams: registrations for exam batches (报考); sites, scheduling and grades come later."""
