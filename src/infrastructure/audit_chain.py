@@ -100,12 +100,18 @@ class RawEvent:
     state: Any
 
 
-def verify_log(engine: Any, page: int = 5000) -> tuple[int, list[Break]]:
+def verify_log(engine: Any, page: int = 5000, events_table: str | None = None) -> tuple[int, list[Break]]:
     """Verify every stored event row, read raw (a forged row may not even parse)."""
     from sqlalchemy import text
 
     postgres = engine.dialect.name == "postgresql"
     id_col = "notification_id" if postgres else "rowid"
+    if events_table is None:
+        # The library's PostgreSQL recorder names the table after the application
+        # ("eduledger_events"); its SQLite recorder always uses "stored_events".
+        from infrastructure.eventstore import EventLog
+
+        events_table = f"{EventLog.name.lower()}_events" if postgres else "stored_events"
 
     def events() -> Iterator[RawEvent]:
         last = 0
@@ -113,7 +119,7 @@ def verify_log(engine: Any, page: int = 5000) -> tuple[int, list[Break]]:
             with engine.connect() as conn:
                 rows = conn.execute(
                     text(
-                        f"SELECT {id_col}, originator_id, originator_version, topic, state FROM stored_events "
+                        f"SELECT {id_col}, originator_id, originator_version, topic, state FROM {events_table} "
                         f"WHERE {id_col} > :last ORDER BY {id_col} LIMIT :n"
                     ),
                     {"last": last, "n": page},

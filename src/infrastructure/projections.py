@@ -112,6 +112,17 @@ class ProjectionRunner:
         self, conn: Connection, notifications: Sequence[Any], positions: dict[str, int], last: int, mapper: Any
     ) -> None:
         behind = [p for p in self.projections if positions[p.name] < last]
+        # Claim the batch before writing it: the compare-and-set locks each tracking row, so a
+        # second runner waits here and then finds the position moved (it gives way), instead of
+        # colliding with the first runner's rows on a unique key.
+        for p in behind:
+            moved = conn.execute(
+                update(tracking)
+                .where(tracking.c.name == p.name, tracking.c.position == positions[p.name])
+                .values(position=last)
+            ).rowcount
+            if moved != 1:
+                raise _Raced
         everything = any(p.all_events for p in behind)
         wanted = {t for p in behind for t in p.topics()}
         for n in notifications:
@@ -121,14 +132,6 @@ class ProjectionRunner:
             for p in behind:
                 if positions[p.name] < n.id and p.wants(event):
                     p.process(conn, event)
-        for p in behind:
-            moved = conn.execute(
-                update(tracking)
-                .where(tracking.c.name == p.name, tracking.c.position == positions[p.name])
-                .values(position=last)
-            ).rowcount
-            if moved != 1:
-                raise _Raced
 
     def rebuild(self, names: Sequence[str] | None = None) -> int:
         """Drop and recreate the named projections' tables (all by default) and replay the log."""

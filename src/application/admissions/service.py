@@ -198,6 +198,9 @@ class Admissions:
     ) -> None:
         role = actor.require(Role.TEACHING_POINT_ADMIN)
         form = load(self.store, form_id, ApplicationForm, "报名表")
+        if form.teaching_point_id is not None:
+            # Another teaching point's registration is not theirs to see: 404, as on reading it.
+            actor.check_teaching_point(form.teaching_point_id, "报名表")
         tp_id = self._teaching_point_for(actor, form.teaching_point_id)
         form.check_teaching_point(tp_id)
         load(self.store, tp_id, TeachingPoint, "教学点").check_can_admit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -44,6 +44,7 @@ def history(conn: Connection, aggregate_id: uuid.UUID) -> list[dict[str, Any]]:
     for r in rows:
         item = dict(r)
         item["data"] = json.loads(item["data"])
+        item["recorded_at"] = _utc(item["recorded_at"])
         item["event_label"] = EVENT_LABELS.get(item["event_type"], item["event_type"])
         out.append(item)
     if not out:
@@ -51,10 +52,16 @@ def history(conn: Connection, aggregate_id: uuid.UUID) -> list[dict[str, Any]]:
     return out
 
 
+def _utc(value: datetime) -> datetime:
+    """SQLite keeps timestamps as naive UTC text; PostgreSQL returns them aware."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
 def version_at(conn: Connection, aggregate_id: uuid.UUID, at: datetime) -> int:
+    # Compared in UTC: SQLite would otherwise compare the wall-clock digits of another zone.
     version = conn.execute(
         select(func.max(audit_log.c.version)).where(
-            audit_log.c.originator_id == aggregate_id, audit_log.c.recorded_at <= at
+            audit_log.c.originator_id == aggregate_id, audit_log.c.recorded_at <= at.astimezone(UTC)
         )
     ).scalar()
     if version is None:

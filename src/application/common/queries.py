@@ -8,13 +8,17 @@ from typing import Any
 from sqlalchemy import Connection, Select, func, select
 
 
+MAX_PAGE = 1_000_000
+
+
 @dataclass(frozen=True)
 class Page:
     number: int = 1
     size: int = 20
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "number", max(1, int(self.number)))
+        # Capped: a page number of 10**20 would overflow the database's OFFSET (a 500, not a list).
+        object.__setattr__(self, "number", min(MAX_PAGE, max(1, int(self.number))))
         object.__setattr__(self, "size", min(200, max(1, int(self.size))))
 
 

@@ -20,9 +20,16 @@ def parse_code(raw: str, field: str = "code") -> str:
     return text
 
 
+def _split(raw: list[str] | str | None) -> list[str]:
+    """A comma never belongs inside one name or number: list items are split too, or a name
+    typed as "李娟，陈刚" would be one recruiter in the event and two in the read model."""
+    items = [raw] if isinstance(raw, str) else list(raw or [])
+    return [part for item in items for part in re.split(r"[,，、]", item or "")]
+
+
 def parse_recruiters(raw: list[str] | str | None) -> list[str]:
     """Recruiters may be typed comma-separated (seed 001 §2.3.1), in ASCII or Chinese commas."""
-    items = re.split(r"[,，、]", raw) if isinstance(raw, str) else list(raw or [])
+    items = _split(raw)
     names = [require_text(n, "recruiters", "招生人员姓名", 30) for n in items if n and n.strip()]
     if len(names) > 20:
         raise InvalidInput("recruiters.too_many", "招生人员最多20名", field="recruiters")
@@ -30,7 +37,7 @@ def parse_recruiters(raw: list[str] | str | None) -> list[str]:
 
 
 def parse_phones(raw: list[str] | str | None) -> list[str]:
-    items = re.split(r"[,，、]", raw) if isinstance(raw, str) else list(raw or [])
+    items = _split(raw)
     phones = [parse_phone(p, "phones") for p in items if p and p.strip()]
     if len(phones) > 20:
         raise InvalidInput("phones.too_many", "招生电话最多20个", field="phones")

@@ -30,7 +30,7 @@ from interfaces.http.api.organisation import (
     PublicTeachingPointController,
     TeachingPointController,
 )
-from interfaces.http.context import CorrelationMiddleware
+from interfaces.http.context import CorrelationMiddleware, reject_nul_characters
 from interfaces.http.errors import EXCEPTION_HANDLERS
 
 API_CONTROLLERS = [
@@ -75,6 +75,7 @@ def create_app(container: Container | None = None) -> Litestar:
     app = Litestar(
         route_handlers=handlers,
         middleware=[CorrelationMiddleware],
+        before_request=reject_nul_characters,
         csrf_config=CSRFConfig(
             secret=container.settings.secret_key,
             cookie_name="eduledger_csrf",
