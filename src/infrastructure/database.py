@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Engine, MetaData, create_engine, event
-from sqlalchemy.pool import NullPool
 
 from infrastructure.settings import Settings
 
@@ -18,10 +17,12 @@ def make_engine(settings: Settings) -> Engine:
         return create_engine(
             settings.sqlalchemy_url, pool_size=5, max_overflow=10, pool_pre_ping=True, future=True
         )
+    # Pooled: opening an SQLite connection (and its pragmas) costs more than most statements.
     engine = create_engine(
         settings.sqlalchemy_url,
         connect_args={"timeout": 30, "check_same_thread": False},
-        poolclass=NullPool,
+        pool_size=5,
+        max_overflow=10,
     )
 
     @event.listens_for(engine, "connect")

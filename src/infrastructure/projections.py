@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import structlog
-from sqlalchemy import BigInteger, Column, Connection, Engine, String, Table, select, update
+from sqlalchemy import BigInteger, Column, Connection, Engine, String, Table, bindparam, select, update
 from sqlalchemy.schema import CreateTable
 
-from application.common.projection import Projection
+from application.common.projection import Projection, Writes
 from infrastructure.database import platform_tables
 from infrastructure.eventstore import EventLog
 
@@ -38,6 +38,15 @@ def fingerprint(projection: Projection, dialect: Any) -> str:
     projection is rebuilt from the log at start-up instead of failing on a stale table."""
     ddl = "".join(str(CreateTable(t).compile(dialect=dialect)) for t in projection.tables)
     return hashlib.sha256(f"{type(projection).__qualname__}|{ddl}".encode()).hexdigest()
+
+
+# Built once: constructing a statement costs more than running it.
+_POSITIONS = select(tracking.c.name, tracking.c.position)
+_MOVE = (  # compare-and-set of one projection's position
+    update(tracking)
+    .where(tracking.c.name == bindparam("n"), tracking.c.position == bindparam("old"))
+    .values(position=bindparam("new"))
+)
 
 
 class _Raced(Exception):
@@ -76,7 +85,7 @@ class ProjectionRunner:
 
     def positions(self) -> dict[str, int]:
         with self.engine.connect() as conn:
-            return dict(conn.execute(select(tracking.c.name, tracking.c.position)).tuples().all())
+            return dict(conn.execute(_POSITIONS).tuples().all())
 
     def position(self) -> int:
         return min(self.positions().values(), default=0)
@@ -86,27 +95,31 @@ class ProjectionRunner:
         read = 0
         with self._lock:
             while True:
-                n = self._step()
+                n, reached = self._step()
                 read += n
-                if n == 0 or (until is not None and self.position() >= until):
+                if n == 0:
+                    return read
+                if until is not None and (reached if reached is not None else self.position()) >= until:
                     return read
 
-    def _step(self) -> int:
+    def _step(self) -> tuple[int, int | None]:
+        """Apply the next batch: (events read, the lowest position now, None if raced)."""
         positions = self.positions()
         start = min(positions.get(p.name, 0) for p in self.projections)
         notifications = self.app.recorder.select_notifications(
             start=start, limit=self.batch_size, inclusive_of_start=False
         )
         if not notifications:
-            return 0
+            return 0, start
         last = notifications[-1].id
         mapper = self.app.mapper
         try:
             with self.engine.begin() as conn:
                 self._apply(conn, notifications, positions, last, mapper)
         except _Raced:
-            pass  # another runner moved first; its writes stand and ours were rolled back
-        return len(notifications)
+            # another runner moved first; its writes stand and ours were rolled back
+            return len(notifications), None
+        return len(notifications), min(max(positions.get(p.name, 0), last) for p in self.projections)
 
     def _apply(
         self, conn: Connection, notifications: Sequence[Any], positions: dict[str, int], last: int, mapper: Any
@@ -116,22 +129,20 @@ class ProjectionRunner:
         # second runner waits here and then finds the position moved (it gives way), instead of
         # colliding with the first runner's rows on a unique key.
         for p in behind:
-            moved = conn.execute(
-                update(tracking)
-                .where(tracking.c.name == p.name, tracking.c.position == positions[p.name])
-                .values(position=last)
-            ).rowcount
+            moved = conn.execute(_MOVE, {"n": p.name, "old": positions[p.name], "new": last}).rowcount
             if moved != 1:
                 raise _Raced
         everything = any(p.all_events for p in behind)
         wanted = {t for p in behind for t in p.topics()}
+        writes = Writes(conn)  # handlers' inserts and updates go out as executemany runs
         for n in notifications:
             if not everything and n.topic not in wanted:
                 continue
             event = mapper.to_domain_event(n)
             for p in behind:
                 if positions[p.name] < n.id and p.wants(event):
-                    p.process(conn, event)
+                    p.process(writes, event)
+        writes.flush()
 
     def rebuild(self, names: Sequence[str] | None = None) -> int:
         """Drop and recreate the named projections' tables (all by default) and replay the log."""

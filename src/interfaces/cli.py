@@ -117,6 +117,7 @@ def parser() -> argparse.ArgumentParser:
 
 # Further commands (bench, export) add (name, register) pairs here.
 EXTRA_COMMANDS: list[tuple[str, Callable[[argparse.ArgumentParser], None]]] = []
+import interfaces.bench_command  # noqa: E402, F401  (registers `eduledger bench`)
 
 
 def main(argv: list[str] | None = None) -> int:

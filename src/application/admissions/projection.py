@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+import msgspec
 from sqlalchemy import Column, Connection, Date, DateTime, String, Table, Text, Uuid, delete, insert, update
 from datetime import date
 
-from application.common.projection import Projection, handles, read_models
+from application.common.projection import Projection, Writes, handles, read_models
 from domains.admissions.application_form import ApplicationForm
 from domains.admissions.batches import AdmissionBatch, StudyBatch, TrainingProgramme
 
@@ -74,6 +74,9 @@ application_forms = Table(
 )
 
 
+_JSON = msgspec.json.Encoder(enc_hook=str)
+
+
 def _applicant_columns(applicant: dict[str, Any]) -> dict[str, Any]:
     return {
         "name": applicant["name"],
@@ -81,7 +84,7 @@ def _applicant_columns(applicant: dict[str, Any]) -> dict[str, Any]:
         "id_number": applicant["id_number"],
         "gender": applicant["gender"],
         "birth_date": date.fromisoformat(applicant["birth_date"]),
-        "applicant": json.dumps(applicant, ensure_ascii=False),
+        "applicant": _JSON.encode(applicant).decode(),
     }
 
 
@@ -139,43 +142,43 @@ class AdmissionsProjection(Projection):
             )
 
     @handles(ApplicationForm.QuickRegistered)
-    def _quick(self, conn: Connection, e: Any) -> None:
-        conn.execute(
-            insert(application_forms).values(
-                id=e.originator_id,
-                status="quick_registered",
-                name=e.name,
-                mobile=e.mobile,
-                intended_major=e.intended_major,
-                teaching_point_id=e.teaching_point_id,
-                submitted_at=e.timestamp,
-                updated_at=e.timestamp,
-            )
+    def _quick(self, conn: Writes, e: Any) -> None:
+        conn.insert(
+            application_forms,
+            {
+                "id": e.originator_id,
+                "status": "quick_registered",
+                "name": e.name,
+                "mobile": e.mobile,
+                "intended_major": e.intended_major,
+                "teaching_point_id": e.teaching_point_id,
+                "submitted_at": e.timestamp,
+                "updated_at": e.timestamp,
+            },
         )
 
     @handles(ApplicationForm.Entered)
-    def _entered(self, conn: Connection, e: Any) -> None:
-        conn.execute(
-            insert(application_forms).values(
-                id=e.originator_id,
-                status="preliminarily_approved",
-                teaching_point_id=e.teaching_point_id,
-                programme_id=e.programme_id,
-                admission_batch_id=e.admission_batch_id,
-                study_batch_id=e.study_batch_id,
-                submitted_at=e.timestamp,
-                updated_at=e.timestamp,
+    def _entered(self, conn: Writes, e: Any) -> None:
+        conn.insert(
+            application_forms,
+            {
+                "id": e.originator_id,
+                "status": "preliminarily_approved",
+                "teaching_point_id": e.teaching_point_id,
+                "programme_id": e.programme_id,
+                "admission_batch_id": e.admission_batch_id,
+                "study_batch_id": e.study_batch_id,
+                "submitted_at": e.timestamp,
+                "updated_at": e.timestamp,
                 **_applicant_columns(e.applicant),
-            )
+            },
         )
 
-    def _set(self, conn: Connection, e: Any, **values: Any) -> None:
-        conn.execute(
-            update(application_forms).where(application_forms.c.id == e.originator_id).values(updated_at=e.timestamp, **values)
-        )
+    def _set(self, conn: Writes, e: Any, **values: Any) -> None:
+        conn.update(application_forms, {"id": e.originator_id}, {"updated_at": e.timestamp, **values})
 
     @handles(ApplicationForm.Completed)
-    def _completed(self, conn: Connection, e: Any) -> None:
+    def _completed(self, conn: Writes, e: Any) -> None:
         self._set(
             conn,
             e,
@@ -188,9 +191,9 @@ class AdmissionsProjection(Projection):
         )
 
     @handles(ApplicationForm.Approved)
-    def _approved(self, conn: Connection, e: Any) -> None:
+    def _approved(self, conn: Writes, e: Any) -> None:
         self._set(conn, e, status="approved", learner_id=e.learner_id, student_number=e.student_number, review_comment=e.comment)
 
     @handles(ApplicationForm.Rejected)
-    def _rejected(self, conn: Connection, e: Any) -> None:
+    def _rejected(self, conn: Writes, e: Any) -> None:
         self._set(conn, e, status="rejected", review_comment=e.comment)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -17,7 +17,7 @@ from domains.admissions.batches import AdmissionBatch, StudyBatch, TrainingProgr
 from domains.learners.learner import Learner, StudentNumberSequence
 from domains.organisation.teaching_point import TeachingPoint
 from domains.shared.aggregate import UniqueKey, key_id
-from domains.shared.errors import DomainError, InvalidInput
+from domains.shared.errors import DomainError, InvalidInput, NotFound
 from domains.shared.values import Role
 
 T = TypeVar("T")
@@ -40,6 +40,15 @@ class ReviewOutcome:
     form_id: uuid.UUID
     ok: bool
     student_number: str | None = None
+    code: str | None = None
+    message: str | None = None
+
+
+@dataclass
+class EntryOutcome:
+    row: int  # the applicant's index in the bulk entry
+    ok: bool
+    form_id: uuid.UUID | None = None
     code: str | None = None
     message: str | None = None
 
@@ -157,6 +166,84 @@ class Admissions:
         self.store.save(form, claim)
         return form.id
 
+    def enter_forms(
+        self,
+        actor: Actor,
+        *,
+        admission_batch_id: uuid.UUID,
+        programme_id: uuid.UUID,
+        applicants: Sequence[dict[str, Any]],
+        teaching_point_id: uuid.UUID | None = None,
+        chunk: int = 500,
+    ) -> list[EntryOutcome]:
+        """Bulk entry (imports): each applicant is checked as by `enter_form` and a refused one
+        never blocks the rest; every chunk of forms (with their claims) is one atomic write."""
+        role = actor.require(Role.TEACHING_POINT_ADMIN)
+        tp_id = self._teaching_point_for(actor, teaching_point_id)
+        outcomes: list[EntryOutcome] = []
+        for start in range(0, len(applicants), chunk):
+            part = list(enumerate(applicants[start : start + chunk], start))
+            try:
+                outcomes += self._enter_chunk(actor, role, tp_id, admission_batch_id, programme_id, part)
+            except DomainError as exc:
+                if exc.code != CONFLICT:
+                    raise
+                # Someone entered one of these applicants meanwhile: go one by one.
+                for row, raw in part:
+                    try:
+                        form_id = self.enter_form(
+                            actor, admission_batch_id=admission_batch_id, programme_id=programme_id,
+                            applicant=raw, teaching_point_id=tp_id,
+                        )
+                        outcomes.append(EntryOutcome(row, True, form_id))
+                    except DomainError as one:
+                        outcomes.append(EntryOutcome(row, False, code=one.code, message=one.message))
+        return outcomes
+
+    def _enter_chunk(
+        self,
+        actor: Actor,
+        role: Role,
+        tp_id: uuid.UUID,
+        admission_batch_id: uuid.UUID,
+        programme_id: uuid.UUID,
+        rows: Sequence[tuple[int, dict[str, Any]]],
+    ) -> list[EntryOutcome]:
+        load(self.store, tp_id, TeachingPoint, "教学点").check_can_admit()
+        batch = load(self.store, admission_batch_id, AdmissionBatch, "招生批次")
+        programme = load(self.store, programme_id, TrainingProgramme, "培养方案")
+        today = self.clock.today()
+        outcomes: list[EntryOutcome] = []
+        parsed: list[tuple[int, Applicant]] = []
+        for row, raw in rows:
+            try:
+                parsed.append((row, Applicant.parse(raw, today)))
+            except DomainError as exc:
+                outcomes.append(EntryOutcome(row, False, code=exc.code, message=exc.message))
+        keys = [key_id("learner_id_number", a.id_number) for _, a in parsed]
+        keys += [key_id("application_id_number", f"{batch.id}:{a.id_number}") for _, a in parsed]
+        claimed = self.store.find_many(keys)
+        seen: set[str] = set()
+        to_save: list[Any] = []
+        for row, applicant in parsed:
+            try:  # the checks of `_new_form`, in its order, with the claims read in bulk
+                self._check_no_learner(applicant.id_number, claimed)
+                with recording(actor, role):
+                    form = ApplicationForm.enter(applicant, tp_id, batch, programme, today)
+                    key = f"{batch.id}:{applicant.id_number}"
+                    if applicant.id_number in seen or key_id("application_id_number", key) in claimed:
+                        raise DomainError("application_id_number.taken", "该身份证号码在本招生批次已有报名表")
+                    claim = UniqueKey(kind="application_id_number", key=key, owner_id=form.id)
+                seen.add(applicant.id_number)
+                to_save += [form, claim]
+                outcomes.append(EntryOutcome(row, True, form.id))
+            except DomainError as exc:
+                outcomes.append(EntryOutcome(row, False, code=exc.code, message=exc.message))
+        if to_save:
+            self.store.save(*to_save)
+        outcomes.sort(key=lambda o: o.row)
+        return outcomes
+
     def _new_form(
         self,
         actor: Actor,
@@ -183,8 +270,10 @@ class Admissions:
             )
         return form, claim
 
-    def _check_no_learner(self, id_number: str) -> None:
-        if self.store.find(key_id("learner_id_number", id_number)) is not None:
+    def _check_no_learner(self, id_number: str, claimed: Mapping[uuid.UUID, Any] | None = None) -> None:
+        """`claimed`: the learner claims already read in bulk (else the store is asked)."""
+        key = key_id("learner_id_number", id_number)
+        if (key in claimed) if claimed is not None else (self.store.find(key) is not None):
             raise DomainError("applicant.already_learner", "该身份证号码已有学籍，不能重复报名")
 
     def complete_quick_registration(
@@ -269,15 +358,26 @@ class Admissions:
         points: dict[uuid.UUID, TeachingPoint] = {}
         batches: dict[uuid.UUID, AdmissionBatch] = {}
         seen_ids: set[str] = set()
+        # Every form, and every learner claim on their ID numbers, read in bulk up front.
+        found = self.store.find_many(form_ids)
+        claimed = self.store.find_many(
+            [
+                key_id("learner_id_number", f.applicant["id_number"])
+                for f in found.values()
+                if isinstance(f, ApplicationForm) and f.applicant
+            ]
+        )
         for fid in form_ids:
             try:
-                form = load(self.store, fid, ApplicationForm, "报名表")
+                form = found.get(fid)
+                if not isinstance(form, ApplicationForm):
+                    raise NotFound("not_found", "报名表不存在")
                 form.check_awaiting_review()
                 assert form.teaching_point_id and form.admission_batch_id and form.applicant
                 id_number = form.applicant["id_number"]
                 if id_number in seen_ids:
                     raise DomainError("applicant.already_learner", "该身份证号码已有学籍，不能重复录取")
-                self._check_no_learner(id_number)
+                self._check_no_learner(id_number, claimed)
                 seen_ids.add(id_number)
                 tp = points.get(form.teaching_point_id) or load(
                     self.store, form.teaching_point_id, TeachingPoint, "教学点"

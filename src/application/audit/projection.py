@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from sqlalchemy import Column, Connection, DateTime, Integer, String, Table, Text, Uuid, insert
+import msgspec
+from sqlalchemy import Column, DateTime, Integer, String, Table, Text, Uuid
 
-from application.common.projection import Projection, read_models
+from application.common.projection import Projection, Writes, read_models
 
 audit_log = Table(
     "rm_audit_log",
@@ -25,6 +25,9 @@ audit_log = Table(
     Column("reason", String(500)),
     Column("data", Text, nullable=False),
 )
+
+# JSON of the event's own data; types JSON lacks are written as str() (like json's default=str).
+_JSON = msgspec.json.Encoder(enc_hook=str)
 
 # Secrets stay out of every history view, however privileged the reader.
 REDACTED_FIELDS = frozenset({"password_hash"})
@@ -44,23 +47,24 @@ class AuditLogProjection(Projection):
     all_events = True
     tables = (audit_log,)
 
-    def on_any(self, conn: Connection, event: Any) -> None:
+    def on_any(self, conn: Writes, event: Any) -> None:
         meta = getattr(event, "meta", None) or {}
         qualname = type(event).__qualname__
         aggregate_type, _, event_type = qualname.rpartition(".")
-        conn.execute(
-            insert(audit_log).values(
-                originator_id=event.originator_id,
-                version=event.originator_version,
-                aggregate_type=aggregate_type,
-                event_type=event_type,
-                recorded_at=event.timestamp,
-                actor_id=meta.get("actor_id"),
-                actor_name=meta.get("actor_name"),
-                role=meta.get("role"),
-                teaching_point_id=meta.get("teaching_point_id"),
-                correlation_id=meta.get("correlation_id"),
-                reason=meta.get("reason"),
-                data=json.dumps(event_data(event), ensure_ascii=False, default=str),
-            )
+        conn.insert(
+            audit_log,
+            {
+                "originator_id": event.originator_id,
+                "version": event.originator_version,
+                "aggregate_type": aggregate_type,
+                "event_type": event_type,
+                "recorded_at": event.timestamp,
+                "actor_id": meta.get("actor_id"),
+                "actor_name": meta.get("actor_name"),
+                "role": meta.get("role"),
+                "teaching_point_id": meta.get("teaching_point_id"),
+                "correlation_id": meta.get("correlation_id"),
+                "reason": meta.get("reason"),
+                "data": _JSON.encode(event_data(event)).decode(),
+            },
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -11,6 +12,10 @@ class EventStore(Protocol):
     def get(self, aggregate_id: uuid.UUID, version: int | None = None) -> Any: ...
 
     def find(self, aggregate_id: uuid.UUID) -> Any | None: ...
+
+    def find_many(self, aggregate_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Any]:
+        """The aggregates that exist among the ids (absent ones are left out), read in bulk."""
+        ...
 
     def save(self, *aggregates: Any) -> int:
         """Save every pending event of the aggregates in one atomic write; returns the last

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Column, Connection, Date, DateTime, String, Table, Uuid, insert
+from sqlalchemy import Column, Date, DateTime, String, Table, Uuid
 
-from application.common.projection import Projection, handles, read_models
+from application.common.projection import Projection, Writes, handles, read_models
 from domains.learners.learner import Learner
 
 learners = Table(
@@ -35,23 +35,24 @@ class LearnersProjection(Projection):
     tables = (learners,)
 
     @handles(Learner.Admitted)
-    def _admitted(self, conn: Connection, e: Any) -> None:
+    def _admitted(self, conn: Writes, e: Any) -> None:
         p = e.personal
-        conn.execute(
-            insert(learners).values(
-                id=e.originator_id,
-                student_number=e.student_number,
-                name=p["name"],
-                gender=p["gender"],
-                id_number=p["id_number"],
-                birth_date=date.fromisoformat(p["birth_date"]),
-                mobile=p.get("mobile"),
-                teaching_point_id=e.teaching_point_id,
-                programme_id=e.programme_id,
-                study_batch_id=e.study_batch_id,
-                admission_batch_id=e.admission_batch_id,
-                application_form_id=e.application_form_id,
-                status="enrolled",
-                admitted_at=e.timestamp,
-            )
+        conn.insert(
+            learners,
+            {
+                "id": e.originator_id,
+                "student_number": e.student_number,
+                "name": p["name"],
+                "gender": p["gender"],
+                "id_number": p["id_number"],
+                "birth_date": date.fromisoformat(p["birth_date"]),
+                "mobile": p.get("mobile"),
+                "teaching_point_id": e.teaching_point_id,
+                "programme_id": e.programme_id,
+                "study_batch_id": e.study_batch_id,
+                "admission_batch_id": e.admission_batch_id,
+                "application_form_id": e.application_form_id,
+                "status": "enrolled",
+                "admitted_at": e.timestamp,
+            },
         )
