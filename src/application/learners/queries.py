@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -61,3 +62,24 @@ def get_learner(conn: Connection, actor: Actor, learner_id: uuid.UUID) -> dict[s
     if row is None or not (own or (Role.LEARNER not in actor.roles and actor.can_see_teaching_point(row["teaching_point_id"]))):
         raise NotFound("not_found", "学生不存在或不属于您的教学点")
     return _shape(dict(row), masked=False)
+
+
+EXPORT_LIMIT = 100_000
+
+
+def export_learners(conn: Connection, actor: Actor, filters: RosterFilter) -> Iterator[dict[str, Any]]:
+    """Every learner the roster query finds (all pages), for a spreadsheet export. ID numbers and
+    mobiles are masked unless the actor is school staff (教务、财务、系统管理员、审计), who need
+    the full numbers for filing with CHSI; teaching-point staff get the list's masked numbers."""
+    actor.require(
+        Role.TEACHING_POINT_ADMIN, Role.ACADEMIC_AFFAIRS, Role.FINANCE, Role.AUDITOR, Role.SYSTEM_ADMIN,
+        Role.ACADEMIC_MENTOR, Role.HEAD_TEACHER,
+    )
+    query = _query()
+    scope = actor.visible_teaching_point()
+    if scope is not None:
+        query = query.where(learners.c.teaching_point_id == scope)
+    query = filters.apply(query, learners).order_by(learners.c.student_number).limit(EXPORT_LIMIT)
+    masked = not actor.is_school_staff
+    for row in conn.execute(query).mappings():
+        yield _shape(dict(row), masked=masked)

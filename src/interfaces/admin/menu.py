@@ -65,7 +65,7 @@ MENU: tuple[Section, ...] = (
     ),
     Section(
         "审计",
-        (_e("审计链校验", "/admin/audit/chain", AUD),),
+        (_e("审计链校验", "/admin/audit/chain", AUD), _e("记录历史回放", "/admin/audit/aggregates", AUD)),
     ),
 )
 

@@ -1,1 +1,5 @@
 """Imports every admin page module so their controllers register on ADMIN_CONTROLLERS."""
+
+from interfaces.admin import audit  # noqa: F401,E402  (审计链校验、记录历史回放)
+from interfaces.admin import learners  # noqa: F401,E402  (学籍信息 and its Excel export)
+from interfaces.admin import users  # noqa: F401,E402  (教学点用户管理)

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Annotated, Any
 
+import anyio.to_thread
 from litestar import Controller, Request, Response, Router, get, post
+from litestar.connection import ASGIConnection
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
+from litestar.handlers.base import BaseRouteHandler
 from litestar.response import Redirect, Template
 
 from application.common.queries import Page
 from application.identity.queries import get_account
 from application.identity.service import AVATAR_MAX_BYTES
 from application.organisation.queries import get_teaching_point, list_teaching_points
-from domains.shared.errors import DomainError
+from domains.shared.errors import DomainError, Forbidden
+from domains.shared.values import Role
 from interfaces.admin.rendering import audit_tab, error_page, login_redirect, page
 from interfaces.admin.session import (
+    COOKIE,
     LoginRequired,
     admin_actor,
     expired_cookie,
@@ -25,7 +31,7 @@ from interfaces.admin.session import (
     session_cookie,
 )
 from interfaces.http.avatars import avatar_response
-from interfaces.http.context import client_address, container_of, login
+from interfaces.http.context import client_address, container_of, login, resolve_actor
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -139,7 +145,8 @@ class TeachingPointPages(Controller):
     @get("/", sync_to_thread=True)
     def index(self, request: Request[Any, Any, Any], q: str | None = None) -> Template:
         actor = admin_actor(request)
-        number = int(request.query_params.get("page", 1) or 1)
+        raw_page = str(request.query_params.get("page") or "1")
+        number = int(raw_page) if raw_page.isdigit() else 1
         with container_of(request).engine.connect() as conn:
             result = list_teaching_points(conn, actor, Page(number=number), q)
         return page(request, "teaching_points.html", actor, result=result)
@@ -168,6 +175,69 @@ class TeachingPointPages(Controller):
             )
         return done(request, f"/admin/teaching-points/{teaching_point_id}", "教学点信息已保存")
 
+    # -- the system administrator: new teaching points, enabling and disabling ------------------
+
+    @get("/new", sync_to_thread=True)
+    def new(self, request: Request[Any, Any, Any]) -> Template:
+        actor = admin_actor(request)
+        actor.require(Role.SYSTEM_ADMIN)
+        return page(request, "teaching_point_new.html", actor, form={})
+
+    @post("/new", sync_to_thread=True)
+    def create(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+        actor = admin_actor(request)
+        try:
+            tp_id = container_of(request).organisation.register_teaching_point(
+                actor, str(data.get("code", "")), str(data.get("name", "")), data.get("address") or None,
+                str(data.get("recruiters", "")), str(data.get("phones", "")),
+            )
+        except DomainError as exc:
+            status = {"forbidden": 403, "invalid": 422}.get(exc.kind, 409)
+            return page(request, "teaching_point_new.html", actor, status_code=status, form=data, error=exc.message)
+        return done(request, f"/admin/teaching-points/{tp_id}", "教学点已创建")
+
+    @post("/{teaching_point_id:uuid}/enable", sync_to_thread=True)
+    def enable(self, request: Request[Any, Any, Any], teaching_point_id: uuid.UUID, data: Form) -> Response[Any]:
+        return self._set_enabled(request, teaching_point_id, True, data)
+
+    @post("/{teaching_point_id:uuid}/disable", sync_to_thread=True)
+    def disable(self, request: Request[Any, Any, Any], teaching_point_id: uuid.UUID, data: Form) -> Response[Any]:
+        return self._set_enabled(request, teaching_point_id, False, data)
+
+    def _set_enabled(
+        self, request: Request[Any, Any, Any], teaching_point_id: uuid.UUID, enabled: bool, data: dict[str, Any]
+    ) -> Response[Any]:
+        actor = admin_actor(request)
+        try:
+            container_of(request).organisation.set_enabled(actor, teaching_point_id, enabled, data.get("reason") or None)
+        except DomainError as exc:
+            if exc.kind == "not_found":
+                raise
+            with container_of(request).engine.connect() as conn:
+                point = get_teaching_point(conn, actor, teaching_point_id)
+            return page(
+                request, "teaching_point.html", actor, status_code=403 if exc.kind == "forbidden" else 409, point=point,
+                form=point, error=exc.message, history=audit_tab(request, teaching_point_id),
+            )
+        return done(request, f"/admin/teaching-points/{teaching_point_id}", "教学点已启用" if enabled else "教学点已停用")
+
+
+# Posts an auditor may still make: signing in and out, and their own personal settings.
+AUDITOR_MAY_POST = re.compile(r"^/admin/(login|logout|me(/.*)?)/?$")
+
+
+async def auditors_read_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Auditors read every history and change nothing: any other form post is refused (403),
+    whatever other role the account also holds."""
+    if connection.scope.get("method") in ("GET", "HEAD", "OPTIONS") or AUDITOR_MAY_POST.match(connection.url.path):
+        return
+    token = connection.cookies.get(COOKIE)
+    if not token:
+        return
+    actor = await anyio.to_thread.run_sync(resolve_actor, container_of(connection), token, "admin")  # type: ignore[arg-type]
+    if actor is not None and Role.AUDITOR in actor.roles:
+        raise Forbidden("audit.read_only", "审计角色只能查看，不能修改任何数据")
+
 
 # Each admin page module appends its controllers here.
 ADMIN_CONTROLLERS: list[Any] = [SessionController, MeController, TeachingPointPages]
@@ -180,5 +250,6 @@ def admin_router() -> Router:
         path="/",
         route_handlers=ADMIN_CONTROLLERS,
         exception_handlers={LoginRequired: login_redirect, DomainError: error_page},
+        guards=[auditors_read_only],
         include_in_schema=False,
     )
