@@ -5,6 +5,7 @@ from __future__ import annotations
 from application.admissions.projection import AdmissionsProjection
 from application.audit.projection import AuditLogProjection
 from application.common.projection import Projection
+from application.curriculum.projection import CurriculumProjection
 from application.identity.projection import AccountsProjection
 from application.learners.projection import LearnersProjection
 from application.organisation.projection import OrganisationProjection
@@ -16,5 +17,6 @@ def all_projections() -> list[Projection]:
         AccountsProjection(),
         AdmissionsProjection(),
         LearnersProjection(),
+        CurriculumProjection(),
         AuditLogProjection(),
     ]

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from application.admissions.service import Admissions
 from application.common.ports import Clock
+from application.curriculum.service import Curriculum
 from application.identity.service import Identity
 from application.organisation.service import Organisation
 from application.projections import all_projections
@@ -38,6 +39,7 @@ class Container:
     admissions: Admissions
     sessions: SessionStore
     throttle: LoginThrottle
+    curriculum: Curriculum
     extras: dict[str, Any] = field(default_factory=dict)
 
     def close(self) -> None:
@@ -71,4 +73,5 @@ def build(settings: Settings | None = None, clock: Clock | None = None, fast_has
         admissions=Admissions(store, clock, settings.school_code, settings.student_number_pattern),
         sessions=SessionStore(engine, settings.session_minutes),
         throttle=LoginThrottle(engine),
+        curriculum=Curriculum(store),
     )

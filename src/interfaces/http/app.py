@@ -24,6 +24,7 @@ from interfaces.http.api.admissions import (
 )
 from interfaces.http.api.audit import AuditController
 from interfaces.http.api.auth import AuthController, MeController
+from interfaces.http.api.curriculum import CURRICULUM_CONTROLLERS
 from interfaces.http.api.learners import LearnerController
 from interfaces.http.api.organisation import (
     AccountController,
@@ -43,6 +44,7 @@ API_CONTROLLERS = [
     ApplicationFormController,
     QuickRegistrationController,
     LearnerController,
+    *CURRICULUM_CONTROLLERS,
     AuditController,
 ]
 

@@ -1,0 +1,1 @@
+"""Curriculum use cases: courses, programme course lists, selection and exam batches, fee standards."""
