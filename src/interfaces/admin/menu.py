@@ -51,7 +51,7 @@ MENU: tuple[Section, ...] = (
         "招生管理",
         (
             _e("录入报名表", "/admin/application-forms/new", TP),
-            _e("初审报名表", "/admin/application-forms?status=quick_registered", TP),
+            _e("初审报名表", "/admin/application-forms/quick-registrations", TP),
             _e("报名表查询", "/admin/application-forms", TP, AA, AUD, SYS),
             _e("复审报名表", "/admin/application-forms?status=preliminarily_approved", AA),
             _e("批量导入报名表", "/admin/application-forms/imports", TP),
