@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from application.admissions.imports import FORM_IMPORT_TASK, FormImports
 from application.admissions.service import Admissions
 from application.common.ports import Clock
 from application.curriculum.service import Curriculum
@@ -18,6 +19,7 @@ from infrastructure.clock import SystemClock
 from infrastructure.database import make_engine
 from infrastructure.eventstore import AggregateStore, EventLog
 from infrastructure.files import DatabaseFileStore
+from infrastructure.jobs import Jobs, SqlImportJobState
 from infrastructure.passwords import Argon2Hasher
 from infrastructure.projections import ProjectionRunner
 from infrastructure.sessions import LoginThrottle, SessionStore
@@ -39,10 +41,13 @@ class Container:
     admissions: Admissions
     sessions: SessionStore
     throttle: LoginThrottle
+    jobs: Jobs
+    form_imports: FormImports
     curriculum: Curriculum
     extras: dict[str, Any] = field(default_factory=dict)
 
     def close(self) -> None:
+        self.jobs.close()
         self.log.close()
         self.engine.dispose()
 
@@ -59,6 +64,10 @@ def build(settings: Settings | None = None, clock: Clock | None = None, fast_has
     clock = clock or SystemClock()
     hasher = Argon2Hasher(fast=fast_hashing)
     files = DatabaseFileStore(engine)
+    admissions = Admissions(store, clock, settings.school_code, settings.student_number_pattern)
+    jobs = Jobs(settings.broker_url)
+    form_imports = FormImports(admissions, jobs, SqlImportJobState(engine), engine.connect, clock)
+    jobs.register(FORM_IMPORT_TASK, form_imports.run, resume=form_imports.resume)
     return Container(
         settings=settings,
         engine=engine,
@@ -70,8 +79,10 @@ def build(settings: Settings | None = None, clock: Clock | None = None, fast_has
         files=files,
         organisation=Organisation(store),
         identity=Identity(store, hasher, files),
-        admissions=Admissions(store, clock, settings.school_code, settings.student_number_pattern),
+        admissions=admissions,
         sessions=SessionStore(engine, settings.session_minutes),
         throttle=LoginThrottle(engine),
+        jobs=jobs,
+        form_imports=form_imports,
         curriculum=Curriculum(store),
     )

@@ -45,13 +45,19 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _worker(args: argparse.Namespace) -> int:
-    """Production: follow the event log and keep every read model current."""
+    """Production: follow the event log and keep every read model current; with a broker
+    (EDULEDGER_BROKER_URL) also run the dramatiq workers of the background jobs."""
     from infrastructure.container import build
+    from infrastructure.jobs import run_workers
+    from infrastructure.logs import configure_logging
 
     container = build()
+    configure_logging(container.settings.log_level)  # job logs scrubbed like the web's
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    if run_workers(container.jobs):
+        print(f"job workers consuming queue {container.jobs.queue_name!r}", flush=True)
     print(f"projection worker following from {container.runner.positions()}", flush=True)
     container.runner.follow(stop, interval=args.interval)
     container.close()

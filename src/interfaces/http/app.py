@@ -14,6 +14,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.static_files import create_static_files_router
 
 from infrastructure.container import Container, build
+from infrastructure.jobs import lifespan_hooks
 from interfaces.admin.rendering import TEMPLATES, template_config
 from interfaces.admin.routes import admin_router
 from infrastructure.logs import configure_logging
@@ -24,6 +25,7 @@ from interfaces.http.api.admissions import (
 )
 from interfaces.http.api.audit import AuditController
 from interfaces.http.api.auth import AuthController, MeController
+from interfaces.http.api.imports import ImportController
 from interfaces.http.api.curriculum import CURRICULUM_CONTROLLERS
 from interfaces.http.api.learners import LearnerController
 from interfaces.http.api.organisation import (
@@ -41,6 +43,7 @@ API_CONTROLLERS = [
     PublicTeachingPointController,
     AccountController,
     CatalogueController,
+    ImportController,
     ApplicationFormController,
     QuickRegistrationController,
     LearnerController,
@@ -70,6 +73,7 @@ def healthz() -> Response[dict[str, Any]]:
 def create_app(container: Container | None = None) -> Litestar:
     container = container or build()
     configure_logging(container.settings.log_level)
+    start_jobs, stop_jobs = lifespan_hooks(container.jobs)
     api = Router(path="/api/v1", route_handlers=API_CONTROLLERS)
     handlers: list[Any] = [api, root, healthz, admin_router(), admin_static]
     for routes in EXTRA_ROUTES:
@@ -96,7 +100,8 @@ def create_app(container: Container | None = None) -> Litestar:
         ),
         response_cache_config=ResponseCacheConfig(),
         request_max_body_size=20 * 1024 * 1024,
-        on_shutdown=[container.close],
+        on_startup=[start_jobs],
+        on_shutdown=[stop_jobs, container.close],
     )
     app.state.container = container
     return app

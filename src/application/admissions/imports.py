@@ -1,0 +1,766 @@
+"""Bulk import of application forms from a CSV file (seed 001 §3; domain spec §2).
+
+A teaching-point administrator uploads a CSV (UTF-8 with or without BOM, or GB18030 as Excel
+in China saves it) whose first row holds the Chinese column names of `IMPORT_COLUMNS`, and
+chooses the admission batch. `FormImports.start` checks the upload by its content at once
+(text, a CSV, the required header, at most 5,000 rows and 5 MB) and refuses anything else with
+a code and a Chinese message, enqueuing nothing. Otherwise it records a job and enqueues it;
+`FormImports.run` (the job body, in a background worker) sends every row through the real use
+case `Admissions.enter_form`, so an imported form obeys exactly the rules of one entered by
+hand, and records one result per row. One bad row never blocks the rest.
+
+Runs are idempotent: a job is claimed atomically (a re-delivered message finds it running or
+finished and does nothing), a row that already has a result is never imported again, and a
+row whose run was cut short between saving the form and recording its result is recognised
+by the claim on (admission batch, ID number) that the form saved with it.
+
+The job state and the row results live in platform tables the infrastructure owns; the read
+functions below query them through lightweight table views (names and types only).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import structlog
+from eventsourcing.persistence import InterfaceError as StoreInterfaceError
+from eventsourcing.persistence import OperationalError as StoreOperationalError
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    DateTime,
+    Integer,
+    String,
+    Uuid,
+    and_,
+    column,
+    select,
+    table,
+)
+from sqlalchemy.exc import InterfaceError as SQLInterfaceError
+from sqlalchemy.exc import OperationalError as SQLOperationalError
+
+from application.admissions.projection import admission_batches, programme_offerings, programmes
+from application.admissions.queries import STAFF_READERS
+from application.admissions.service import Admissions
+from application.common.actor import Actor
+from application.common.context import correlation_id, current_correlation_id
+from application.common.loading import load
+from application.common.ports import Clock
+from application.common.queries import Page, PageOf, paged
+from application.organisation.projection import teaching_points
+from domains.admissions.batches import AdmissionBatch
+from domains.organisation.teaching_point import TeachingPoint
+from domains.shared.aggregate import key_id
+from domains.shared.errors import DomainError, InvalidInput, NotFound
+from domains.shared.values import ChineseIdNumber, Role
+
+log = structlog.get_logger(__name__)
+
+FORM_IMPORT_TASK = "admissions.form_import"
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+MAX_ATTEMPTS = 5  # claims of one job (first run, retries, resumptions) before it is given up
+LEASE_SECONDS = 300  # a runner that stops renewing its claim for this long is presumed dead
+
+# Column name in the file -> key of the applicant dict `Admissions.enter_form` takes.
+COLUMN_KEYS: dict[str, str] = {
+    "姓名": "name",
+    "身份证号码": "id_number",
+    "民族": "ethnicity",
+    "手机号码": "mobile",
+    "邮箱": "email",
+    "通讯地址": "address",
+    "工作单位": "occupation",
+    "最高学历层次": "prior_level",
+    "毕业学校": "prior_school",
+    "原专业": "prior_major",
+    "毕业日期": "prior_graduation_date",
+    "毕业证书编号": "prior_certificate_number",
+    "原学历姓名": "original_name",
+    "原学历证件号码": "original_id_number",
+    "培养方案代码": "programme_code",
+}
+IMPORT_COLUMNS: list[str] = list(COLUMN_KEYS)
+# Columns whose cells may be blank; the template has them all, a file may leave these out.
+OPTIONAL_COLUMNS = frozenset({"邮箱", "工作单位", "原专业", "原学历姓名", "原学历证件号码"})
+REQUIRED_COLUMNS = [c for c in IMPORT_COLUMNS if c not in OPTIONAL_COLUMNS]
+
+# The template's example row: a valid-looking ID number the import recognises and refuses.
+EXAMPLE_ID_NUMBER = "110101199001011237"
+EXAMPLE_ROW: dict[str, str] = {
+    "姓名": "张三",
+    "身份证号码": EXAMPLE_ID_NUMBER,
+    "民族": "汉族",
+    "手机号码": "13800000000",
+    "邮箱": "zhangsan@example.com",
+    "通讯地址": "江苏省南京市玄武区北京东路41号",
+    "工作单位": "南京某某科技有限公司",
+    "最高学历层次": "大专",
+    "毕业学校": "南京城市职业学院",
+    "原专业": "会计",
+    "毕业日期": "2015-07-01",
+    "毕业证书编号": "123451201506000001",
+    "原学历姓名": "",
+    "原学历证件号码": "",
+    "培养方案代码": "P-ZSB-KJ",
+}
+
+
+class JobStatus:
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+STATUS_LABELS = {
+    JobStatus.QUEUED: "排队中",
+    JobStatus.RUNNING: "导入中",
+    JobStatus.DONE: "已完成",
+    JobStatus.FAILED: "失败",
+}
+
+
+# -- ports ------------------------------------------------------------------------------------
+
+
+class JobQueue(Protocol):
+    """Background jobs (dramatiq in infrastructure). A job message carries the correlation id
+    of the current request and the actor, so the events the job causes carry the same ones."""
+
+    def enqueue(self, task: str, job_id: uuid.UUID, actor: Actor) -> None: ...
+
+    def stopping(self) -> bool:
+        """True while the worker shuts down: a long job pauses and is resumed later."""
+        ...
+
+
+@dataclass
+class ImportJob:
+    id: uuid.UUID
+    kind: str
+    filename: str
+    admission_batch_id: uuid.UUID
+    teaching_point_id: uuid.UUID | None
+    actor: Actor
+    correlation_id: str
+    total: int
+    created_at: datetime
+    status: str = JobStatus.QUEUED
+    attempts: int = 0
+    content: bytes | None = None
+
+
+@dataclass
+class RowResult:
+    row: int
+    ok: bool
+    code: str | None = None
+    message: str | None = None
+    form_id: uuid.UUID | None = None
+
+
+@dataclass
+class Claim:
+    """The outcome of trying to claim a job: "claimed" (job and token set), "missing",
+    "finished" (done or failed), or "busy" (another live runner holds it)."""
+
+    outcome: str
+    job: ImportJob | None = None
+    token: str | None = None
+    retry_after: float = 0.0
+
+
+class LeaseLost(Exception):
+    """Another runner took the job over (this one was presumed dead): stop at once."""
+
+
+class JobBusy(Exception):
+    """Another runner holds the job: the queue should deliver the message again later."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"job busy, retry in {retry_after:.0f}s")
+        self.retry_after = retry_after
+
+
+class JobPaused(Exception):
+    """The worker is shutting down: the job was released and should be delivered again."""
+
+
+class ImportJobState(Protocol):
+    """Job rows and per-row results in platform tables (implemented in infrastructure)."""
+
+    def create(self, job: ImportJob) -> None: ...
+
+    def discard(self, job_id: uuid.UUID) -> None: ...
+
+    def claim(self, job_id: uuid.UUID, lease_seconds: float) -> Claim:
+        """Atomically move a queued job (or a running one whose lease expired) to running,
+        count the attempt and hand out a new lease token."""
+        ...
+
+    def row_states(self, job_id: uuid.UUID) -> dict[int, bool | None]:
+        """Rows already touched: True/False for a recorded result, None for a row that was
+        started but has no result (its run was cut short)."""
+        ...
+
+    def mark_started(self, job_id: uuid.UUID, token: str, row: int) -> None: ...
+
+    def record(self, job_id: uuid.UUID, token: str, result: RowResult, lease_seconds: float) -> None:
+        """Store a row's result, move the counters and renew the lease, in one transaction;
+        raises LeaseLost when the token no longer holds the job."""
+        ...
+
+    def finish(self, job_id: uuid.UUID, token: str | None, status: str, at: datetime, error: str | None = None) -> None:
+        """Mark the job done or failed and drop the uploaded content."""
+        ...
+
+    def release(self, job_id: uuid.UUID, token: str) -> None:
+        """Give the job back to the queue (status queued) keeping every result so far."""
+        ...
+
+    def resumable(self) -> list[ImportJob]:
+        """Queued jobs and running jobs whose lease expired (without their content)."""
+        ...
+
+
+# -- reading the upload -----------------------------------------------------------------------
+
+
+@dataclass
+class CsvRow:
+    number: int  # the row number in the spreadsheet: the header is row 1
+    cells: dict[str, str]
+    overflow: bool = False  # more non-empty cells than the header has columns
+
+
+@dataclass
+class Upload:
+    columns: list[str]
+    rows: list[CsvRow] = field(default_factory=list)
+
+
+_BINARY_SIGNATURES: list[tuple[bytes, str]] = [
+    (b"PK\x03\x04", "这是 Excel 工作簿（.xlsx）或压缩文件，不是 CSV。请在 Excel 中选择“另存为”→“CSV UTF-8（逗号分隔）”后上传"),
+    (b"\xd0\xcf\x11\xe0", "这是旧版 Excel 工作簿（.xls），不是 CSV。请在 Excel 中选择“另存为”→“CSV（逗号分隔）”后上传"),
+    (b"\x89PNG", "这是 PNG 图片，不是 CSV 文件"),
+    (b"\xff\xd8\xff", "这是 JPEG 图片，不是 CSV 文件"),
+    (b"GIF8", "这是 GIF 图片，不是 CSV 文件"),
+    (b"%PDF", "这是 PDF 文件，不是 CSV 文件"),
+]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACE = " \t\r\n\u3000\u00a0\u200b\ufeff"
+
+
+def _refuse(code: str, message: str) -> InvalidInput:
+    return InvalidInput(code, message, field="file")
+
+
+def _decode(content: bytes) -> str:
+    for signature, message in _BINARY_SIGNATURES:
+        if content.startswith(signature):
+            raise _refuse("import.not_csv", message)
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise _refuse(
+            "import.unsupported_encoding",
+            "文件为 UTF-16 编码（Excel“Unicode 文本”），请另存为“CSV UTF-8（逗号分隔）”后上传",
+        )
+    text: str | None = None
+    if content.startswith(codecs.BOM_UTF8):
+        try:
+            text = content[len(codecs.BOM_UTF8) :].decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+    else:
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                text = content.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+    if text is None or _CONTROL.search(text):
+        raise _refuse(
+            "import.not_text",
+            "文件不是可识别的文本文件，请上传 UTF-8 或 GB18030（Excel 默认）编码的 CSV 文件",
+        )
+    return text
+
+
+def _clean_header(cell: str) -> str:
+    return cell.strip(_SPACE).strip("*＊").strip(_SPACE)
+
+
+def _clean_cell(cell: str) -> str:
+    text = cell.strip(_SPACE)
+    # ="0123..." is how spreadsheets are told to keep long numbers as text; a leading ' too.
+    if text.startswith('="') and text.endswith('"') and len(text) >= 3:
+        text = text[2:-1]
+    if text.startswith("'"):
+        text = text[1:]
+    return text.strip(_SPACE)
+
+
+def read_upload(content: bytes) -> Upload:
+    """Check an upload by its content and split it into rows; refuses with InvalidInput."""
+    if not content:
+        raise _refuse("import.empty_file", "上传的文件是空的")
+    if len(content) > MAX_BYTES:
+        raise _refuse(
+            "import.too_large", f"文件不能超过5MB（当前约{len(content) / 1024 / 1024:.1f}MB），请分成几个文件导入"
+        )
+    text = _decode(content)
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header_cells = next(reader, None)
+        if not header_cells or not any(c.strip(_SPACE) for c in header_cells):
+            raise _refuse("import.header_invalid", "第1行须为表头（列名），请使用导入模板")
+        columns = [_clean_header(c) for c in header_cells]
+        known = [c for c in columns if c in COLUMN_KEYS]
+        if not known:
+            raise _refuse(
+                "import.header_invalid",
+                "第1行不是报名表导入的表头（应为“姓名,身份证号码,民族,……”），请使用导入模板",
+            )
+        duplicated = sorted({c for c in known if known.count(c) > 1}, key=IMPORT_COLUMNS.index)
+        if duplicated:
+            raise _refuse("import.header_invalid", f"表头中以下列重复：{'、'.join(duplicated)}")
+        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+        if missing:
+            raise _refuse("import.header_invalid", f"表头缺少必需的列：{'、'.join(missing)}（请使用导入模板）")
+        index = {c: i for i, c in enumerate(columns) if c in COLUMN_KEYS}
+        upload = Upload(columns=known)
+        for number, record in enumerate(reader, start=2):
+            if not any(c.strip(_SPACE) for c in record):
+                continue  # blank lines, and the ",,,," rows spreadsheets leave behind
+            if len(upload.rows) >= MAX_ROWS:
+                raise _refuse("import.too_many_rows", f"一个文件最多导入{MAX_ROWS}行，请分成几个文件导入")
+            cells = {c: _clean_cell(record[i]) if i < len(record) else "" for c, i in index.items()}
+            overflow = any(c.strip(_SPACE) for c in record[len(columns) :])
+            upload.rows.append(CsvRow(number, cells, overflow))
+    except csv.Error:
+        raise _refuse("import.not_csv", "文件不是有效的 CSV 格式（逗号分隔），请在 Excel 中另存为 CSV 后上传") from None
+    if not upload.rows:
+        raise _refuse("import.no_rows", "文件中只有表头，没有需要导入的数据行")
+    return upload
+
+
+def template_csv() -> bytes:
+    """The import template: the header and one example row, UTF-8 with BOM so that Excel
+    shows the Chinese column names correctly."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(IMPORT_COLUMNS)
+    writer.writerow([EXAMPLE_ROW[c] for c in IMPORT_COLUMNS])
+    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+
+
+# -- shaping one row --------------------------------------------------------------------------
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_SCIENTIFIC = re.compile(r"^\d+(?:\.\d+)?[eE]\+?\d+$")
+_NUMBER_COLUMNS = ("身份证号码", "原学历证件号码", "手机号码", "毕业证书编号")
+
+
+def _normal_date(text: str) -> str:
+    """Spreadsheets write 2015/7/1, 2015.7.1, 2015年7月1日 or 20150701: all mean 2015-07-01."""
+    m = _DATE.match(text) or _COMPACT_DATE.match(text)
+    if not m:
+        return text
+    year, month, day = m.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def _applicant(row: CsvRow) -> dict[str, Any]:
+    for col in _NUMBER_COLUMNS:
+        if _SCIENTIFIC.match(row.cells.get(col, "")):
+            raise InvalidInput(
+                "import.number_mangled",
+                f"{col}被 Excel 转成了科学计数法（如 3.20102E+17），请把该列设为“文本”格式、重新填写后再导出",
+                field=COLUMN_KEYS[col],
+            )
+    data = {COLUMN_KEYS[c]: v for c, v in row.cells.items() if c != "培养方案代码"}
+    if data.get("prior_graduation_date"):
+        data["prior_graduation_date"] = _normal_date(data["prior_graduation_date"])
+    return data
+
+
+def _id_key(raw: str) -> str | None:
+    """The ID number as the form would store it, or None if it is not a valid one."""
+    try:
+        return ChineseIdNumber.parse(raw).value
+    except DomainError:
+        return None
+
+
+class _Programmes:
+    """Programme codes of the read model, resolved for one teaching point."""
+
+    def __init__(self, conn: Connection, teaching_point_id: uuid.UUID | None) -> None:
+        offered = programme_offerings.alias()
+        rows = conn.execute(
+            select(programmes.c.id, programmes.c.code, offered.c.teaching_point_id).select_from(
+                programmes.outerjoin(
+                    offered,
+                    and_(offered.c.programme_id == programmes.c.id, offered.c.teaching_point_id == teaching_point_id),
+                )
+            )
+        ).all()
+        self.by_code: dict[str, list[tuple[uuid.UUID, bool]]] = {}
+        for pid, code, offered_here in rows:
+            self.by_code.setdefault(code.strip().upper(), []).append((pid, offered_here is not None))
+
+    def resolve(self, code: str) -> uuid.UUID:
+        if not code:
+            raise InvalidInput("field.required", "培养方案代码为必填项", field="programme_code")
+        candidates = self.by_code.get(code.strip().upper(), [])
+        if not candidates:
+            raise InvalidInput("import.programme_unknown", f"培养方案代码“{code}”不存在", field="programme_code")
+        if len(candidates) > 1:
+            candidates = [c for c in candidates if c[1]] or candidates
+        if len(candidates) > 1:
+            raise InvalidInput(
+                "import.programme_ambiguous", f"培养方案代码“{code}”对应多个培养方案，请联系教务处理", field="programme_code"
+            )
+        return candidates[0][0]
+
+
+# Failures of the database or the event store are the job's, not the row's: the run stops and
+# the queue delivers the job again later; the rows done so far keep their results.
+TRANSIENT = (
+    SQLOperationalError,
+    SQLInterfaceError,
+    StoreOperationalError,
+    StoreInterfaceError,
+    ConnectionError,
+    TimeoutError,
+    LeaseLost,
+)
+
+
+@contextmanager
+def _correlated(value: str) -> Iterator[None]:
+    token = correlation_id.set(value)
+    try:
+        with structlog.contextvars.bound_contextvars(request_id=value):
+            yield
+    finally:
+        correlation_id.reset(token)
+
+
+# -- the use case -----------------------------------------------------------------------------
+
+
+class FormImports:
+    def __init__(
+        self,
+        admissions: Admissions,
+        queue: JobQueue,
+        state: ImportJobState,
+        connect: Callable[[], AbstractContextManager[Connection]],
+        clock: Clock | None = None,
+    ) -> None:
+        self.admissions = admissions
+        self.store = admissions.store
+        self.queue = queue
+        self.state = state
+        self.connect = connect
+        self.clock = clock or admissions.clock
+
+    def start(self, actor: Actor, admission_batch_id: uuid.UUID, filename: str, content: bytes) -> uuid.UUID:
+        """Check the upload and enqueue its import; returns the job id."""
+        actor.require(Role.TEACHING_POINT_ADMIN)
+        if actor.teaching_point_id is None:
+            raise InvalidInput("teaching_point.required", "只有教学点的管理员可以导入报名表")
+        upload = read_upload(content)
+        try:
+            batch = load(self.store, admission_batch_id, AdmissionBatch, "招生批次")
+        except NotFound:
+            raise InvalidInput(
+                "import.admission_batch_unknown", "所选招生批次不存在", field="admission_batch_id"
+            ) from None
+        batch.check_open(self.clock.today())
+        load(self.store, actor.teaching_point_id, TeachingPoint, "教学点").check_can_admit()
+        job = ImportJob(
+            id=uuid.uuid4(),
+            kind="application_forms",
+            filename=_safe_filename(filename),
+            admission_batch_id=admission_batch_id,
+            teaching_point_id=actor.teaching_point_id,
+            actor=actor,
+            correlation_id=current_correlation_id(),
+            total=len(upload.rows),
+            created_at=self.clock.now(),
+            content=content,
+        )
+        self.state.create(job)
+        try:
+            self.queue.enqueue(FORM_IMPORT_TASK, job.id, actor)
+        except Exception:
+            log.exception("import.enqueue_failed", job_id=str(job.id))
+            self.state.discard(job.id)
+            raise JobQueueUnavailable() from None
+        log.info("import.queued", job_id=str(job.id), rows=job.total)
+        return job.id
+
+    def run(self, job_id: uuid.UUID, actor: Actor | None = None) -> None:
+        """The job body. Safe to call any number of times for one job id."""
+        claim = self.state.claim(job_id, LEASE_SECONDS)
+        if claim.outcome == "busy":
+            raise JobBusy(claim.retry_after)
+        if claim.outcome != "claimed":
+            log.info("import.skipped", job_id=str(job_id), outcome=claim.outcome)
+            return
+        job, token = claim.job, claim.token
+        assert job is not None and token is not None
+        if actor is not None and (
+            actor.user_id != job.actor.user_id or actor.teaching_point_id != job.teaching_point_id
+        ):
+            log.warning("import.actor_mismatch", job_id=str(job_id))
+            self.state.finish(job.id, token, JobStatus.FAILED, self.clock.now(), "任务的操作人与上传人不一致")
+            return
+        with _correlated(job.correlation_id), structlog.contextvars.bound_contextvars(
+            job_id=str(job.id), actor=job.actor.username
+        ):
+            if job.attempts > MAX_ATTEMPTS:
+                log.warning("import.given_up", attempts=job.attempts)
+                self.state.finish(job.id, token, JobStatus.FAILED, self.clock.now(), "导入多次中断，已停止；已完成的行保留其结果")
+                return
+            log.info("import.running", attempt=job.attempts, rows=job.total)
+            try:
+                completed = self._run(job, token)
+            except LeaseLost:
+                log.warning("import.lease_lost")
+                return
+            except JobPaused:
+                self.state.release(job.id, token)
+                log.info("import.paused")
+                raise
+            except BaseException:
+                log.exception("import.interrupted")
+                try:
+                    self.state.release(job.id, token)
+                except Exception:  # the lease runs out instead
+                    log.exception("import.release_failed")
+                raise
+            if completed:
+                self.state.finish(job.id, token, JobStatus.DONE, self.clock.now())
+                log.info("import.done")
+
+    def resume(self) -> int:
+        """Enqueue again every job that is queued or whose runner died (after a restart the
+        in-process queue is empty); returns how many. Running a job twice is harmless."""
+        jobs = self.state.resumable()
+        for job in jobs:
+            with _correlated(job.correlation_id):
+                self.queue.enqueue(FORM_IMPORT_TASK, job.id, job.actor)
+        if jobs:
+            log.info("import.resumed", jobs=len(jobs))
+        return len(jobs)
+
+    # -- the job body ---------------------------------------------------------------------
+
+    def _run(self, job: ImportJob, token: str) -> bool:
+        """Import every row not yet done; False if the job had to be failed instead."""
+        try:
+            upload = read_upload(job.content or b"")
+        except InvalidInput as exc:  # checked at upload; only a changed rule gets here
+            log.warning("import.unreadable", code=exc.code)
+            self.state.finish(job.id, token, JobStatus.FAILED, self.clock.now(), exc.message)
+            return False
+        with self.connect() as conn:
+            catalogue = _Programmes(conn, job.teaching_point_id)
+        done = self.state.row_states(job.id)
+        first_row: dict[str, int] = {}
+        for row in upload.rows:
+            id_key = _id_key(row.cells.get("身份证号码", ""))
+            first = first_row.setdefault(id_key, row.number) if id_key else row.number
+            if done.get(row.number) is not None:
+                continue  # this row has its result already
+            if self.queue.stopping():
+                raise JobPaused()
+            result = None
+            if row.number in done:  # started before, result never recorded
+                result = self._recovered(job, row, id_key)
+            else:
+                self.state.mark_started(job.id, token, row.number)
+            if result is None:
+                result = self._import_row(job, row, catalogue, id_key, first)
+            self.state.record(job.id, token, result, LEASE_SECONDS)
+        return True
+
+    def _recovered(self, job: ImportJob, row: CsvRow, id_key: str | None) -> RowResult | None:
+        """A row whose run was cut short: if its form was saved, report it, never save again."""
+        if id_key is None:
+            return None
+        claim = self.store.find(key_id("application_id_number", f"{job.admission_batch_id}:{id_key}"))
+        form = self.store.find(claim.owner_id) if claim is not None else None
+        if (
+            form is not None
+            and form.teaching_point_id == job.teaching_point_id
+            and form.admission_batch_id == job.admission_batch_id
+            and (form.applicant or {}).get("id_number") == id_key
+        ):
+            return RowResult(row.number, True, form_id=form.id)
+        return None
+
+    def _import_row(
+        self, job: ImportJob, row: CsvRow, catalogue: _Programmes, id_key: str | None, first: int
+    ) -> RowResult:
+        try:
+            if row.overflow:
+                raise InvalidInput(
+                    "import.row_malformed", "该行的列数多于表头，可能是某个单元格中含有未加引号的英文逗号"
+                )
+            if id_key == EXAMPLE_ID_NUMBER:
+                raise InvalidInput("import.example_row", "这是导入模板中的示例行，请删除后再导入")
+            if first != row.number:
+                raise InvalidInput("import.duplicate_in_file", f"身份证号码与第{first}行重复，同一文件中每人只能出现一次")
+            applicant = _applicant(row)
+            programme_id = catalogue.resolve(row.cells.get("培养方案代码", ""))
+            form_id = self.admissions.enter_form(
+                job.actor, admission_batch_id=job.admission_batch_id, programme_id=programme_id, applicant=applicant
+            )
+            return RowResult(row.number, True, form_id=form_id)
+        except DomainError as exc:
+            return RowResult(row.number, False, exc.code, exc.message)
+        except TRANSIENT:
+            raise
+        except Exception:
+            log.exception("import.row_failed", row=row.number)
+            return RowResult(row.number, False, "import.row_error", "该行处理时发生系统错误，请稍后单独录入或联系管理员")
+
+
+class JobQueueUnavailable(DomainError):
+    """The background job service cannot take the job now (the broker is down)."""
+
+    kind = "unavailable"
+
+    def __init__(self) -> None:
+        super().__init__("jobs.unavailable", "后台任务服务暂不可用，文件未导入，请稍后重试")
+
+
+def _safe_filename(name: str | None) -> str:
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = _CONTROL.sub("", base).strip(_SPACE)
+    return base[:200] or "未命名.csv"
+
+
+# -- read side --------------------------------------------------------------------------------
+# Views of the platform tables `import_jobs` and `import_rows` (defined in infrastructure);
+# a test checks that they agree with the tables.
+
+import_jobs_view = table(
+    "import_jobs",
+    column("id", Uuid),
+    column("kind", String),
+    column("status", String),
+    column("filename", String),
+    column("admission_batch_id", Uuid),
+    column("teaching_point_id", Uuid),
+    column("actor_id", Uuid),
+    column("actor_username", String),
+    column("actor_name", String),
+    column("total", Integer),
+    column("processed", Integer),
+    column("succeeded", Integer),
+    column("failed", Integer),
+    column("error", String),
+    column("created_at", DateTime(timezone=True)),
+    column("started_at", DateTime(timezone=True)),
+    column("finished_at", DateTime(timezone=True)),
+)
+
+import_rows_view = table(
+    "import_rows",
+    column("job_id", Uuid),
+    column("row", Integer),
+    column("ok", Boolean),
+    column("code", String),
+    column("message", String),
+    column("form_id", Uuid),
+)
+
+_J = import_jobs_view.c
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _job_query() -> Any:
+    return select(
+        _J.id,
+        _J.status,
+        _J.filename,
+        _J.admission_batch_id,
+        admission_batches.c.name.label("admission_batch_name"),
+        _J.teaching_point_id,
+        teaching_points.c.name.label("teaching_point_name"),
+        _J.actor_username,
+        _J.actor_name,
+        _J.total,
+        _J.processed,
+        _J.succeeded,
+        _J.failed,
+        _J.error,
+        _J.created_at,
+        _J.started_at,
+        _J.finished_at,
+    ).select_from(
+        import_jobs_view.outerjoin(teaching_points, teaching_points.c.id == _J.teaching_point_id).outerjoin(
+            admission_batches, admission_batches.c.id == _J.admission_batch_id
+        )
+    )
+
+
+def _shape_job(row: dict[str, Any]) -> dict[str, Any]:
+    row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
+    for key in ("created_at", "started_at", "finished_at"):
+        row[key] = _aware(row[key])
+    return row
+
+
+def get_import(conn: Connection, actor: Actor, job_id: uuid.UUID) -> dict[str, Any]:
+    """One import with its progress and the result of every row done so far."""
+    actor.require(*STAFF_READERS)
+    row = conn.execute(_job_query().where(_J.id == job_id, _J.kind == "application_forms")).mappings().first()
+    if row is None or not actor.can_see_teaching_point(row["teaching_point_id"]):
+        raise NotFound("not_found", "导入任务不存在或不属于您的教学点")
+    job = _shape_job(dict(row))
+    r = import_rows_view.c
+    job["rows"] = [
+        dict(x)
+        for x in conn.execute(
+            select(r.row, r.ok, r.code, r.message, r.form_id)
+            .where(r.job_id == job_id, r.ok.is_not(None))
+            .order_by(r.row)
+        ).mappings()
+    ]
+    return job
+
+
+def list_imports(conn: Connection, actor: Actor, page: Page) -> PageOf:
+    """Imports newest first: a teaching point sees its own, school staff all."""
+    actor.require(*STAFF_READERS)
+    query = _job_query().where(_J.kind == "application_forms")
+    scope = actor.visible_teaching_point()
+    if scope is not None:
+        query = query.where(_J.teaching_point_id == scope)
+    result = paged(conn, query, page, [_J.created_at.desc(), _J.id])
+    result.items = [_shape_job(r) for r in result.items]
+    return result

@@ -1,0 +1,90 @@
+"""Bulk import of application forms from CSV: upload, progress with per-row results, template."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+
+from application.admissions.imports import (
+    MAX_BYTES,
+    JobQueueUnavailable,
+    get_import,
+    list_imports,
+    template_csv,
+)
+from domains.shared.errors import InvalidInput
+from interfaces.http.api.common import ListOut, list_out, page_of
+from interfaces.http.context import api_actor, container_of
+from interfaces.http.errors import problem
+
+TEMPLATE_NAME = "报名表导入模板.csv"
+
+
+def _batch_id(raw: Any) -> uuid.UUID:
+    text = raw.strip() if isinstance(raw, str) else ""
+    if not text:
+        raise InvalidInput("import.admission_batch_required", "请选择招生批次", field="admission_batch_id")
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise InvalidInput("import.admission_batch_unknown", "所选招生批次不存在", field="admission_batch_id") from None
+
+
+class ImportController(Controller):
+    path = "/application-forms/imports"
+    tags = ["admissions"]
+
+    @post("/", sync_to_thread=True, status_code=202)
+    def upload(
+        self,
+        request: Request[Any, Any, Any],
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> dict[str, Any] | Response[dict[str, Any]]:
+        """Multipart fields `file` (the CSV) and `admission_batch_id`. The file is checked at
+        once (422 with a code when refused, nothing queued); the import itself runs in the
+        background: poll `GET /application-forms/imports/{id}` for progress and row results."""
+        actor = api_actor(request)
+        c = container_of(request)
+        upload = data.get("file") if isinstance(data, dict) else None
+        if isinstance(upload, list):
+            upload = upload[0] if len(upload) == 1 else None
+        if not isinstance(upload, UploadFile):
+            raise InvalidInput("import.file_required", "请选择要导入的 CSV 文件（一次一个）", field="file")
+        batch_id = _batch_id(data.get("admission_batch_id"))
+        content = upload.file.read(MAX_BYTES + 1)
+        try:
+            job_id = c.form_imports.start(actor, batch_id, upload.filename, content)
+        except JobQueueUnavailable as exc:
+            return problem(503, exc.code, exc.message)
+        with c.engine.connect() as conn:
+            return get_import(conn, actor, job_id)
+
+    @get("/", sync_to_thread=True)
+    def index(self, request: Request[Any, Any, Any], page: int = 1, page_size: int = 20) -> ListOut:
+        actor = api_actor(request)
+        with container_of(request).engine.connect() as conn:
+            return list_out(list_imports(conn, actor, page_of(page, page_size)))
+
+    @get("/template", sync_to_thread=True)
+    def template(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        api_actor(request)
+        return Response(
+            content=template_csv(),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": 'attachment; filename="form-import-template.csv"; '
+                f"filename*=UTF-8''{quote(TEMPLATE_NAME)}"
+            },
+        )
+
+    @get("/{job_id:uuid}", sync_to_thread=True)
+    def show(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> dict[str, Any]:
+        actor = api_actor(request)
+        with container_of(request).engine.connect() as conn:
+            return get_import(conn, actor, job_id)
