@@ -6,6 +6,9 @@ from application.admissions.projection import AdmissionsProjection
 from application.audit.projection import AuditLogProjection
 from application.common.projection import Projection
 from application.curriculum.projection import CurriculumProjection
+from application.enrolment.projection import EnrolmentProjection
+from application.exams.projection import ExamsProjection
+from application.finance.projection import FinanceProjection
 from application.identity.projection import AccountsProjection
 from application.learners.projection import LearnersProjection
 from application.organisation.projection import OrganisationProjection
@@ -18,5 +21,8 @@ def all_projections() -> list[Projection]:
         AdmissionsProjection(),
         LearnersProjection(),
         CurriculumProjection(),
+        EnrolmentProjection(),
+        ExamsProjection(),
+        FinanceProjection(),
         AuditLogProjection(),
     ]

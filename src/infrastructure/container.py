@@ -11,6 +11,8 @@ from application.admissions.imports import FORM_IMPORT_TASK, FormImports
 from application.admissions.service import Admissions
 from application.common.ports import Clock
 from application.curriculum.service import Curriculum
+from application.enrolment.service import Enrolment
+from application.finance.service import Finance
 from application.identity.service import Identity
 from application.organisation.service import Organisation
 from application.projections import all_projections
@@ -21,6 +23,7 @@ from infrastructure.eventstore import AggregateStore, EventLog
 from infrastructure.files import DatabaseFileStore
 from infrastructure.jobs import Jobs, SqlImportJobState
 from infrastructure.passwords import Argon2Hasher
+from infrastructure.payments import unionpay_gateway
 from infrastructure.projections import ProjectionRunner
 from infrastructure.sessions import LoginThrottle, SessionStore
 from infrastructure.settings import Settings, load_settings
@@ -44,6 +47,8 @@ class Container:
     jobs: Jobs
     form_imports: FormImports
     curriculum: Curriculum
+    enrolment: Enrolment
+    finance: Finance
     extras: dict[str, Any] = field(default_factory=dict)
 
     def close(self) -> None:
@@ -85,4 +90,6 @@ def build(settings: Settings | None = None, clock: Clock | None = None, fast_has
         jobs=jobs,
         form_imports=form_imports,
         curriculum=Curriculum(store),
+        enrolment=Enrolment(store, clock, engine.connect),
+        finance=Finance(store, clock, unionpay_gateway(settings)),
     )

@@ -22,16 +22,25 @@ from domains.curriculum.programme_curriculum import ProgrammeCurriculum
 from domains.shared.aggregate import UniqueKey, key_id
 from domains.shared.errors import DomainError, InvalidInput, NotFound
 from domains.shared.money import Money
-from domains.shared.values import Role
+from domains.shared.values import Role, optional_text
 
 MAINTAINERS = (Role.ACADEMIC_AFFAIRS,)
 
 
 def parse_day(raw: str | None, field: str) -> date:
     try:
-        return date.fromisoformat((raw or "").strip())
+        day = date.fromisoformat((raw or "").strip())
     except ValueError:
         raise InvalidInput("date.malformed", "日期格式须为 YYYY-MM-DD", field=field) from None
+    if not 2000 <= day.year <= 2099:  # also keeps "a month after" and "the day after" in range
+        raise InvalidInput("date.out_of_range", "日期须在2000年至2099年之间", field=field)
+    return day
+
+
+def note(raw: str | None, field: str = "reason", label: str = "说明") -> str | None:
+    """A reason or comment recorded with the events (their metadata): optional, at most 200
+    characters, so every audit row can hold it."""
+    return optional_text(raw, field, label, 200)
 
 
 def days(first: str | None, last: str | None, field: str) -> Period:
@@ -85,7 +94,7 @@ class Curriculum:
     def close_course(self, actor: Actor, course_id: uuid.UUID, reason: str | None = None) -> None:
         role = actor.require(*MAINTAINERS)
         course = self._course(course_id)
-        with recording(actor, role, reason):
+        with recording(actor, role, note(reason)):
             course.close()
         self.store.save(course)
 
@@ -120,14 +129,14 @@ class Curriculum:
     def approve_assessment(self, actor: Actor, course_id: uuid.UUID, comment: str | None = None) -> None:
         role = actor.require(*MAINTAINERS)
         course = self._course(course_id)
-        with recording(actor, role, comment):
+        with recording(actor, role, note(comment, "comment")):
             course.approve_assessment()
         self.store.save(course)
 
     def reject_assessment(self, actor: Actor, course_id: uuid.UUID, reason: str) -> None:
         role = actor.require(*MAINTAINERS)
         course = self._course(course_id)
-        with recording(actor, role, reason):
+        with recording(actor, role, note(reason)):
             course.reject_assessment(reason)
         self.store.save(course)
 
@@ -206,7 +215,7 @@ class Curriculum:
         batch = load(self.store, batch_id, SelectionBatch, "选课批次")
         selection = days(selection_starts_on, selection_ends_on, "selection")
         drop = days(drop_starts_on, drop_ends_on, "drop")
-        with recording(actor, role, reason):
+        with recording(actor, role, note(reason)):
             batch.change_periods(selection, drop)
         self.store.save(batch)
 
@@ -236,7 +245,7 @@ class Curriculum:
         role = actor.require(*MAINTAINERS)
         batch = load(self.store, batch_id, ExamBatch, "考试批次")
         registration = days(registration_starts_on, registration_ends_on, "registration")
-        with recording(actor, role, reason):
+        with recording(actor, role, note(reason)):
             batch.change_registration_period(registration)
         self.store.save(batch)
 
@@ -276,7 +285,7 @@ class Curriculum:
         credit = fen(credit_fee_per_credit_fen, "credit_fee_per_credit_fen")
         exam = fen(exam_fee_per_course_fen, "exam_fee_per_course_fen")
         standard = self.store.find(FeeStandard.create_id(education_level.value))
-        with recording(actor, role, reason):
+        with recording(actor, role, note(reason)):
             if standard is None:
                 standard = FeeStandard.set(education_level, credit, exam, role)
             else:

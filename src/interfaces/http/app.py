@@ -27,6 +27,8 @@ from interfaces.http.api.audit import AuditController
 from interfaces.http.api.auth import AuthController, MeController
 from interfaces.http.api.imports import ImportController
 from interfaces.http.api.curriculum import CURRICULUM_CONTROLLERS
+from interfaces.http.api.enrolment import ENROLMENT_CONTROLLERS
+from interfaces.http.api.finance import FINANCE_CONTROLLERS
 from interfaces.http.api.learners import LearnerController
 from interfaces.http.api.organisation import (
     AccountController,
@@ -48,6 +50,8 @@ API_CONTROLLERS = [
     QuickRegistrationController,
     LearnerController,
     *CURRICULUM_CONTROLLERS,
+    *ENROLMENT_CONTROLLERS,
+    *FINANCE_CONTROLLERS,
     AuditController,
 ]
 

@@ -1,0 +1,1 @@
+"""Course selection use cases: selecting courses, dropping them."""

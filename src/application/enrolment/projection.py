@@ -1,0 +1,155 @@
+"""Read model of course selections: each learner's courses with their study access.
+
+Study access is derived, never decided here by hand: a selection gives access once every bill
+is paid, and while a drop request is open the refund's status says whether the learner may
+still study (domain.md §5.3). Both facts are kept (`status`, `refund_status`) and `may_study`
+is recomputed from them in SQL whenever either changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, Uuid, and_, case, insert, literal, or_, update
+
+from application.common.projection import Projection, handles, read_models
+from application.curriculum.projection import utc
+from domains.enrolment.enrollment import Enrollment, EnrollmentStatus
+from domains.finance.refund import Refund, RefundStatus
+
+enrollments = Table(
+    "rm_enrollments",
+    read_models,
+    Column("id", Uuid, primary_key=True),
+    Column("learner_id", Uuid, nullable=False, index=True),
+    Column("course_id", Uuid, nullable=False, index=True),
+    Column("teaching_point_id", Uuid, nullable=False, index=True),
+    Column("programme_id", Uuid, nullable=False),
+    Column("selection_batch_id", Uuid, nullable=False),
+    Column("exam_batch_id", Uuid, nullable=False),
+    Column("includes_final_exam", Boolean, nullable=False),
+    Column("status", String(20), nullable=False, index=True),
+    Column("may_study", Boolean, nullable=False),
+    Column("bill_count", Integer, nullable=False),
+    Column("paid_bill_count", Integer, nullable=False),
+    Column("drop_refund_id", Uuid),
+    Column("refund_status", String(40)),
+    Column("selected_at", DateTime(timezone=True), nullable=False),
+    Column("paid_at", DateTime(timezone=True)),
+    Column("dropped_at", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+_STUDY_WHILE = [s.value for s in RefundStatus if s.may_study]
+
+
+def study_access(status: Any, refund_status: Any) -> Any:
+    """SQL for "may study": paid, and no drop under review that stops study."""
+    return case(
+        (and_(status == EnrollmentStatus.PAID.value, or_(refund_status.is_(None), refund_status.in_(_STUDY_WHILE))), True),
+        else_=False,
+    )
+
+
+def _lit(value: str | None) -> Any:
+    return literal(value, String(40))
+
+
+class EnrolmentProjection(Projection):
+    name = "enrolment"
+    tables = (enrollments,)
+
+    def _start(self, e: Any) -> dict[str, Any]:
+        return {
+            "teaching_point_id": e.teaching_point_id,
+            "programme_id": e.programme_id,
+            "selection_batch_id": e.selection_batch_id,
+            "exam_batch_id": e.exam_batch_id,
+            "includes_final_exam": e.includes_final_exam,
+            "status": EnrollmentStatus.AWAITING_PAYMENT.value,
+            "may_study": False,
+            "bill_count": len(e.bill_ids),
+            "paid_bill_count": 0,
+            "drop_refund_id": None,
+            "refund_status": None,
+            "selected_at": utc(e.selected_at),
+            "paid_at": None,
+            "dropped_at": None,
+            "updated_at": utc(e.timestamp),
+        }
+
+    def _set(self, conn: Any, e: Any, where: Any = None, **values: Any) -> None:
+        clause = enrollments.c.id == e.originator_id if where is None else where
+        conn.execute(update(enrollments).where(clause).values(updated_at=utc(e.timestamp), **values))
+
+    @handles(Enrollment.CourseSelected)
+    def _selected(self, conn: Any, e: Any) -> None:
+        conn.execute(
+            insert(enrollments).values(id=e.originator_id, learner_id=e.learner_id, course_id=e.course_id, **self._start(e))
+        )
+
+    @handles(Enrollment.CourseReselected)
+    def _reselected(self, conn: Any, e: Any) -> None:
+        self._set(conn, e, **{k: v for k, v in self._start(e).items() if k != "updated_at"})
+
+    @handles(Enrollment.FeePaid)
+    def _fee_paid(self, conn: Any, e: Any) -> None:
+        self._set(conn, e, paid_bill_count=enrollments.c.paid_bill_count + 1)
+
+    @handles(Enrollment.SelectionSucceeded)
+    def _succeeded(self, conn: Any, e: Any) -> None:
+        paid = EnrollmentStatus.PAID.value
+        self._set(conn, e, status=paid, paid_at=utc(e.paid_at), may_study=study_access(_lit(paid), enrollments.c.refund_status))
+
+    @handles(Enrollment.DropRequested)
+    def _drop_requested(self, conn: Any, e: Any) -> None:
+        pending = RefundStatus.PENDING_ACADEMIC_REVIEW.value
+        self._set(
+            conn, e, drop_refund_id=e.refund_id, refund_status=pending,
+            may_study=study_access(enrollments.c.status, _lit(pending)),
+        )
+
+    @handles(Enrollment.DropRequestClosed)
+    def _drop_closed(self, conn: Any, e: Any) -> None:
+        self._set(
+            conn, e, drop_refund_id=None, refund_status=None, may_study=study_access(enrollments.c.status, _lit(None))
+        )
+
+    @handles(Enrollment.CourseDropped)
+    def _dropped(self, conn: Any, e: Any) -> None:
+        self._set(
+            conn, e, status=EnrollmentStatus.DROPPED.value, may_study=False, dropped_at=utc(e.dropped_at),
+            drop_refund_id=None, refund_status=None,
+        )
+
+    # -- the refund's review decides study access while it is open ---------------------------
+
+    def _refund(self, conn: Any, e: Any, status: RefundStatus) -> None:
+        self._set(
+            conn, e, where=enrollments.c.drop_refund_id == e.originator_id, refund_status=status.value,
+            may_study=study_access(enrollments.c.status, _lit(status.value)),
+        )
+
+    @handles(Refund.DropApprovedByAcademicAffairs)
+    def _academic_ok(self, conn: Any, e: Any) -> None:
+        self._refund(conn, e, RefundStatus.PENDING_FINANCE_REVIEW)
+
+    @handles(Refund.DropRejectedByAcademicAffairs)
+    def _academic_no(self, conn: Any, e: Any) -> None:
+        self._refund(conn, e, RefundStatus.REJECTED_BY_ACADEMIC_AFFAIRS)
+
+    @handles(Refund.RefundApprovedByFinance)
+    def _finance_ok(self, conn: Any, e: Any) -> None:
+        self._refund(conn, e, RefundStatus.APPROVED_AWAITING_REFUND)
+
+    @handles(Refund.RefundRejectedByFinance)
+    def _finance_no(self, conn: Any, e: Any) -> None:
+        self._refund(conn, e, RefundStatus.REJECTED_BY_FINANCE)
+
+    @handles(Refund.RefundPaid)
+    def _refunded(self, conn: Any, e: Any) -> None:
+        self._refund(conn, e, RefundStatus.REFUNDED)
+
+    @handles(Refund.DropCancelled)
+    def _cancelled(self, conn: Any, e: Any) -> None:
+        self._refund(conn, e, RefundStatus.CANCELLED)

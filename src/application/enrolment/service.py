@@ -1,0 +1,304 @@
+"""Use cases of course selection and course drops (seed 001 §4.2.1-§4.2.5).
+
+Selecting a course writes, in one atomic save: its bills (credit fee; exam fee when the course
+has a final exam), the Enrollment, and the final-exam registration. The six preconditions are
+the enrolment policy's; the facts it needs come from the curriculum's aggregates, gathered here
+into a `CourseOffer`. Which batches hold a course is looked up in the curriculum's read model
+(a batch is then loaded and its own periods decide), so nothing is decided on a stale row.
+
+A drop of an unpaid course happens at once (its bills voided, its exam registration cancelled);
+a drop of a paid course is a refund request that travels the review chain (see finance).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from application.common.actor import Actor
+from application.common.loading import load
+from application.common.ports import Clock, EventStore
+from application.common.recording import recording
+from application.curriculum.projection import batch_courses
+from application.curriculum.service import note
+from domains.curriculum.batches import ExamBatch, SelectionBatch
+from domains.curriculum.course import Course
+from domains.curriculum.fees import FeeStandard, course_fees
+from domains.curriculum.levels import EducationLevel
+from domains.curriculum.programme_curriculum import ProgrammeCurriculum
+from domains.enrolment.enrollment import Enrollment, EnrollmentStatus
+from domains.enrolment.policy import CourseOffer, UnmetCondition, Window, check_selectable, unmet_conditions
+from domains.exams.registration import ExamRegistration
+from domains.finance.bill import Bill, BillStatus, FeeType
+from domains.finance.refund import Refund
+from domains.learners.learner import Learner
+from domains.shared.errors import DomainError, InvalidInput, NotFound
+from domains.shared.values import Role
+
+SELECTORS = (Role.TEACHING_POINT_ADMIN, Role.LEARNER)
+
+
+class CoursesNotSelectable(DomainError):
+    """Every refused course with every unmet condition: a screen shows them all at once. The
+    code is the first condition's; `details["courses"]` lists each course."""
+
+    def __init__(self, refused: list[tuple[Course, list[UnmetCondition]]]) -> None:
+        first = refused[0][1][0]
+        super().__init__(
+            first.code,
+            "；".join(u.message for _, unmet in refused for u in unmet),
+            courses=[
+                {
+                    "course_id": str(course.id),
+                    "course_code": course.code,
+                    "course_name": course.name,
+                    "unmet": [{"condition": u.number, "code": u.code, "message": u.message} for u in unmet],
+                }
+                for course, unmet in refused
+            ],
+        )
+
+
+@dataclass
+class Selection:
+    enrollment_ids: list[uuid.UUID] = field(default_factory=list)
+    bill_ids: list[uuid.UUID] = field(default_factory=list)
+    exam_registration_ids: list[uuid.UUID] = field(default_factory=list)
+
+
+@dataclass
+class DropOutcome:
+    dropped: list[uuid.UUID] = field(default_factory=list)  # unpaid: dropped at once
+    refund_ids: list[uuid.UUID] = field(default_factory=list)  # paid: a refund request each
+
+
+def learner_for(store: EventStore, actor: Actor, role: Role, learner_id: uuid.UUID | None) -> Learner:
+    """A learner acts for themselves only; a teaching point for its own learners. Anyone else's
+    learner is reported as not found."""
+    if role is Role.LEARNER:
+        if actor.learner_id is None or (learner_id is not None and learner_id != actor.learner_id):
+            raise NotFound("not_found", "学生不存在")
+        learner_id = actor.learner_id
+    if learner_id is None:
+        raise InvalidInput("field.required", "请选择学生", field="learner_id")
+    learner = store.find(learner_id)
+    if not isinstance(learner, Learner):
+        raise NotFound("not_found", "学生不存在")
+    if role is not Role.LEARNER:
+        actor.check_teaching_point(learner.teaching_point_id, "学生")
+    return learner
+
+
+def check_own(actor: Actor, role: Role, learner_id: uuid.UUID, teaching_point_id: uuid.UUID, what: str) -> None:
+    """The record is the acting learner's own, or of the acting staff's teaching point."""
+    if role is Role.LEARNER:
+        if actor.learner_id != learner_id:
+            raise NotFound("not_found", f"{what}不存在")
+    else:
+        actor.check_teaching_point(teaching_point_id, what)
+
+
+class Enrolment:
+    def __init__(self, store: EventStore, clock: Clock, read: Callable[[], Connection]) -> None:
+        self.store = store
+        self.clock = clock
+        self.read = read
+
+    # -- what the curriculum says about a course ---------------------------------------------
+
+    def _batch_ids(self, course_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+        with self.read() as conn:
+            rows = conn.execute(
+                select(batch_courses.c.course_id, batch_courses.c.batch_id).where(batch_courses.c.course_id.in_(course_ids))
+            ).tuples()
+            found: dict[uuid.UUID, list[uuid.UUID]] = {}
+            for course_id, batch_id in rows:
+                found.setdefault(course_id, []).append(batch_id)
+        return found
+
+    def _offers(
+        self, courses: Sequence[Course], listing: ProgrammeCurriculum | None, standards: dict[str, FeeStandard]
+    ) -> dict[uuid.UUID, CourseOffer]:
+        held = self._batch_ids([c.id for c in courses])
+        batches: dict[uuid.UUID, Any] = {}
+        offers = {}
+        for course in courses:
+            selection: list[Window] = []
+            exams: list[Window] = []
+            for batch_id in sorted(held.get(course.id, []), key=str):
+                if batch_id not in batches:
+                    batches[batch_id] = self.store.find(batch_id)
+                batch = batches[batch_id]
+                if isinstance(batch, SelectionBatch) and batch.offers(course.id):
+                    selection.append(Window(batch.id, batch.name, batch.selection_starts_at, batch.selection_ends_at))
+                elif isinstance(batch, ExamBatch) and batch.offers(course.id):
+                    exams.append(Window(batch.id, batch.name, batch.registration_starts_at, batch.registration_ends_at))
+            offers[course.id] = CourseOffer(
+                course_id=course.id,
+                course_name=course.name,
+                published=course.is_published,
+                version_in_use=course.version_in_use,
+                assessment_approved=course.has_approved_assessment,
+                includes_final_exam=course.includes_final_exam,
+                course_levels=tuple(course.levels),
+                fee_standard_levels=frozenset(standards),
+                selection_windows=tuple(selection),
+                exam_registration_windows=tuple(exams),
+                in_programme=listing is not None and listing.includes(course.id),
+            )
+        return offers
+
+    def _standards(self) -> dict[str, FeeStandard]:
+        found = {}
+        for level in EducationLevel:
+            standard = self.store.find(FeeStandard.create_id(level.value))
+            if isinstance(standard, FeeStandard):
+                found[level.value] = standard
+        return found
+
+    # -- selection ----------------------------------------------------------------------------
+
+    def select_courses(
+        self, actor: Actor, learner_id: uuid.UUID | None, course_ids: Iterable[uuid.UUID]
+    ) -> Selection:
+        """Several courses of the learner's programme at once, all or none: a course that cannot
+        be selected refuses the request, naming every unmet condition of every such course."""
+        role = actor.require(*SELECTORS)
+        learner = learner_for(self.store, actor, role, learner_id)
+        if not learner.may_study:
+            raise DomainError("selection.learner_not_enrolled", "该学生不是在籍状态，不能选课")
+        ids = list(dict.fromkeys(course_ids))
+        if not ids:
+            raise InvalidInput("selection.courses_required", "请选择课程", field="course_ids")
+        courses = [load(self.store, cid, Course, "课程") for cid in ids]
+        listing = self.store.find(ProgrammeCurriculum.create_id(learner.programme_id))
+        standards = self._standards()
+        offers = self._offers(courses, listing if isinstance(listing, ProgrammeCurriculum) else None, standards)
+        now = self.clock.now()
+        existing = {c.id: self.store.find(Enrollment.create_id(learner.id, c.id)) for c in courses}
+        refused: list[tuple[Course, list[UnmetCondition]]] = []
+        for course in courses:
+            unmet = unmet_conditions(offers[course.id], now)
+            previous = existing[course.id]
+            if isinstance(previous, Enrollment) and previous.enrollment_status is not EnrollmentStatus.DROPPED:
+                unmet.insert(0, UnmetCondition(0, "enrollment.already_selected", f"该学生已选课程“{course.name}”，不再重复选课"))
+            if unmet:
+                refused.append((course, unmet))
+        if refused:
+            raise CoursesNotSelectable(refused)
+        result = Selection()
+        to_save: list[Any] = []
+        with recording(actor, role):
+            for course in courses:
+                to_save += self._select(learner, course, offers[course.id], existing[course.id], standards, now, result)
+        self.store.save(*to_save)
+        return result
+
+    def _select(
+        self,
+        learner: Learner,
+        course: Course,
+        offer: CourseOffer,
+        previous: Enrollment | None,
+        standards: dict[str, FeeStandard],
+        now: datetime,
+        result: Selection,
+    ) -> list[Any]:
+        chosen = check_selectable(offer, now)
+        fees = course_fees(course.name, course.credit_tenths, course.levels, course.includes_final_exam, standards)
+        enrollment_id = Enrollment.create_id(learner.id, course.id)
+        exam_batch_id = chosen.exam_registration.batch_id
+        registration_id = (
+            ExamRegistration.create_id(learner.id, course.id, exam_batch_id) if course.includes_final_exam else None
+        )
+        tp = learner.teaching_point_id
+        bills = [Bill.issue(learner.id, tp, course.id, FeeType.CREDIT_FEE, fees.credit_fee, now, enrollment_id=enrollment_id)]
+        if fees.exam_fee is not None:
+            bills.append(
+                Bill.issue(
+                    learner.id, tp, course.id, FeeType.EXAM_FEE, fees.exam_fee, now,
+                    enrollment_id=enrollment_id, exam_registration_id=registration_id,
+                )
+            )
+        bill_ids = [b.id for b in bills]
+        if previous is None:
+            enrollment = Enrollment.select(learner.id, tp, learner.programme_id, offer, bill_ids, now)
+        else:
+            enrollment = previous
+            enrollment.reselect(tp, learner.programme_id, offer, bill_ids, now)
+        touched: list[Any] = [*bills, enrollment]
+        if registration_id is not None:
+            registration = self.store.find(registration_id)
+            if isinstance(registration, ExamRegistration):
+                registration.register_again(enrollment.id, now)
+            else:
+                registration = ExamRegistration.register_final(learner.id, course.id, exam_batch_id, tp, enrollment.id, now)
+            touched.append(registration)
+            result.exam_registration_ids.append(registration.id)
+        result.enrollment_ids.append(enrollment.id)
+        result.bill_ids += bill_ids
+        return touched
+
+    # -- drops -----------------------------------------------------------------------------------
+
+    def drop_courses(self, actor: Actor, enrollment_ids: Iterable[uuid.UUID], reason: str | None = None) -> DropOutcome:
+        """Within the drop period, by the teaching point or the learner. An unpaid course is
+        dropped at once (bills voided, exam registration cancelled); a paid one becomes a refund
+        request for academic affairs. Several courses: all or none, one save."""
+        role = actor.require(*SELECTORS)
+        ids = list(dict.fromkeys(enrollment_ids))
+        if not ids:
+            raise InvalidInput("drop.courses_required", "请选择要退的课程", field="enrollment_ids")
+        now = self.clock.now()
+        outcome = DropOutcome()
+        to_save: list[Any] = []
+        for enrollment_id in ids:
+            enrollment = load(self.store, enrollment_id, Enrollment, "选课记录")
+            check_own(actor, role, enrollment.learner_id, enrollment.teaching_point_id, "选课记录")
+            course = load(self.store, enrollment.course_id, Course, "课程")
+            batch = load(self.store, enrollment.selection_batch_id, SelectionBatch, "选课批次")
+            bills = [load(self.store, b, Bill, "缴费单") for b in enrollment.bill_ids]
+            with recording(actor, role, note(reason)):
+                batch.check_drop_open(course.id, course.name, now)
+                if enrollment.has_payments:
+                    refund = Refund.request(
+                        enrollment.id, enrollment.learner_id, course.id, enrollment.teaching_point_id,
+                        [b for b in bills if b.is_paid], role, reason, now,
+                    )
+                    enrollment.request_drop(refund.id, now)
+                    to_save += [refund, enrollment]
+                    outcome.refund_ids.append(refund.id)
+                else:
+                    enrollment.drop_unpaid(now)
+                    to_save += [enrollment, *void_unpaid(bills, "未缴费退课", now)]
+                    registration = final_registration(self.store, enrollment)
+                    if registration is not None and registration.cancellable:
+                        registration.cancel("course_dropped", now)
+                        to_save.append(registration)
+                    outcome.dropped.append(enrollment.id)
+        self.store.save(*to_save)
+        return outcome
+
+
+def void_unpaid(bills: Sequence[Bill], reason: str, at: datetime) -> list[Bill]:
+    """Bills of a dropped course that still await payment are voided; one in transit refuses
+    the drop (the money may yet arrive)."""
+    voided = []
+    for bill in bills:
+        if bill.bill_status in (BillStatus.AWAITING_PAYMENT, BillStatus.REMITTANCE_IN_TRANSIT):
+            bill.void(reason, at)
+            voided.append(bill)
+    return voided
+
+
+def final_registration(store: EventStore, enrollment: Enrollment) -> ExamRegistration | None:
+    """The final-exam registration made with this selection, if the course has a final exam."""
+    if not enrollment.includes_final_exam:
+        return None
+    found = store.find(ExamRegistration.create_id(enrollment.learner_id, enrollment.course_id, enrollment.exam_batch_id))
+    return found if isinstance(found, ExamRegistration) else None

@@ -1,0 +1,1 @@
+"""Exam registrations made with course selection (final exams); their read model."""

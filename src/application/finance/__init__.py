@@ -1,0 +1,1 @@
+"""Finance use cases: bills, remittance and online payments, the refund review chain."""

@@ -1,0 +1,175 @@
+"""Course selection, a learner's courses with study access, course drops, exam registrations."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+
+from application.common.filters import RosterFilter
+from application.enrolment.queries import enrollments_by_id, get_enrollment, learner_courses, list_enrollments, selectable_courses
+from application.exams.queries import list_exam_registrations
+from application.finance.queries import bills_by_id, refunds_by_id
+from interfaces.http.api.common import ListOut, list_out, page_of
+from interfaces.http.context import api_actor, container_of
+
+
+class SelectionIn(msgspec.Struct):
+    course_ids: list[uuid.UUID]
+    learner_id: uuid.UUID | None = None  # a learner selecting for themselves may leave it out
+
+
+class DropIn(msgspec.Struct):
+    enrollment_ids: list[uuid.UUID]
+    reason: str | None = None
+
+
+def roster_filter(
+    study_batch_id: uuid.UUID | None = None,
+    level: str | None = None,
+    learner_type: str | None = None,
+    learner_source: str | None = None,
+    major: str | None = None,
+    length_of_schooling: str | None = None,
+    teaching_point_id: uuid.UUID | None = None,
+    student_number: str | None = None,
+    name: str | None = None,
+    status: str | None = None,
+) -> RosterFilter:
+    return RosterFilter(
+        study_batch_id=study_batch_id, level=level, learner_type=learner_type, learner_source=learner_source,
+        major=major, length_of_schooling=length_of_schooling, teaching_point_id=teaching_point_id,
+        student_number=student_number, name=name, status=status,
+    )
+
+
+class EnrollmentController(Controller):
+    path = "/enrollments"
+    tags = ["enrolment"]
+
+    @get("/", sync_to_thread=True)
+    def index(
+        self,
+        request: Request[Any, Any, Any],
+        page: int = 1,
+        page_size: int = 20,
+        study_batch_id: uuid.UUID | None = None,
+        level: str | None = None,
+        learner_type: str | None = None,
+        learner_source: str | None = None,
+        major: str | None = None,
+        length_of_schooling: str | None = None,
+        teaching_point_id: uuid.UUID | None = None,
+        student_number: str | None = None,
+        name: str | None = None,
+        status: str | None = None,
+        learner_id: uuid.UUID | None = None,
+        course_id: uuid.UUID | None = None,
+        selection_batch_id: uuid.UUID | None = None,
+        may_study: bool | None = None,
+    ) -> ListOut:
+        actor = api_actor(request)
+        filters = roster_filter(study_batch_id, level, learner_type, learner_source, major, length_of_schooling,
+                                teaching_point_id, student_number, name, status)
+        with container_of(request).engine.connect() as conn:
+            return list_out(list_enrollments(
+                conn, actor, page_of(page, page_size), filters, learner_id=learner_id, course_id=course_id,
+                selection_batch_id=selection_batch_id, may_study=may_study,
+            ))
+
+    @post("/", sync_to_thread=True)
+    def select(self, request: Request[Any, Any, Any], data: SelectionIn) -> dict[str, Any]:
+        """Selects several courses for one learner at once: all or none. Each course gets its
+        bills (credit fee, and exam fee with a final exam) and its final-exam registration."""
+        actor = api_actor(request)
+        c = container_of(request)
+        result = c.enrolment.select_courses(actor, data.learner_id, data.course_ids)
+        with c.engine.connect() as conn:
+            return {
+                "enrollments": enrollments_by_id(conn, actor, result.enrollment_ids),
+                "bills": bills_by_id(conn, actor, result.bill_ids),
+                "exam_registration_ids": result.exam_registration_ids,
+            }
+
+    @get("/{enrollment_id:uuid}", sync_to_thread=True)
+    def show(self, request: Request[Any, Any, Any], enrollment_id: uuid.UUID) -> dict[str, Any]:
+        actor = api_actor(request)
+        with container_of(request).engine.connect() as conn:
+            return get_enrollment(conn, actor, enrollment_id)
+
+
+class CourseDropController(Controller):
+    path = "/course-drops"
+    tags = ["enrolment"]
+
+    @post("/", sync_to_thread=True)
+    def drop(self, request: Request[Any, Any, Any], data: DropIn) -> dict[str, Any]:
+        """Unpaid courses are dropped at once; each paid course becomes a refund request."""
+        actor = api_actor(request)
+        c = container_of(request)
+        outcome = c.enrolment.drop_courses(actor, data.enrollment_ids, data.reason)
+        with c.engine.connect() as conn:
+            return {
+                "dropped": enrollments_by_id(conn, actor, outcome.dropped),
+                "refunds": refunds_by_id(conn, actor, outcome.refund_ids),
+            }
+
+
+class LearnerCourseController(Controller):
+    path = "/learners/{learner_id:uuid}"
+    tags = ["enrolment"]
+
+    @get("/courses", sync_to_thread=True)
+    def courses(self, request: Request[Any, Any, Any], learner_id: uuid.UUID) -> list[dict[str, Any]]:
+        """The learner's courses with study access (the learner's own, or a staff reader's)."""
+        actor = api_actor(request)
+        with container_of(request).engine.connect() as conn:
+            return learner_courses(conn, actor, learner_id)
+
+    @get("/selectable-courses", sync_to_thread=True)
+    def selectable(self, request: Request[Any, Any, Any], learner_id: uuid.UUID) -> list[dict[str, Any]]:
+        """The learner's programme courses, each with the conditions it does not meet yet."""
+        actor = api_actor(request)
+        c = container_of(request)
+        with c.engine.connect() as conn:
+            return selectable_courses(conn, actor, learner_id, c.clock.now())
+
+
+class ExamRegistrationController(Controller):
+    path = "/exam-registrations"
+    tags = ["exams"]
+
+    @get("/", sync_to_thread=True)
+    def index(
+        self,
+        request: Request[Any, Any, Any],
+        page: int = 1,
+        page_size: int = 20,
+        study_batch_id: uuid.UUID | None = None,
+        level: str | None = None,
+        learner_type: str | None = None,
+        learner_source: str | None = None,
+        major: str | None = None,
+        length_of_schooling: str | None = None,
+        teaching_point_id: uuid.UUID | None = None,
+        student_number: str | None = None,
+        name: str | None = None,
+        status: str | None = None,
+        exam_batch_id: uuid.UUID | None = None,
+        course_id: uuid.UUID | None = None,
+        learner_id: uuid.UUID | None = None,
+        kind: str | None = None,
+    ) -> ListOut:
+        actor = api_actor(request)
+        filters = roster_filter(study_batch_id, level, learner_type, learner_source, major, length_of_schooling,
+                                teaching_point_id, student_number, name, status)
+        with container_of(request).engine.connect() as conn:
+            return list_out(list_exam_registrations(
+                conn, actor, page_of(page, page_size), filters, exam_batch_id=exam_batch_id, course_id=course_id,
+                learner_id=learner_id, kind=kind,
+            ))
+
+
+ENROLMENT_CONTROLLERS = [EnrollmentController, CourseDropController, LearnerCourseController, ExamRegistrationController]

@@ -1,0 +1,349 @@
+"""Bills, remittance slips, online payments with the UnionPay callback, and the refund chain.
+Amounts are integer fen on the wire (fields ending in `_fen`)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+
+from application.finance.queries import (
+    bill_totals,
+    get_bill,
+    get_online_payment,
+    get_refund,
+    get_remittance_slip,
+    list_bills,
+    list_refunds,
+    list_remittance_slips,
+    online_payment_status,
+)
+from application.finance.service import OnlinePaymentStarted
+from domains.shared.errors import NotFound
+from interfaces.http.api.common import page_of
+from interfaces.http.api.enrolment import roster_filter
+from interfaces.http.context import api_actor, container_of
+
+
+class AmountListOut(msgspec.Struct):
+    items: list[dict[str, Any]]
+    total: int
+    page: int
+    page_size: int
+    total_amount_fen: int  # of every item the filters match, all pages
+
+
+def amount_list(result: Any) -> AmountListOut:
+    return AmountListOut(
+        items=result.items, total=result.total, page=result.page, page_size=result.size,
+        total_amount_fen=result.extra.get("total_amount_fen", 0),
+    )
+
+
+class RemittanceIn(msgspec.Struct):
+    bill_ids: list[uuid.UUID]
+    bank_reference: str | None = None
+
+
+class CommentIn(msgspec.Struct):
+    comment: str | None = None
+
+
+class ReasonIn(msgspec.Struct):
+    reason: str | None = None
+
+
+class ReferenceIn(msgspec.Struct):
+    reference: str | None = None
+
+
+class OnlinePaymentIn(msgspec.Struct):
+    bill_ids: list[uuid.UUID]
+    idempotency_key: str | None = None  # or the Idempotency-Key header
+
+
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+class BillController(Controller):
+    path = "/bills"
+    tags = ["finance"]
+
+    @get("/", sync_to_thread=True)
+    def index(
+        self,
+        request: Request[Any, Any, Any],
+        page: int = 1,
+        page_size: int = 20,
+        study_batch_id: uuid.UUID | None = None,
+        level: str | None = None,
+        learner_type: str | None = None,
+        learner_source: str | None = None,
+        major: str | None = None,
+        length_of_schooling: str | None = None,
+        teaching_point_id: uuid.UUID | None = None,
+        student_number: str | None = None,
+        name: str | None = None,
+        status: str | None = None,
+        fee_type: str | None = None,
+        course_id: uuid.UUID | None = None,
+        learner_id: uuid.UUID | None = None,
+        enrollment_id: uuid.UUID | None = None,
+    ) -> AmountListOut:
+        actor = api_actor(request)
+        filters = roster_filter(study_batch_id, level, learner_type, learner_source, major, length_of_schooling,
+                                teaching_point_id, student_number, name, status)
+        with container_of(request).engine.connect() as conn:
+            return amount_list(list_bills(
+                conn, actor, page_of(page, page_size), filters, fee_type=fee_type, course_id=course_id,
+                learner_id=learner_id, enrollment_id=enrollment_id,
+            ))
+
+    @get("/totals", sync_to_thread=True)
+    def totals(
+        self,
+        request: Request[Any, Any, Any],
+        study_batch_id: uuid.UUID | None = None,
+        level: str | None = None,
+        learner_type: str | None = None,
+        learner_source: str | None = None,
+        major: str | None = None,
+        length_of_schooling: str | None = None,
+        teaching_point_id: uuid.UUID | None = None,
+        fee_type: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Per teaching point: bill counts and amounts (fen) by status."""
+        actor = api_actor(request)
+        filters = roster_filter(study_batch_id, level, learner_type, learner_source, major, length_of_schooling,
+                                teaching_point_id)
+        with container_of(request).engine.connect() as conn:
+            return bill_totals(conn, actor, filters, fee_type)
+
+    @get("/{bill_id:uuid}", sync_to_thread=True)
+    def show(self, request: Request[Any, Any, Any], bill_id: uuid.UUID) -> dict[str, Any]:
+        actor = api_actor(request)
+        with container_of(request).engine.connect() as conn:
+            return get_bill(conn, actor, bill_id)
+
+
+class RemittanceSlipController(Controller):
+    path = "/remittance-slips"
+    tags = ["finance"]
+
+    def _show(self, request: Request[Any, Any, Any], slip_id: uuid.UUID) -> dict[str, Any]:
+        with container_of(request).engine.connect() as conn:
+            return get_remittance_slip(conn, api_actor(request), slip_id)
+
+    @get("/", sync_to_thread=True)
+    def index(
+        self,
+        request: Request[Any, Any, Any],
+        page: int = 1,
+        page_size: int = 20,
+        status: str | None = None,
+        teaching_point_id: uuid.UUID | None = None,
+        slip_number: str | None = None,
+    ) -> AmountListOut:
+        actor = api_actor(request)
+        with container_of(request).engine.connect() as conn:
+            result = list_remittance_slips(
+                conn, actor, page_of(page, page_size), status=status, teaching_point_id=teaching_point_id,
+                slip_number=slip_number,
+            )
+        result.extra = {"total_amount_fen": sum(r["amount_fen"] for r in result.items)}
+        return amount_list(result)
+
+    @post("/", sync_to_thread=True)
+    def create(self, request: Request[Any, Any, Any], data: RemittanceIn) -> dict[str, Any]:
+        """The teaching point remits for many bills at once: a slip, the bills in transit."""
+        slip_id = container_of(request).finance.remit(api_actor(request), data.bill_ids, data.bank_reference)
+        return self._show(request, slip_id)
+
+    @get("/{slip_id:uuid}", sync_to_thread=True)
+    def show(self, request: Request[Any, Any, Any], slip_id: uuid.UUID) -> dict[str, Any]:
+        return self._show(request, slip_id)
+
+    @post("/{slip_id:uuid}/confirmation", sync_to_thread=True, status_code=200)
+    def confirm(self, request: Request[Any, Any, Any], slip_id: uuid.UUID, data: CommentIn) -> dict[str, Any]:
+        container_of(request).finance.confirm_remittance(api_actor(request), slip_id, data.comment)
+        return self._show(request, slip_id)
+
+    @post("/{slip_id:uuid}/rejection", sync_to_thread=True, status_code=200)
+    def reject(self, request: Request[Any, Any, Any], slip_id: uuid.UUID, data: ReasonIn) -> dict[str, Any]:
+        container_of(request).finance.reject_remittance(api_actor(request), slip_id, data.reason)
+        return self._show(request, slip_id)
+
+
+def _started(request: Request[Any, Any, Any], started: OnlinePaymentStarted) -> Response[dict[str, Any]]:
+    with container_of(request).engine.connect() as conn:
+        payment = get_online_payment(conn, api_actor(request), started.payment_id)
+    order = started.order
+    payment["gateway"] = (
+        {"name": container_of(request).finance.gateway.name, "order_id": order.order_id, "pay_url": order.pay_url,
+         "fields": order.fields}
+        if order is not None else None
+    )
+    payment["replayed"] = started.replayed
+    return Response(payment, status_code=200 if started.replayed else 201)
+
+
+class OnlinePaymentController(Controller):
+    path = "/online-payments"
+    tags = ["finance"]
+
+    @post("/", sync_to_thread=True)
+    def create(self, request: Request[Any, Any, Any], data: OnlinePaymentIn) -> Response[dict[str, Any]]:
+        """Starts a UnionPay payment of these bills; send an `Idempotency-Key` header (8-64
+        letters, digits, `_` or `-`). The same key and bills again return the same payment
+        (200, `replayed`), never a second one."""
+        key = request.headers.get("idempotency-key") or data.idempotency_key
+        started = container_of(request).finance.pay_online(api_actor(request), key, data.bill_ids)
+        return _started(request, started)
+
+    @get("/{payment_id:uuid}", sync_to_thread=True)
+    def show(self, request: Request[Any, Any, Any], payment_id: uuid.UUID) -> dict[str, Any]:
+        actor = api_actor(request)
+        with container_of(request).engine.connect() as conn:
+            return get_online_payment(conn, actor, payment_id)
+
+
+class UnionPayController(Controller):
+    """The gateway's side: no bearer token here, the signature is the authentication."""
+
+    path = "/payments/unionpay"
+    tags = ["finance"]
+
+    @post("/notify", sync_to_thread=True, status_code=200, media_type=MediaType.TEXT)
+    def notify(self, request: Request[Any, Any, Any], data: Form) -> str:
+        """UnionPay's back-channel notification (backUrl), form-encoded and signed. Answers
+        200 "ok" once handled; a repeated notification is handled again harmlessly."""
+        container_of(request).finance.gateway_notice({str(k): str(v) for k, v in data.items()})
+        return "ok"
+
+    @post("/simulator", sync_to_thread=True, status_code=200)
+    def simulate(self, request: Request[Any, Any, Any], data: Form, result: str = "success") -> dict[str, Any]:
+        """The embedded gateway simulator (absent with a live gateway): the payer's browser
+        posts the signed order form; the simulator pays (or, with `result=failure`, fails) and
+        delivers its signed notification through the same handling as the real callback."""
+        finance = container_of(request).finance
+        simulator = finance.gateway
+        if not getattr(simulator, "simulated", False):
+            raise NotFound("not_found", "支付模拟器未启用")
+        notice = simulator.pay(  # type: ignore[attr-defined]
+            {str(k): str(v) for k, v in data.items()}, succeed=result != "failure", at=container_of(request).clock.now()
+        )
+        payment_id = finance.gateway_notice(notice)
+        with container_of(request).engine.connect() as conn:
+            status = online_payment_status(conn, payment_id)
+        return {"order_id": notice["orderId"], "resp_code": notice["respCode"], "status": status}
+
+
+class RefundController(Controller):
+    path = "/refunds"
+    tags = ["finance"]
+
+    def _show(self, request: Request[Any, Any, Any], refund_id: uuid.UUID) -> dict[str, Any]:
+        with container_of(request).engine.connect() as conn:
+            return get_refund(conn, api_actor(request), refund_id)
+
+    def _list(self, request: Request[Any, Any, Any], queue: bool, page: int, page_size: int, **params: Any) -> AmountListOut:
+        actor = api_actor(request)
+        course_id, learner_id = params.pop("course_id", None), params.pop("learner_id", None)
+        filters = roster_filter(**params)
+        with container_of(request).engine.connect() as conn:
+            return amount_list(list_refunds(
+                conn, actor, page_of(page, page_size), filters, queue=queue, course_id=course_id, learner_id=learner_id
+            ))
+
+    @get("/", sync_to_thread=True)
+    def index(
+        self,
+        request: Request[Any, Any, Any],
+        page: int = 1,
+        page_size: int = 20,
+        study_batch_id: uuid.UUID | None = None,
+        level: str | None = None,
+        learner_type: str | None = None,
+        learner_source: str | None = None,
+        major: str | None = None,
+        length_of_schooling: str | None = None,
+        teaching_point_id: uuid.UUID | None = None,
+        student_number: str | None = None,
+        name: str | None = None,
+        status: str | None = None,
+        course_id: uuid.UUID | None = None,
+        learner_id: uuid.UUID | None = None,
+    ) -> AmountListOut:
+        return self._list(
+            request, False, page, page_size, study_batch_id=study_batch_id, level=level, learner_type=learner_type,
+            learner_source=learner_source, major=major, length_of_schooling=length_of_schooling,
+            teaching_point_id=teaching_point_id, student_number=student_number, name=name, status=status,
+            course_id=course_id, learner_id=learner_id,
+        )
+
+    @get("/queue", sync_to_thread=True)
+    def queue(
+        self,
+        request: Request[Any, Any, Any],
+        page: int = 1,
+        page_size: int = 20,
+        study_batch_id: uuid.UUID | None = None,
+        teaching_point_id: uuid.UUID | None = None,
+        student_number: str | None = None,
+        name: str | None = None,
+        status: str | None = None,
+    ) -> AmountListOut:
+        """The acting role's own queue: academic affairs, pending its review; finance, pending
+        finance review and approved awaiting the refund; a teaching point, its requests."""
+        return self._list(
+            request, True, page, page_size, study_batch_id=study_batch_id, teaching_point_id=teaching_point_id,
+            student_number=student_number, name=name, status=status,
+        )
+
+    @get("/{refund_id:uuid}", sync_to_thread=True)
+    def show(self, request: Request[Any, Any, Any], refund_id: uuid.UUID) -> dict[str, Any]:
+        return self._show(request, refund_id)
+
+    @post("/{refund_id:uuid}/academic-approval", sync_to_thread=True, status_code=200)
+    def academic_approve(self, request: Request[Any, Any, Any], refund_id: uuid.UUID, data: CommentIn) -> dict[str, Any]:
+        container_of(request).finance.approve_drop(api_actor(request), refund_id, data.comment)
+        return self._show(request, refund_id)
+
+    @post("/{refund_id:uuid}/academic-rejection", sync_to_thread=True, status_code=200)
+    def academic_reject(self, request: Request[Any, Any, Any], refund_id: uuid.UUID, data: ReasonIn) -> dict[str, Any]:
+        container_of(request).finance.reject_drop(api_actor(request), refund_id, data.reason)
+        return self._show(request, refund_id)
+
+    @post("/{refund_id:uuid}/finance-approval", sync_to_thread=True, status_code=200)
+    def finance_approve(self, request: Request[Any, Any, Any], refund_id: uuid.UUID, data: CommentIn) -> dict[str, Any]:
+        container_of(request).finance.approve_refund(api_actor(request), refund_id, data.comment)
+        return self._show(request, refund_id)
+
+    @post("/{refund_id:uuid}/finance-rejection", sync_to_thread=True, status_code=200)
+    def finance_reject(self, request: Request[Any, Any, Any], refund_id: uuid.UUID, data: ReasonIn) -> dict[str, Any]:
+        container_of(request).finance.reject_refund(api_actor(request), refund_id, data.reason)
+        return self._show(request, refund_id)
+
+    @post("/{refund_id:uuid}/refund-payment", sync_to_thread=True, status_code=200)
+    def refunded(self, request: Request[Any, Any, Any], refund_id: uuid.UUID, data: ReferenceIn) -> dict[str, Any]:
+        """Finance records the money paid back: the drop completes."""
+        container_of(request).finance.mark_refunded(api_actor(request), refund_id, data.reference)
+        return self._show(request, refund_id)
+
+    @post("/{refund_id:uuid}/cancellation", sync_to_thread=True, status_code=200)
+    def cancel(self, request: Request[Any, Any, Any], refund_id: uuid.UUID, data: ReasonIn) -> dict[str, Any]:
+        container_of(request).finance.cancel_drop(api_actor(request), refund_id, data.reason)
+        return self._show(request, refund_id)
+
+
+FINANCE_CONTROLLERS = [
+    BillController,
+    RemittanceSlipController,
+    OnlinePaymentController,
+    UnionPayController,
+    RefundController,
+]
