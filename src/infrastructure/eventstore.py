@@ -12,7 +12,7 @@ import typing
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, TypedDict
+from typing import Any, ClassVar, TypedDict
 
 import msgspec
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
@@ -35,6 +35,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg.sql import SQL, Identifier
 
 from application.common.context import note_position
+from domains.learners.learner import StudentNumberSequence
 from domains.shared.errors import DomainError, NotFound
 from infrastructure import audit_chain
 from infrastructure.audit_chain import CHAIN_TABLE, GENESIS
@@ -315,6 +316,9 @@ class EventMapper(Mapper):
 
 class EventLog(Application):
     name = "EduLedger"
+    # A student number sequence gains an event with every approval, year after year: it is
+    # loaded from its latest snapshot plus at most this many events (ADR 0007).
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {StudentNumberSequence: 50}
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording]:
         """The library's `save`, collecting from our aggregates without the runtime-protocol
