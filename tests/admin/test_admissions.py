@@ -165,6 +165,46 @@ def test_academic_affairs_creates_an_admission_batch_and_a_programme(sign_in, wo
     assert "计算机科学与技术" in page.inner_text("select[name=programme_id]")
 
 
+@browser
+def test_csv_import_reports_every_row(sign_in, world, tmp_path):
+    from application.admissions.imports import IMPORT_COLUMNS
+
+    keys = {
+        "姓名": "name", "身份证号码": "id_number", "民族": "ethnicity", "手机号码": "mobile", "通讯地址": "address",
+        "最高学历层次": "prior_level", "毕业学校": "prior_school", "毕业日期": "prior_graduation_date",
+        "毕业证书编号": "prior_certificate_number",
+    }
+    people = [applicant(41), applicant(42), applicant(43)]
+    people[1]["id_number"] = bad_check_digit(people[1]["id_number"])
+    lines = [",".join(IMPORT_COLUMNS)]
+    for p in people:
+        cells = {c: p.get(keys.get(c, ""), "") for c in IMPORT_COLUMNS}
+        cells["培养方案代码"] = "P-ZSB-KJ"
+        lines.append(",".join(cells[c] for c in IMPORT_COLUMNS))
+    csv_file = tmp_path / "报名表.csv"
+    csv_file.write_bytes(("\n".join(lines) + "\n").encode("utf-8-sig"))
+
+    page = sign_in("xuanwu")
+    page.click("nav.menu >> text=批量导入报名表")
+    assert page.get_by_test_id("template-link").get_attribute("href").endswith("/imports/template")
+    page.set_input_files("input[name=file]", str(csv_file))
+    page.click("text=上传并导入")
+    page.wait_for_url(re.compile(r"/admin/application-forms/imports/[0-9a-f-]{36}$"))
+    assert page.get_by_test_id("progress").count() == 1
+    # The page polls its progress and reloads with every row's result once the job is done.
+    page.wait_for_selector("[data-testid=import-job][data-status=done]", timeout=60000)
+    rows = page.get_by_test_id("import-row")
+    assert page.get_by_test_id("job-status").inner_text() == "已完成"
+    assert "已处理 3 / 3 行，成功 2 行，失败 1 行" in page.get_by_test_id("job-counts").inner_text()
+    assert rows.count() == 3
+    page.screenshot(path="/tmp/admissions_import_job.png", full_page=True)
+    bad = rows.nth(1)
+    assert bad.locator("td").first.inner_text() == "3" and "身份证号码校验位不正确" in bad.inner_text()
+    rows.nth(0).locator("text=查看报名表").click()
+    assert people[0]["name"] in page.inner_text("h1")
+    assert page.get_by_test_id("form-status").inner_text() == "初审通过"
+
+
 # -- plain HTTP: refusals and edge cases ---------------------------------------------------------
 
 
@@ -215,9 +255,12 @@ def test_only_a_teaching_point_enters_forms_and_each_sees_only_its_own(signed_in
 def test_entry_page_says_when_no_admission_period_is_open(signed_in, world):
     world.container.admissions.change_admission_period(SYSTEM, world.admission_batch, "2026-10-01", "2026-10-31", "推迟")
     web, _ = signed_in("xuanwu")
-    for url in ("/admin/application-forms/new",):
+    for url in ("/admin/application-forms/new", "/admin/application-forms/imports"):
         r = web.get(url)
         assert r.status_code == 200 and "没有处于招生期内的招生批次" in r.text, url
+    template = web.get("/admin/application-forms/imports/template")
+    assert template.status_code == 200 and template.content.startswith(b"\xef\xbb\xbf")
+    assert template.content.decode("utf-8-sig").startswith("姓名,身份证号码")
 
 
 def test_garbage_input_gives_chinese_messages_never_a_500(signed_in, world):
@@ -229,6 +272,9 @@ def test_garbage_input_gives_chinese_messages_never_a_500(signed_in, world):
         **applicant(52, prior_level="幼儿园"),
     })
     assert r.status_code == 422 and "最高学历层次须为" in r.text and 'value="王小明52"' in r.text
+    r = web.post("/admin/application-forms/imports", files={"file": ("a.xlsx", b"PK\x03\x04junk", "application/octet-stream")},
+                 data={"_csrf_token": token, "admission_batch_id": str(world.admission_batch)})
+    assert r.status_code == 422 and "不是 CSV" in r.text
     web, token = signed_in("jiaowu")
     r = web.post("/admin/application-forms/approvals", data={"_csrf_token": token, "form_ids": ["nonsense"]})
     assert r.status_code == 422 and "请先勾选" in r.text

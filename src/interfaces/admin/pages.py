@@ -6,3 +6,4 @@ from interfaces.admin import portal  # noqa: F401,E402  (public quick registrati
 from interfaces.admin import audit  # noqa: F401,E402  (审计链校验、记录历史回放)
 from interfaces.admin import learners  # noqa: F401,E402  (学籍信息 and its Excel export)
 from interfaces.admin import users  # noqa: F401,E402  (教学点用户管理)
+from interfaces.admin import admissions_imports  # noqa: F401,E402  (批量导入报名表)
