@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import structlog
 from litestar import Request, Response
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
@@ -21,6 +22,8 @@ from infrastructure.clock import SHANGHAI
 from interfaces.admin.menu import menu_for
 from interfaces.admin.session import FLASH, LoginRequired, take_flash
 from interfaces.http.context import container_of
+
+log = structlog.get_logger(__name__)
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -95,6 +98,9 @@ def error_page(request: Request[Any, Any, Any], exc: DomainError) -> Response[An
     try:
         actor: Actor | None = admin_actor(request)
     except LoginRequired:
+        actor = None
+    except Exception:  # the error page must render even when the session lookup fails
+        log.exception("admin.error_page_actor_failed")
         actor = None
     status = {"not_found": 404, "forbidden": 403, "invalid": 422}.get(exc.kind, 409)
     return page(request, "error.html", actor, status_code=status, message=exc.message, code=exc.code)  # type: ignore[return-value]
