@@ -67,7 +67,8 @@ class UnionPayGateway:
 
     def check_signature(self, params: Mapping[str, str]) -> None:
         given = str(params.get("signature") or "")
-        if not given or not hmac.compare_digest(given.lower(), self.sign(params)):
+        # Compared as bytes: compare_digest refuses str with non-ASCII characters.
+        if not given or not hmac.compare_digest(given.lower().encode(), self.sign(params).encode()):
             raise Forbidden("payment.signature_invalid", "支付通知签名校验失败")
         if params.get("merId") != self.merchant_id:
             raise Forbidden("payment.merchant_mismatch", "支付通知的商户号与本平台不符")

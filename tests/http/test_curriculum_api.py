@@ -136,3 +136,51 @@ def test_the_ready_catalogue_is_listed(client, world, login):
     cat = ready_catalogue(client, login, world)
     batches_ = ok(client.get(f"{API}/selection-batches", headers=login("xuanwu")))
     assert [b["id"] for b in batches_] == [cat.selection_batch] and batches_[0]["course_count"] == 2
+
+
+def test_invalid_input_to_the_curriculum_never_yields_a_500(client, world, login):
+    from urllib.parse import quote
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from tests.http.test_invalid_input_fuzz import FUZZ, check, shaped, tricky_text
+
+    jw, cw = login("jiaowu"), login("caiwu")
+    cid = new_course(client, login, "01234", "管理会计")
+    sb, eb = batches(client, login, [cid])
+    programme = world.programmes["accounting"]
+    ids = st.sampled_from([cid, sb, eb, str(programme), "00000000-0000-0000-0000-000000000000", "x"])
+
+    @FUZZ
+    @given(
+        course=shaped("code", "name", "credits", "levels"),
+        version=shaped("version"),
+        assessment=shaped("includes_final_exam", "description"),
+        listing=shaped("course_id", "suggested_semester", nested={"course_id": ids}),
+        selection=shaped("code", "name", "selection_starts_on", "selection_ends_on", "drop_starts_on", "drop_ends_on",
+                         "course_ids", "reason", nested={"course_ids": st.lists(ids, max_size=3)}),
+        exam=shaped("code", "name", "registration_starts_on", "registration_ends_on", "course_ids", "reason"),
+        fees=shaped("credit_fee_per_credit_fen", "exam_fee_per_course_fen", "reason"),
+        level=tricky_text,
+        query=st.dictionaries(st.sampled_from(["page", "page_size", "code", "name", "status", "level", "suggested_semester"]),
+                              tricky_text, max_size=4),
+    )
+    def run(course, version, assessment, listing, selection, exam, fees, level, query):
+        check(client.post(f"{API}/courses", json=course, headers=jw))
+        check(client.post(f"{API}/courses/{cid}/versions", json=version, headers=jw))
+        check(client.put(f"{API}/courses/{cid}/version-in-use", json=version, headers=jw))
+        check(client.post(f"{API}/courses/{cid}/assessment", json=assessment, headers=jw))
+        check(client.post(f"{API}/courses/{cid}/assessment/rejection", json=assessment, headers=jw))
+        check(client.post(f"{API}/programmes/{programme}/courses", json=listing, headers=jw))
+        check(client.post(f"{API}/selection-batches", json=selection, headers=jw))
+        check(client.put(f"{API}/selection-batches/{sb}/periods", json=selection, headers=jw))
+        check(client.post(f"{API}/exam-batches", json=exam, headers=jw))
+        check(client.put(f"{API}/exam-batches/{eb}/registration-period", json=exam, headers=jw))
+        check(client.put(f"{API}/fee-standards/{quote(level, safe='') or 'x'}", json=fees, headers=cw))
+        check(client.get(f"{API}/courses", params=query, headers=jw))
+        check(client.get(f"{API}/programmes/{programme}/courses", params=query, headers=jw))
+
+    run()
+    container = world.container
+    assert container.runner.position() == container.log.recorder.max_notification_id()

@@ -187,3 +187,49 @@ def test_a_learner_pays_their_own_bills_online(client, world, login, two_learner
     assert ok(client.get(f"{API}/learners/{a}/courses", headers=me))[0]["may_study"] is True
     problem(client.get(f"{API}/online-payments/{started['id']}", headers=login("gulou")), 404, "not_found")
     problem(remit(client, me, ids(bills[a])), 403, "auth.role_not_allowed")
+
+
+def test_invalid_input_to_selection_payment_and_refunds_never_yields_a_500(client, world, login, two_learners):
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from tests.http.test_invalid_input_fuzz import FUZZ, check, scalars, shaped, tricky_text
+
+    cat, a, _, _, bills, _ = two_learners
+    xw, cw, jw = login("xuanwu"), login("caiwu"), login("jiaowu")
+    known = [a, *ids(bills[a]), *cat.courses.values(), "00000000-0000-0000-0000-000000000000", "x"]
+    some = st.lists(st.sampled_from(known), max_size=3)
+    slip = ok(remit(client, xw, ids(bills[a])), 201)["id"]
+    enrollment = ok(client.get(f"{API}/enrollments", params={"learner_id": a}, headers=xw))["items"][0]["id"]
+    gateway_fields = st.dictionaries(
+        st.sampled_from(["merId", "orderId", "txnAmt", "respCode", "respMsg", "queryId", "signature", "txnTime", "x"]),
+        tricky_text, max_size=8,
+    )
+
+    @FUZZ
+    @given(
+        selection=shaped("learner_id", "course_ids", nested={"learner_id": st.sampled_from(known), "course_ids": some}),
+        drop=shaped("enrollment_ids", "reason", nested={"enrollment_ids": st.lists(st.sampled_from([enrollment, *known]), max_size=2)}),
+        remittance=shaped("bill_ids", "bank_reference", nested={"bill_ids": some}),
+        online=shaped("bill_ids", "idempotency_key", nested={"bill_ids": some}),
+        key=tricky_text,
+        decision=shaped("reason", "comment", "reference"),
+        notice=gateway_fields,
+        query=st.dictionaries(st.sampled_from(["page", "status", "fee_type", "course_id", "learner_id", "may_study",
+                                               "exam_batch_id", "kind", "name", "major"]), scalars.map(str), max_size=4),
+    )
+    def run(selection, drop, remittance, online, key, decision, notice, query):
+        check(client.post(f"{API}/enrollments", json=selection, headers=xw))
+        check(client.post(f"{API}/course-drops", json=drop, headers=xw))
+        check(client.post(f"{API}/remittance-slips", json=remittance, headers=xw))
+        check(client.post(f"{API}/remittance-slips/{slip}/rejection", json=decision, headers=cw))
+        headers = {**xw, "Idempotency-Key": key.encode("ascii", "ignore").decode()[:80]}
+        check(client.post(f"{API}/online-payments", json=online, headers=headers))
+        check(client.post(NOTIFY, data=notice))
+        check(client.post(f"{API}/payments/unionpay/simulator", data=notice))
+        for path in ("enrollments", "bills", "bills/totals", "refunds", "refunds/queue", "exam-registrations", "remittance-slips"):
+            check(client.get(f"{API}/{path}", params=query, headers=jw))
+
+    run()
+    container = world.container
+    assert container.runner.position() == container.log.recorder.max_notification_id()
