@@ -1,0 +1,351 @@
+"""教务管理 pages of course selection (seed 001 §4.2.1, §4.2.2, §4.2.5).
+
+- 代学生选课（单独选课） `/admin/enrollments/new`: a teaching point finds one of its learners
+  (student number or name), sees every course of the learner's programme with its suggested
+  semester, fees and the conditions it does not meet yet, ticks several and selects them at
+  once through `Enrolment.select_courses`. A refusal lists every unmet condition of every
+  refused course, and nothing is selected.
+- 选课查询 `/admin/enrollments`: learners' courses with the seed's roster filters plus course,
+  selection batch, status and study access (可学习); paging and an Excel export.
+- 学生课程 `/admin/learners/{id}/courses`: one learner's courses with their bills and refund
+  requests; the teaching point asks for a drop (申请退课) of several courses at once through
+  `Enrolment.drop_courses`: unpaid ones are dropped at once, paid ones become refund requests.
+
+Learners are found by student number or name; no ID number ever travels in a URL.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.response import Template
+from sqlalchemy import Connection
+
+from application.admissions.queries import filter_choices, list_study_batches
+from application.common.actor import Actor
+from application.common.filters import RosterFilter
+from application.common.queries import Page, PageOf
+from application.curriculum.queries import list_courses, list_fee_standards, list_programme_courses, list_selection_batches
+from application.enrolment.queries import enrollments_by_id, learner_courses, list_enrollments, selectable_courses
+from application.enrolment.service import CoursesNotSelectable
+from application.finance.queries import list_bills, refunds_by_id
+from application.learners.queries import get_learner, list_learners
+from application.organisation.queries import list_teaching_points
+from domains.curriculum.fees import course_fees
+from domains.enrolment.enrollment import EnrollmentStatus
+from domains.shared.errors import DomainError
+from domains.shared.money import Money
+from domains.shared.values import Role
+from infrastructure.clock import SHANGHAI
+from interfaces.admin import routes
+from interfaces.admin.exports import workbook_bytes, xlsx_response
+from interfaces.admin.learners import ELEMENTS, filters_of, page_number
+from interfaces.admin.rendering import page
+from interfaces.admin.routes import Form, as_list, done
+from interfaces.admin.session import admin_actor
+from interfaces.http.context import container_of
+
+ENROLLMENT_STATUSES = [(s.value, s.label) for s in EnrollmentStatus]
+YES_NO = [("yes", "是"), ("no", "否")]
+EXPORT_COLUMNS = (
+    ("student_number", "学号"), ("learner_name", "姓名"), ("teaching_point_name", "教学点"), ("level", "层次"),
+    ("major", "专业"), ("course_code", "课程代码"), ("course_name", "课程名称"), ("credits", "学分"),
+    ("selection_batch_name", "选课批次"), ("status_label", "选课状态"), ("may_study_label", "可学习"),
+    ("refund_status_label", "退课申请"), ("selected_at", "选课时间"), ("paid_at", "缴费成功时间"),
+)
+
+
+# -- helpers the other course-selection pages share --------------------------------------------
+
+
+def yuan(fen: int | None) -> str:
+    """Amounts are integer fen; pages show yuan with two decimals."""
+    return "" if fen is None else Money(int(fen)).yuan
+
+
+def yes_no(value: bool) -> str:
+    return "是" if value else "否"
+
+
+def refusal_status(exc: DomainError) -> int:
+    return 422 if exc.kind == "invalid" else 409
+
+
+def uuid_param(raw: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(raw or "").strip()) if raw not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def uuids(values: Iterable[str]) -> list[uuid.UUID]:
+    return [u for u in (uuid_param(v) for v in values) if u is not None]
+
+
+def list_filters(
+    request: Request[Any, Any, Any], actor: Actor, id_keys: Sequence[str] = (), text_keys: Sequence[str] = ()
+) -> tuple[RosterFilter, dict[str, Any], dict[str, str]]:
+    """The roster filter, the page's own filters (`id_keys` as UUIDs, `text_keys` as text), and
+    every filter parameter in force (for the pager, the form and the export link)."""
+    filters, params = filters_of(request, actor)
+    extra: dict[str, Any] = {}
+    for key in id_keys:
+        value = uuid_param(request.query_params.get(key))
+        if value is not None:
+            extra[key] = value
+            params[key] = str(value)
+    for key in text_keys:
+        text = str(request.query_params.get(key) or "").strip()
+        if text:
+            extra[key] = text
+            params[key] = text
+    return filters, extra, params
+
+
+def choices_of(conn: Connection, actor: Actor) -> dict[str, Any]:
+    """What the filter forms offer: study batches, programme elements, courses, teaching points."""
+    choices = filter_choices(conn)
+    return {
+        "batches": [(b["id"], b["name"]) for b in list_study_batches(conn)],
+        "elements": [(key, label, [(v, v) for v in choices.get(key, [])]) for key, label in ELEMENTS],
+        "courses": [(c["id"], f"{c['code']} {c['name']}") for c in list_courses(conn, actor, Page(size=200)).items],
+        "points": [(p["id"], p["name"]) for p in list_teaching_points(conn, actor, Page(size=200)).items]
+        if actor.is_school_staff else [],
+        "school": actor.is_school_staff,
+    }
+
+
+def every_page(fetch: Callable[[Page], PageOf]) -> Iterator[dict[str, Any]]:
+    """Every row a paged query finds, page after page (for an export of the current filter)."""
+    number = 1
+    while True:
+        result = fetch(Page(number=number, size=200))
+        yield from result.items
+        if number >= result.pages:
+            return
+        number += 1
+
+
+def export_response(
+    request: Request[Any, Any, Any], title: str, ascii_name: str, columns: Sequence[tuple[str, str]],
+    fetch: Callable[[Connection, Page], PageOf], shape: Callable[[dict[str, Any]], dict[str, Any]],
+) -> Response[bytes]:
+    """An Excel file of every row the list's query finds (all pages), each row shaped for it."""
+    c = container_of(request)
+    with c.engine.connect() as conn:
+        rows = (shape(r) for r in every_page(lambda p: fetch(conn, p)))
+        content, _count = workbook_bytes(title, columns, rows)
+    stamp = c.clock.now().astimezone(SHANGHAI).strftime("%Y%m%d%H%M")
+    return xlsx_response(content, f"{title}_{stamp}.xlsx", f"{ascii_name}_{stamp}.xlsx")
+
+
+def list_page(
+    request: Request[Any, Any, Any], actor: Actor, template: str, params: dict[str, str],
+    fetch: Callable[[Connection, Page], PageOf], *, shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    choices: Callable[[Connection], dict[str, Any]] | None = None, **context: Any,
+) -> Template:
+    """A list page: the requested page of the list's query, the filter choices, the filters in force."""
+    with container_of(request).engine.connect() as conn:
+        result = fetch(conn, Page(number=page_number(request)))
+        context.update(choices_of(conn, actor), **(choices(conn) if choices else {}))
+    if shape is not None:
+        result.items = [shape(r) for r in result.items]
+    return page(request, template, actor, result=result, params=params, **context)
+
+
+def find_learners(conn: Connection, actor: Actor, request: Request[Any, Any, Any]) -> tuple[dict[str, str], PageOf | None]:
+    """精确查找学生: the actor's learners by student number or name (nothing until one is given)."""
+    lookup = {k: str(request.query_params.get(k) or "").strip() for k in ("student_number", "name")}
+    if not any(lookup.values()):
+        return lookup, None
+    filters = RosterFilter(student_number=lookup["student_number"] or None, name=lookup["name"] or None)
+    return lookup, list_learners(conn, actor, Page(size=20), filters)
+
+
+@dataclass(frozen=True)
+class _Standard:
+    """A fee standard as the read model holds it, in the shape `course_fees` reads."""
+
+    credit_fee_per_credit: Money
+    exam_fee_per_course: Money
+
+
+def course_fee_quotes(conn: Connection, actor: Actor, programme_id: uuid.UUID) -> dict[uuid.UUID, dict[str, str]]:
+    """What selecting each course of the programme would bill, by the domain's own fee rule;
+    a course whose level has no standard yet has no quote (its unmet condition says why)."""
+    standards = {
+        s["level"]: _Standard(Money(s["credit_fee_per_credit_fen"]), Money(s["exam_fee_per_course_fen"]))
+        for s in list_fee_standards(conn, actor) if s["set"]
+    }
+    quotes = {}
+    for course in list_programme_courses(conn, actor, programme_id):
+        try:
+            fees = course_fees(course["name"], course["credit_tenths"], course["levels"], course["includes_final_exam"],
+                               standards)  # type: ignore[arg-type]
+        except DomainError:
+            continue
+        quotes[course["id"]] = {
+            "credit_fee": fees.credit_fee.yuan,
+            "exam_fee": fees.exam_fee.yuan if fees.exam_fee is not None else "",
+            "total": fees.total.yuan,
+        }
+    return quotes
+
+
+# -- 代学生选课 and 选课查询 ---------------------------------------------------------------------
+
+
+class EnrollmentPages(Controller):
+    path = "/admin/enrollments"
+
+    @get("/", sync_to_thread=True)
+    def index(self, request: Request[Any, Any, Any]) -> Template:
+        actor = admin_actor(request)
+        filters, extra, params = self._filters(request, actor)
+        now = container_of(request).clock.now()
+        return list_page(
+            request, actor, "enrollments_list.html", params,
+            lambda conn, p: list_enrollments(conn, actor, p, filters, **extra),
+            choices=lambda conn: {"selection_batches": [(b["id"], b["name"]) for b in list_selection_batches(conn, actor, now)]},
+            statuses=ENROLLMENT_STATUSES, yes_no=YES_NO,
+        )
+
+    @get("/export.xlsx", sync_to_thread=True)
+    def export(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        actor = admin_actor(request)
+        filters, extra, _ = self._filters(request, actor)
+        return export_response(
+            request, "选课查询", "enrollments", EXPORT_COLUMNS,
+            lambda conn, p: list_enrollments(conn, actor, p, filters, **extra),
+            lambda r: {**r, "may_study_label": yes_no(r["may_study"])},
+        )
+
+    @staticmethod
+    def _filters(request: Request[Any, Any, Any], actor: Actor) -> tuple[RosterFilter, dict[str, Any], dict[str, str]]:
+        filters, extra, params = list_filters(request, actor, ("course_id", "selection_batch_id"), ("may_study",))
+        if "may_study" in extra:
+            extra["may_study"] = {"yes": True, "no": False}.get(extra["may_study"])
+            if extra["may_study"] is None:
+                del extra["may_study"], params["may_study"]
+        return filters, extra, params
+
+    # -- 代学生选课（单独选课） ----------------------------------------------------------------
+
+    def _new(
+        self, request: Request[Any, Any, Any], actor: Actor, learner_id: uuid.UUID | None, status_code: int = 200,
+        **context: Any,
+    ) -> Template:
+        actor.require(Role.TEACHING_POINT_ADMIN)
+        c = container_of(request)
+        learner = None
+        courses: list[dict[str, Any]] = []
+        with c.engine.connect() as conn:
+            lookup, found = find_learners(conn, actor, request)
+            if learner_id is not None:
+                learner = get_learner(conn, actor, learner_id)
+                courses = selectable_courses(conn, actor, learner_id, c.clock.now())
+                quotes = course_fee_quotes(conn, actor, learner["programme_id"])
+                courses = [{**row, "fees": quotes.get(row["course_id"])} for row in courses]
+        return page(
+            request, "enrollments_new.html", actor, status_code=status_code, lookup=lookup, found=found,
+            learner=learner, courses=courses, pick=lambda row: f"/admin/enrollments/new?learner_id={row['id']}",
+            finder_action="/admin/enrollments/new", **context,
+        )
+
+    @get("/new", sync_to_thread=True)
+    def new(self, request: Request[Any, Any, Any]) -> Template:
+        actor = admin_actor(request)
+        return self._new(request, actor, uuid_param(request.query_params.get("learner_id")), chosen=set())
+
+    @post("/new", sync_to_thread=True)
+    def select(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+        actor = admin_actor(request)
+        learner_id = uuid_param(data.get("learner_id"))
+        course_ids = uuids(as_list(data.get("course_ids")))
+        c = container_of(request)
+        try:
+            selection = c.enrolment.select_courses(actor, learner_id, course_ids)
+        except DomainError as exc:
+            if exc.kind in ("forbidden", "not_found"):
+                raise
+            refused = exc.details.get("courses", []) if isinstance(exc, CoursesNotSelectable) else []
+            message = "以下课程不满足选课条件，未选任何课程" if refused else exc.message
+            return self._new(
+                request, actor, learner_id, refusal_status(exc), error=message, refused=refused,
+                chosen={str(i) for i in course_ids},
+            )
+        count = len(selection.enrollment_ids)
+        return done(
+            request, f"/admin/learners/{learner_id}/courses",
+            f"已为学生选课 {count} 门，生成待缴费的缴费单 {len(selection.bill_ids)} 张；缴费成功后学生方可进入课程学习",
+        )
+
+
+# -- 学生课程: one learner's courses, bills and drops ------------------------------------------------
+
+
+class LearnerCoursePages(Controller):
+    path = "/admin/learners/{learner_id:uuid}/courses"
+
+    def _show(
+        self, request: Request[Any, Any, Any], actor: Actor, learner_id: uuid.UUID, status_code: int = 200,
+        **context: Any,
+    ) -> Template:
+        c = container_of(request)
+        with c.engine.connect() as conn:
+            learner = get_learner(conn, actor, learner_id)
+            courses = learner_courses(conn, actor, learner_id)
+            bills = list_bills(conn, actor, Page(size=200), RosterFilter(), learner_id=learner_id).items
+            batches = {b["id"]: b for b in list_selection_batches(conn, actor, c.clock.now())}
+        by_enrollment: dict[uuid.UUID, list[dict[str, Any]]] = {}
+        for bill in sorted(bills, key=lambda b: b["fee_type"]):  # 学分费 before 考试费
+            by_enrollment.setdefault(bill["enrollment_id"], []).append(bill)
+        for course in courses:
+            batch = batches.get(course["selection_batch_id"], {})
+            course["bills"] = by_enrollment.get(course["id"], [])
+            course["drop_period"] = f"{batch.get('drop_starts_on', '')} 至 {batch.get('drop_ends_on', '')}"
+            open_request = course["refund_status"] in ("pending_academic_review", "pending_finance_review",
+                                                       "approved_awaiting_refund")
+            course["droppable"] = (
+                batch.get("drop_open", False) and course["status"] != EnrollmentStatus.DROPPED.value and not open_request
+            )
+        return page(
+            request, "enrollments_learner.html", actor, status_code=status_code, learner=learner, courses=courses,
+            may_drop=actor.has(Role.TEACHING_POINT_ADMIN), yuan=yuan, **context,
+        )
+
+    @get("/", sync_to_thread=True)
+    def show(self, request: Request[Any, Any, Any], learner_id: uuid.UUID) -> Template:
+        return self._show(request, admin_actor(request), learner_id, form={}, chosen=set())
+
+    @post("/drop", sync_to_thread=True)
+    def drop(self, request: Request[Any, Any, Any], learner_id: uuid.UUID, data: Form) -> Response[Any]:
+        """申请退课: unpaid courses are dropped at once; each paid one becomes a refund request."""
+        actor = admin_actor(request)
+        ids = uuids(as_list(data.get("enrollment_ids")))
+        c = container_of(request)
+        try:
+            with c.engine.connect() as conn:  # only this learner's courses are taken from this page
+                mine = {r["id"] for r in learner_courses(conn, actor, learner_id)}
+            outcome = c.enrolment.drop_courses(actor, [i for i in ids if i in mine], str(data.get("reason") or "").strip() or None)
+        except DomainError as exc:
+            if exc.kind in ("forbidden", "not_found"):
+                raise
+            return self._show(request, actor, learner_id, refusal_status(exc), error=exc.message, form=data,
+                              chosen={str(i) for i in ids})
+        with c.engine.connect() as conn:
+            dropped = enrollments_by_id(conn, actor, outcome.dropped)
+            refunds = refunds_by_id(conn, actor, outcome.refund_ids)
+        parts = []
+        if dropped:
+            parts.append("未缴费课程已退课：" + "、".join(e["course_name"] for e in dropped))
+        if refunds:
+            parts.append("已缴费课程已提交退课申请，待学校教务审核：" + "、".join(r["course_name"] for r in refunds))
+        return done(request, f"/admin/learners/{learner_id}/courses", "；".join(parts))
+
+
+routes.ADMIN_CONTROLLERS += [EnrollmentPages, LearnerCoursePages]

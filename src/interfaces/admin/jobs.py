@@ -1,0 +1,29 @@
+"""What the admin pages of background jobs (imports, batch selections) share: the progress a job
+page shows and its JSON endpoint returns while a few lines of JavaScript poll it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Response
+
+FINISHED = ("done", "failed")
+
+
+def progress(job: dict[str, Any]) -> dict[str, Any]:
+    total = job["total"] or 0
+    return {
+        "status": job["status"],
+        "status_label": job["status_label"],
+        "total": total,
+        "processed": job["processed"] or 0,
+        "succeeded": job["succeeded"] or 0,
+        "failed": job["failed"] or 0,
+        "percent": int(100 * (job["processed"] or 0) / total) if total else 0,
+        "error": job.get("error"),
+        "finished": job["status"] in FINISHED,
+    }
+
+
+def progress_response(job: dict[str, Any]) -> Response[dict[str, Any]]:
+    return Response(progress(job), headers={"Cache-Control": "no-store"})
