@@ -1,0 +1,127 @@
+"""Learner photos (电子照片, seed 001 §6.1.2): upload one photo for a learner, its history, the
+photo in use, delete the latest; import a ZIP of photos named `<证件号码>.JPG`; export a roster
+query's photos as a ZIP named by ID number or by student number. ID numbers never appear in a
+URL: a learner is addressed by id, an export by the roster filters."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+
+from application.common.filters import RosterFilter
+from application.learners.photo_projection import get_photo_import, list_photo_roster, photo_history
+from application.learners.photos import ENTRY_MAX_BYTES, IMPORT_KIND, NAMINGS, ZIP_MAX_BYTES
+from domains.shared.errors import InvalidInput
+from interfaces.http.api.common import ROSTER, ListOut, list_out, page_of
+from interfaces.http.context import api_actor, container_of
+
+Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+
+
+def _one_file(data: Any, what: str, max_bytes: int) -> tuple[str | None, bytes]:
+    """The multipart field `file` (exactly one), read up to one byte past `max_bytes` so that
+    the use case can tell an oversized file."""
+    upload = data.get("file") if isinstance(data, dict) else None
+    if isinstance(upload, list):
+        upload = upload[0] if len(upload) == 1 else None
+    if not isinstance(upload, UploadFile):
+        raise InvalidInput("upload.file_required", f"请选择要上传的{what}（一次一个）", field="file")
+    return upload.filename, upload.file.read(max_bytes + 1)
+
+
+class LearnerPhotoController(Controller):
+    path = "/learners/{learner_id:uuid}"
+    tags = ["learners"]
+
+    def _history(self, request: Request[Any, Any, Any], learner_id: uuid.UUID) -> dict[str, Any]:
+        with container_of(request).engine.connect() as conn:
+            return photo_history(conn, api_actor(request), learner_id)
+
+    @post("/photos", sync_to_thread=True, status_code=201)
+    def upload(self, request: Request[Any, Any, Any], learner_id: uuid.UUID, data: Multipart) -> dict[str, Any]:
+        """Multipart field `file`: one JPEG photo for this learner (the teaching point's own).
+        Checked by its content against the spec: 422 `photo.spec` with `problems` listing what
+        is wrong. Answers the learner's photo history with the new photo in use."""
+        file_name, content = _one_file(data, "电子照片", ENTRY_MAX_BYTES)
+        container_of(request).learner_photos.upload(api_actor(request), learner_id, file_name, content)
+        return self._history(request, learner_id)
+
+    @get("/photos", sync_to_thread=True)
+    def history(self, request: Request[Any, Any, Any], learner_id: uuid.UUID) -> dict[str, Any]:
+        """Every photo uploaded for the learner, newest first, and the one in use (or null)."""
+        return self._history(request, learner_id)
+
+    @get("/photo", sync_to_thread=True)
+    def current(self, request: Request[Any, Any, Any], learner_id: uuid.UUID) -> Response[bytes]:
+        """The photo in use as image/jpeg; 404 `photo.none` when the learner has none."""
+        content = container_of(request).learner_photos.current_photo(api_actor(request), learner_id)
+        return Response(content=content, media_type="image/jpeg", headers={"Cache-Control": "private, no-store"})
+
+    @delete("/photos/latest", sync_to_thread=True, status_code=200)
+    def delete_latest(self, request: Request[Any, Any, Any], learner_id: uuid.UUID) -> dict[str, Any]:
+        """删除照片: the latest photo is no longer used anywhere; the learner has no photo in use
+        until the next upload (409 `photo.none` when there is none to delete)."""
+        container_of(request).learner_photos.delete_latest(api_actor(request), learner_id)
+        return self._history(request, learner_id)
+
+
+class LearnerPhotoBatchController(Controller):
+    path = "/learner-photos"
+    tags = ["learners"]
+    dependencies = ROSTER
+
+    @get("/", sync_to_thread=True)
+    def index(
+        self,
+        request: Request[Any, Any, Any],
+        roster: RosterFilter,
+        photo_status: str | None = None,
+        page: int = 1,
+        page_size: int = 20,
+    ) -> ListOut:
+        """导入/导出电子照片: the roster filters plus 照片状态 (`photo_status=uploaded|missing`);
+        each learner with `photo_status_label` (已上传/未上传), ID numbers masked."""
+        actor = api_actor(request)
+        with container_of(request).engine.connect() as conn:
+            return list_out(list_photo_roster(conn, actor, page_of(page, page_size), roster, photo_status))
+
+    @post("/imports", sync_to_thread=True, status_code=202)
+    def import_zip(self, request: Request[Any, Any, Any], data: Multipart) -> dict[str, Any]:
+        """批量导入: multipart field `file`, a ZIP of photos named `<证件号码>.JPG` (at most 500
+        photos, 20 MB). The archive is checked at once: a corrupt one, an unsafe path (`../`,
+        absolute), an encrypted or oversized one is refused whole (422 `photo.zip_invalid`,
+        nothing queued). The photos are then imported in the background: poll
+        `GET /learner-photos/imports/{id}` for progress and each file's verdict."""
+        actor = api_actor(request)
+        c = container_of(request)
+        file_name, content = _one_file(data, "ZIP 压缩包", ZIP_MAX_BYTES)
+        job_id = c.learner_photos.start_import(actor, file_name, content)
+        with c.engine.connect() as conn:
+            return get_photo_import(conn, actor, job_id, IMPORT_KIND)
+
+    @get("/imports/{job_id:uuid}", sync_to_thread=True)
+    def import_progress(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> dict[str, Any]:
+        """An import's status (排队中/导入中/已完成/失败), counters and each file's verdict."""
+        with container_of(request).engine.connect() as conn:
+            return get_photo_import(conn, api_actor(request), job_id, IMPORT_KIND)
+
+    @get("/export", sync_to_thread=True)
+    def export(self, request: Request[Any, Any, Any], roster: RosterFilter, naming: str | None = None) -> Response[bytes]:
+        """导出照片: the photo in use of every learner the roster filters find, in a ZIP named
+        `<身份证号码>.JPG` (`naming=id_number`) or `<学号>.JPG` (`naming=student_number`)."""
+        content, _ = container_of(request).learner_photos.export_zip(api_actor(request), roster, naming)
+        title = f"电子照片（{NAMINGS[naming or '']}）.zip"
+        return Response(
+            content=content,
+            media_type="application/zip",
+            headers={"Content-Disposition": f"attachment; filename=\"learner-photos.zip\"; filename*=UTF-8''{quote(title)}"},
+        )
+
+
+PHOTO_CONTROLLERS = [LearnerPhotoController, LearnerPhotoBatchController]
