@@ -35,7 +35,8 @@ def _postgres_database(worker: str) -> str:
     # Named after the database in the URL (CI passes a throwaway one), so concurrent runs against
     # one server never share a database; the default URL keeps the eduledger_test_* names.
     name = f"{'eduledger_test' if parent in ('', 'postgres') else parent}_{worker}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5) as conn:
+    # Databases are created from the maintenance database: the URL's own need not exist.
+    with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=5) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
@@ -47,9 +48,10 @@ def _postgres_database(worker: str) -> str:
 
 
 @pytest.fixture
-def database_url(tmp_path: Path, worker_id: str) -> str:
+def database_url(tmp_path: Path) -> str:
     if DATABASE == "postgres":
-        return _postgres_database(worker_id)
+        # xdist names its workers gw0, gw1...; a run without xdist is the "master".
+        return _postgres_database(os.environ.get("PYTEST_XDIST_WORKER", "master"))
     if DATABASE != "sqlite":
         raise RuntimeError(f"EDULEDGER_TEST_DATABASE must be sqlite or postgres, not {DATABASE!r}")
     return f"sqlite:///{tmp_path / 'eduledger.sqlite3'}"

@@ -17,13 +17,15 @@ FIGURES = {
     "bulk_vs_stock": False,
     "raw_scan_insert": False,
     "rebuild": True,
+    "raw_insert_selection": False,
+    "selection_rush": True,
 }  # figure -> has a ratio to a raw reference
 
 
 def test_bench_writes_every_figure(tmp_path: Path, database_url: str, capsys) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "bench.json"
     code = main(
-        ["bench", "--forms", "50", "--stock-forms", "10", "--database-url", database_url, "--json", str(out)]
+        ["bench", "--forms", "50", "--stock-forms", "10", "--selection-learners", "80", "--database-url", database_url, "--json", str(out)]
     )
     assert code == 0
     figures = json.loads(out.read_text())

@@ -11,7 +11,11 @@ from application.exams.projection import ExamsProjection
 from application.finance.projection import FinanceProjection
 from application.identity.projection import AccountsProjection
 from application.learners.projection import LearnersProjection
+from application.learners.photo_projection import LearnerPhotosProjection
+from application.learners.record_change_projection import LearnerRecordsProjection
+from application.learners.status_change_projection import StatusChangesProjection
 from application.organisation.projection import OrganisationProjection
+from application.teaching.projection import TeachingProjection
 
 
 def all_projections() -> list[Projection]:
@@ -24,5 +28,9 @@ def all_projections() -> list[Projection]:
         EnrolmentProjection(),
         ExamsProjection(),
         FinanceProjection(),
+        TeachingProjection(),
+        StatusChangesProjection(),
+        LearnerRecordsProjection(),
+        LearnerPhotosProjection(),
         AuditLogProjection(),
     ]

@@ -11,19 +11,26 @@ from application.admissions.imports import FORM_IMPORT_TASK, FormImports
 from application.admissions.service import Admissions
 from application.common.ports import Clock
 from application.curriculum.service import Curriculum
+from application.enrolment.batch_selection import BATCH_SELECTION_TASK, BatchSelections
 from application.enrolment.service import Enrolment
+from application.exams.service import Exams
 from application.finance.service import Finance
 from application.identity.service import Identity
+from application.learners.photos import PHOTO_IMPORT_TASK, LearnerPhotoService
+from application.learners.record_changes import LearnerRecords
+from application.learners.status_changes import StatusChanges
 from application.organisation.service import Organisation
 from application.projections import all_projections
+from application.teaching.service import Teaching
 from infrastructure import audit_chain
 from infrastructure.clock import SystemClock
 from infrastructure.database import make_engine
 from infrastructure.eventstore import AggregateStore, EventLog
 from infrastructure.files import DatabaseFileStore
-from infrastructure.jobs import Jobs, SqlImportJobState
+from infrastructure.jobs import Jobs, SqlJobState
 from infrastructure.passwords import Argon2Hasher
 from infrastructure.payments import unionpay_gateway
+from infrastructure.photos import inspect_photo
 from infrastructure.projections import ProjectionRunner
 from infrastructure.sessions import LoginThrottle, SessionStore
 from infrastructure.settings import Settings, load_settings
@@ -48,7 +55,13 @@ class Container:
     form_imports: FormImports
     curriculum: Curriculum
     enrolment: Enrolment
+    batch_selections: BatchSelections
     finance: Finance
+    exams: Exams
+    teaching: Teaching
+    status_changes: StatusChanges
+    learner_records: LearnerRecords
+    learner_photos: LearnerPhotoService
     extras: dict[str, Any] = field(default_factory=dict)
 
     def close(self) -> None:
@@ -71,8 +84,13 @@ def build(settings: Settings | None = None, clock: Clock | None = None, fast_has
     files = DatabaseFileStore(engine)
     admissions = Admissions(store, clock, settings.school_code, settings.student_number_pattern)
     jobs = Jobs(settings.broker_url)
-    form_imports = FormImports(admissions, jobs, SqlImportJobState(engine), engine.connect, clock)
+    form_imports = FormImports(admissions, jobs, SqlJobState(engine), engine.connect, clock)
     jobs.register(FORM_IMPORT_TASK, form_imports.run, resume=form_imports.resume)
+    enrolment = Enrolment(store, clock, engine.connect)
+    batch_selections = BatchSelections(enrolment, jobs, SqlJobState(engine), engine.connect, clock)
+    jobs.register(BATCH_SELECTION_TASK, batch_selections.run, resume=batch_selections.resume)
+    learner_photos = LearnerPhotoService(store, clock, files, engine.connect, inspect_photo, jobs, SqlJobState(engine))
+    jobs.register(PHOTO_IMPORT_TASK, learner_photos.run, resume=learner_photos.resume)
     return Container(
         settings=settings,
         engine=engine,
@@ -90,6 +108,12 @@ def build(settings: Settings | None = None, clock: Clock | None = None, fast_has
         jobs=jobs,
         form_imports=form_imports,
         curriculum=Curriculum(store),
-        enrolment=Enrolment(store, clock, engine.connect),
-        finance=Finance(store, clock, unionpay_gateway(settings)),
+        enrolment=enrolment,
+        batch_selections=batch_selections,
+        finance=Finance(store, clock, unionpay_gateway(settings), engine.connect),
+        exams=Exams(store, clock, engine.connect),
+        status_changes=StatusChanges(store, clock, files, engine.connect),
+        learner_records=LearnerRecords(store, clock, files, engine.connect),
+        learner_photos=learner_photos,
+        teaching=Teaching(store, clock, engine.connect),
     )

@@ -1,4 +1,4 @@
-"""Background jobs on dramatiq, and the platform tables that keep the state of import jobs.
+"""Background jobs on dramatiq, and the platform tables that keep the state of bulk jobs (imports, batch selections).
 
 Two ways to run (ADR 0006):
 
@@ -27,6 +27,7 @@ import dramatiq
 import structlog
 from dramatiq.brokers.stub import StubBroker
 from sqlalchemy import (
+    bindparam,
     Boolean,
     Column,
     DateTime,
@@ -44,14 +45,14 @@ from sqlalchemy import (
     update,
 )
 
-from application.admissions.imports import (
+from application.common.jobs import (
+    BulkJob,
     Claim,
-    ImportJob,
+    ItemResult,
     JobBusy,
     JobPaused,
     JobStatus,
     LeaseLost,
-    RowResult,
 )
 from application.common.actor import Actor
 from application.common.context import correlation_id, current_correlation_id
@@ -246,7 +247,7 @@ def run_workers(jobs: Jobs) -> bool:
     return True
 
 
-# -- import job state (platform tables, not read models) ----------------------------------------
+# -- bulk job state (platform tables, not read models) ------------------------------------------
 
 import_jobs = Table(
     "import_jobs",
@@ -255,7 +256,7 @@ import_jobs = Table(
     Column("kind", String(40), nullable=False),
     Column("status", String(10), nullable=False, index=True),
     Column("filename", String(200), nullable=False),
-    Column("admission_batch_id", Uuid, nullable=False),
+    Column("admission_batch_id", Uuid),  # an import's
     Column("teaching_point_id", Uuid, index=True),
     Column("actor_id", Uuid),
     Column("actor_username", String(60), nullable=False),
@@ -284,7 +285,7 @@ import_rows = Table(
     Column("ok", Boolean),  # NULL: started, no result yet
     Column("code", String(60)),
     Column("message", String(300)),
-    Column("form_id", Uuid),
+    Column("record_id", Uuid),  # the form a row created, the learner of a selection
 )
 
 
@@ -308,8 +309,8 @@ def _actor_of(row: Any) -> Actor:
     )
 
 
-def _job_of(row: Any, with_content: bool) -> ImportJob:
-    return ImportJob(
+def _job_of(row: Any, with_content: bool) -> BulkJob:
+    return BulkJob(
         id=row["id"],
         kind=row["kind"],
         filename=row["filename"],
@@ -325,14 +326,14 @@ def _job_of(row: Any, with_content: bool) -> ImportJob:
     )
 
 
-class SqlImportJobState:
-    """The ImportJobState port on the platform tables. Leases use the real time, whatever
+class SqlJobState:
+    """The JobState port on the platform tables. Leases use the real time, whatever
     clock the use cases are given: they measure whether a runner is still alive."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def create(self, job: ImportJob) -> None:
+    def create(self, job: BulkJob) -> None:
         with self.engine.begin() as conn:
             conn.execute(
                 insert(import_jobs).values(
@@ -412,41 +413,57 @@ class SqlImportJobState:
         if held != 1:
             raise LeaseLost()
 
-    def mark_started(self, job_id: uuid.UUID, token: str, row: int) -> None:
+    def mark_started(self, job_id: uuid.UUID, token: str, rows: list[int]) -> None:
+        if not rows:
+            return
         with self.engine.begin() as conn:
             self._check_lease(conn, job_id, token, None)
-            conn.execute(insert(import_rows).values(job_id=job_id, row=row, ok=None))
+            conn.execute(insert(import_rows), [{"job_id": job_id, "row": r, "ok": None} for r in rows])
 
-    def record(self, job_id: uuid.UUID, token: str, result: RowResult, lease_seconds: float) -> None:
+    def record(self, job_id: uuid.UUID, token: str, results: list[ItemResult], lease_seconds: float) -> None:
         j = import_jobs.c
+        r = import_rows.c
         with self.engine.begin() as conn:
             self._check_lease(conn, job_id, token, lease_seconds)
-            values = {
-                "ok": result.ok,
-                "code": result.code,
-                "message": (result.message or "")[:300] or None,
-                "form_id": result.form_id,
-            }
-            # Only a row without a result counts, so a counter never moves twice for one row.
-            changed = conn.execute(
-                update(import_rows)
-                .where(import_rows.c.job_id == job_id, import_rows.c.row == result.row, import_rows.c.ok.is_(None))
-                .values(**values)
-            ).rowcount
-            if changed == 0:
-                exists = conn.execute(
-                    select(import_rows.c.row).where(import_rows.c.job_id == job_id, import_rows.c.row == result.row)
-                ).first()
-                if exists is not None:
-                    return
-                conn.execute(insert(import_rows).values(job_id=job_id, row=result.row, **values))
+            numbers = [x.row for x in results]
+            # Only an item without a result counts, so a counter never moves twice for one item.
+            known = dict(
+                conn.execute(select(r.row, r.ok).where(r.job_id == job_id, r.row.in_(numbers))).tuples().all()
+            )
+            fresh = [x for x in results if x.row not in known or known[x.row] is None]
+            if not fresh:
+                return
+            values = [
+                {
+                    "job_id": job_id,
+                    "row": x.row,
+                    "ok": x.ok,
+                    "code": x.code,
+                    "message": (x.message or "")[:300] or None,
+                    "record_id": x.record_id,
+                }
+                for x in fresh
+            ]
+            started = [v for v in values if v["row"] in known]
+            if started:
+                conn.execute(
+                    update(import_rows)
+                    .where(r.job_id == bindparam("b_job"), r.row == bindparam("b_row"), r.ok.is_(None))
+                    .values(ok=bindparam("ok"), code=bindparam("code"), message=bindparam("message"),
+                            record_id=bindparam("record_id")),
+                    [{**v, "b_job": v["job_id"], "b_row": v["row"]} for v in started],
+                )
+            unstarted = [v for v in values if v["row"] not in known]
+            if unstarted:
+                conn.execute(insert(import_rows), unstarted)
+            succeeded = sum(1 for x in fresh if x.ok)
             conn.execute(
                 update(import_jobs)
                 .where(j.id == job_id)
                 .values(
-                    processed=j.processed + 1,
-                    succeeded=j.succeeded + (1 if result.ok else 0),
-                    failed=j.failed + (0 if result.ok else 1),
+                    processed=j.processed + len(fresh),
+                    succeeded=j.succeeded + succeeded,
+                    failed=j.failed + (len(fresh) - succeeded),
                 )
             )
 
@@ -478,13 +495,14 @@ class SqlImportJobState:
                 .values(status=JobStatus.QUEUED, lease_token=None, lease_until=None)
             )
 
-    def resumable(self) -> list[ImportJob]:
+    def resumable(self, kind: str) -> list[BulkJob]:
         j = import_jobs.c
         cols = [c for c in import_jobs.c if c.name != "content"]
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(*cols)
                 .where(
+                    j.kind == kind,
                     or_(
                         j.status == JobStatus.QUEUED,
                         (j.status == JobStatus.RUNNING) & (j.lease_until < _now()),

@@ -11,7 +11,8 @@ from typing import Any
 import structlog
 
 _ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
-_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+# With or without the country code (+86, 0086, 86) and with spaces or dashes as people type them.
+_MOBILE = re.compile(r"(?<![\d+])(?:(?:\+|00)?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)")
 
 
 def scrub(value: Any) -> Any:

@@ -12,8 +12,8 @@ from interfaces.cli import EXTRA_COMMANDS
 def _bench(args: argparse.Namespace) -> int:
     from interfaces import bench
 
-    if args.forms < 1:
-        raise SystemExit("--forms must be at least 1")
+    if args.forms < 1 or args.selection_learners < 1:
+        raise SystemExit("--forms and --selection-learners must be at least 1")
     database = args.database_url or "a fresh temporary SQLite file"
     print(f"eduledger bench: {args.forms} forms on {database}", file=sys.stderr, flush=True)
     load_before = os.getloadavg()[0]
@@ -22,6 +22,7 @@ def _bench(args: argparse.Namespace) -> int:
         database_url=args.database_url,
         stock_forms=args.stock_forms,
         progress=lambda line: print(f"  {line}", file=sys.stderr, flush=True),
+        selection_learners=args.selection_learners,
     )
     # Other work on the machine slows every figure; the ratios, measured side by side, less so.
     note = f"load average {load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
@@ -39,6 +40,10 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("--forms", type=int, default=10_000, help="application forms to approve in bulk (10000)")
     p.add_argument(
         "--stock-forms", type=int, default=1_000, help="forms approved one by one for the stock path (1000)"
+    )
+    p.add_argument(
+        "--selection-learners", type=int, default=20_000,
+        help="learners of the course-selection rush, 5 courses each (20000)",
     )
     p.add_argument(
         "--database-url",

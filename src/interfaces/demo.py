@@ -1,14 +1,24 @@
 """Demo data: a school, three teaching points, staff of every role, an open admission batch,
-programmes, and application forms in every status. Loaded once; repeatable (seeded Faker)."""
+programmes, application forms in every status, a course catalogue open for selection, and
+learners' courses with bills in every payment status and course drops at each review step.
+Loaded once; repeatable (seeded Faker)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from faker import Faker
+from sqlalchemy import select
 
 from application.common.actor import SYSTEM, Actor
+from application.enrolment.projection import enrollments
+from application.finance.projection import bills as bill_rows
+from application.learners.projection import learners as learner_rows
 from application.organisation.queries import the_school
+from domains.curriculum.programme_curriculum import ProgrammeCurriculum
 from domains.shared.values import ChineseIdNumber, Role
 from infrastructure.container import Container
 
@@ -39,6 +49,118 @@ PROGRAMMES = [
 ]
 
 
+# code, name, credits, education levels, final exam, {programme code: suggested semester}
+COURSES = [
+    ("01234", "管理会计", "4", ("本科",), True, {"P-ZSB-KJ": 1}),
+    ("01235", "会计信息系统", "2.5", ("本科",), False, {"P-ZSB-KJ": 1}),
+    ("01236", "财务报表分析", "3", ("本科",), True, {"P-ZSB-KJ": 2}),
+    ("02101", "现代汉语专题", "4", ("本科",), True, {"P-ZSB-HY": 1}),
+    ("03101", "行政管理学", "4", ("专科",), True, {"P-GQZ-XX": 1}),
+    ("03102", "公共关系学", "3", ("专科",), False, {"P-GQZ-XX": 1}),
+    ("04101", "程序设计基础", "4", ("专科",), True, {"P-GQZ-JS": 1}),
+    # Shared by both levels: billed at the lower (专科) standard (seed 001 §4.2.4).
+    ("00001", "计算机应用基础", "3", ("本科", "专科"), True,
+     {"P-ZSB-KJ": 1, "P-ZSB-HY": 1, "P-GQZ-XX": 1, "P-GQZ-JS": 1}),
+]
+# Finance's fee standards (fen): credit fee per credit, exam fee per course.
+FEE_STANDARDS = {"undergraduate": (15900, 4000), "junior_college": (12000, 3000)}
+
+
+@dataclass
+class Catalogue:
+    courses: dict[str, uuid.UUID] = field(default_factory=dict)  # code -> id
+    selection_batch: uuid.UUID | None = None
+    exam_batch: uuid.UUID | None = None
+
+
+def open_catalogue(
+    c: Container, academic_affairs: Actor, finance: Actor, programmes: Mapping[str, uuid.UUID], today: date,
+    courses: Sequence[tuple[str, str, str, tuple[str, ...], bool, dict[str, int]]] = COURSES, code: str = "X",
+) -> Catalogue:
+    """Courses made selectable step by step as academic affairs does (published, a version in
+    use, an approved assessment), listed in their programmes, a selection batch and an exam
+    batch open today, and the fee standards set by finance."""
+    cur = c.curriculum
+    cat = Catalogue()
+    for course_code, name, credits, levels, final_exam, listed in courses:
+        cid = cur.register_course(academic_affairs, course_code, name, credits, list(levels))
+        cur.publish_course(academic_affairs, cid)
+        cur.add_course_version(academic_affairs, cid, f"{today.year}版")
+        cur.use_course_version(academic_affairs, cid, f"{today.year}版")
+        cur.submit_assessment(academic_affairs, cid, final_exam, "形成性考核30%，终结性考试70%" if final_exam else "形成性考核100%")
+        cur.approve_assessment(academic_affairs, cid, "同意")
+        for programme_code, semester in listed.items():
+            if programme_code in programmes:
+                cur.add_programme_course(academic_affairs, programmes[programme_code], cid, semester)
+        cat.courses[course_code] = cid
+    ids = list(cat.courses.values())
+    cat.selection_batch = cur.register_selection_batch(
+        academic_affairs, code=f"{code}{today.year}", name=f"{today.year}年选课批次",
+        selection_starts_on=(today - timedelta(days=10)).isoformat(), selection_ends_on=(today + timedelta(days=20)).isoformat(),
+        course_ids=ids,
+    )
+    cat.exam_batch = cur.register_exam_batch(
+        academic_affairs, code=f"K{code}{today.year}", name=f"{today.year + 1}年1月考试",
+        registration_starts_on=(today - timedelta(days=10)).isoformat(),
+        registration_ends_on=(today + timedelta(days=40)).isoformat(), course_ids=ids,
+    )
+    for level, (credit_fee, exam_fee) in FEE_STANDARDS.items():
+        cur.set_fee_standard(finance, level, credit_fee, exam_fee)
+    return cat
+
+
+def _course_activity(c: Container, staff: Mapping[str, Actor], tps: Mapping[str, uuid.UUID], cat: Catalogue) -> None:
+    """Every admitted learner's programme courses selected in batch by their teaching point;
+    玄武 pays by remittance and finance confirms, 鼓楼's remittance is in transit, the third
+    teaching point has not paid; three of 玄武's paid courses are dropped and stand at each step
+    of the review chain."""
+    with c.engine.connect() as conn:
+        admitted = conn.execute(
+            select(learner_rows.c.id, learner_rows.c.teaching_point_id, learner_rows.c.programme_id)
+            .order_by(learner_rows.c.student_number)
+        ).all()
+    by_cohort: dict[tuple[uuid.UUID, uuid.UUID], list[uuid.UUID]] = {}
+    for lid, tp, programme in admitted:
+        by_cohort.setdefault((tp, programme), []).append(lid)
+    tp_actor = {tp: staff[name] for name, tp in (("xuanwu", tps["101"]), ("gulou", tps["102"]))}
+    tp_actor[tps["201"]] = Actor(
+        user_id=None, username="demo-201", name="苏州教学点", roles=frozenset({Role.TEACHING_POINT_ADMIN}),
+        teaching_point_id=tps["201"],
+    )
+    for (tp, programme), learner_ids in by_cohort.items():
+        listing = c.store.find(ProgrammeCurriculum.create_id(programme))
+        course_ids = [cid for cid in cat.courses.values() if listing is not None and listing.includes(cid)]
+        if course_ids:
+            c.enrolment.select_for_learners(tp_actor[tp], learner_ids, course_ids)
+    for tp_code, confirm in (("101", True), ("102", False)):
+        with c.engine.connect() as conn:
+            unpaid = list(conn.execute(
+                select(bill_rows.c.id).where(bill_rows.c.teaching_point_id == tps[tp_code], bill_rows.c.status == "awaiting_payment")
+            ).scalars())
+        if not unpaid:
+            continue
+        slip = c.finance.remit(tp_actor[tps[tp_code]], unpaid, bank_reference=f"BANK{tp_code}0001")
+        if confirm:
+            c.finance.confirm_remittance(staff["caiwu"], slip, "款项已到账")
+    paid = _enrollments(c, tps["101"])
+    reasons = ("工作调动，时间冲突", "误选课程", "重复选课")
+    refunds = []
+    for enrollment_id, reason in zip(paid[:3], reasons):
+        refunds += c.enrolment.drop_courses(staff["xuanwu"], [enrollment_id], reason).refund_ids
+    if len(refunds) == 3:
+        c.finance.approve_drop(staff["jiaowu"], refunds[1], "同意退课")
+        c.finance.approve_drop(staff["jiaowu"], refunds[2], "同意退课")
+        c.finance.approve_refund(staff["caiwu"], refunds[2], "同意退费")
+
+
+def _enrollments(c: Container, tp: uuid.UUID) -> list[uuid.UUID]:
+    with c.engine.connect() as conn:
+        return list(conn.execute(
+            select(enrollments.c.id).where(enrollments.c.teaching_point_id == tp, enrollments.c.status == "paid")
+            .order_by(enrollments.c.selected_at, enrollments.c.id)
+        ).scalars())
+
+
 def load_demo(c: Container) -> str:
     with c.engine.connect() as conn:
         if the_school(conn) is not None:
@@ -49,25 +171,31 @@ def load_demo(c: Container) -> str:
     org, ids, adm = c.organisation, c.identity, c.admissions
     org.register_school(SYSTEM, c.settings.school_code, c.settings.school_name)
     tps = {code: org.register_teaching_point(SYSTEM, code, name, addr, rec, ph) for code, name, addr, rec, ph in TEACHING_POINTS}
+    staff: dict[str, Actor] = {}
     for username, name, roles, tp_code in DEMO_ACCOUNTS:
-        ids.register_staff(
+        account_id = ids.register_staff(
             SYSTEM, username=username, name=name, roles=roles, password=DEMO_PASSWORD, confirm_password=DEMO_PASSWORD,
             teaching_point_id=tps[tp_code] if tp_code else None, kind="local" if "system_admin" in roles else "unified_identity",
             mobile=fake.phone_number(), email=f"{username}@example.edu.cn",
+        )
+        staff[username] = Actor(
+            user_id=account_id, username=username, name=name, roles=frozenset(Role(r) for r in roles),
+            teaching_point_id=tps[tp_code] if tp_code else None,
         )
     sb = adm.register_study_batch(SYSTEM, f"{today.year}{'F' if today.month >= 7 else 'S'}", f"{today.year}{'秋' if today.month >= 7 else '春'}")
     ab = adm.register_admission_batch(
         SYSTEM, f"A{today.year}{today.month:02d}", f"{today.year}年{'秋季' if today.month >= 7 else '春季'}招生", sb,
         (today - timedelta(days=30)).isoformat(), (today + timedelta(days=60)).isoformat(),
     )
-    programmes = [
-        adm.register_programme(
+    by_code = {
+        code: adm.register_programme(
             SYSTEM, code=code, level=level, learner_type=lt, learner_source=ls, major=major, length_of_schooling=length,
             teaching_point_ids=list(tps.values()),
         )
         for code, level, lt, ls, major, length in PROGRAMMES
-    ]
-    reviewer = Actor(user_id=None, username="jiaowu", name="王教务", roles=frozenset({Role.ACADEMIC_AFFAIRS}))
+    }
+    programmes = list(by_code.values())
+    reviewer = staff["jiaowu"]
     forms = []
     for i in range(36):
         tp_code = ("101", "102", "201")[i % 3]
@@ -94,6 +222,8 @@ def load_demo(c: Container) -> str:
         adm.reject_form(reviewer, fid, "最高学历信息在学信网无法查询")
     for i in range(6):
         adm.quick_register(SYSTEM, fake.name(), fake.phone_number(), ("会计学", "行政管理", "汉语言文学")[i % 3], tps[("101", "102", "201")[i % 3]])
+    cat = open_catalogue(c, staff["jiaowu"], staff["caiwu"], by_code, today)
+    _course_activity(c, staff, tps, cat)
     lines = ["demo data loaded; accounts (password " + DEMO_PASSWORD + "):"]
     lines += [f"  {u:<14} {n}  {','.join(r)}" for u, n, r, _ in DEMO_ACCOUNTS]
     return "\n".join(lines)

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from application.common.actor import SYSTEM
 from tests.support import applicant, make_id_number
@@ -98,14 +99,14 @@ def test_batch_approval_shows_student_numbers_and_refusals(sign_in, world):
 
     page = sign_in("jiaowu")
     page.click("nav.menu >> text=复审报名表")
-    assert page.get_by_test_id("form-row").count() == 3
+    expect(page.get_by_test_id("form-row")).to_have_count(3)
     page.check("#check-all")
     page.get_by_test_id("batch-approve").click()
 
     assert "审核通过 2 份，未通过 1 份" in page.get_by_test_id("approval-summary").inner_text()
     rows = page.get_by_test_id("approval-row")
     approved = rows.filter(has_text="审核通过")
-    assert approved.count() == 2
+    expect(approved).to_have_count(2)
     for i in range(2):
         assert re.search(r"\d{6,}", approved.nth(i).locator("td").nth(2).inner_text())
     refused = rows.filter(has_text="未通过")
@@ -160,7 +161,7 @@ def test_academic_affairs_creates_an_admission_batch_and_a_programme(sign_in, wo
     sign_in("xuanwu")
     page.click("nav.menu >> text=培养方案")
     assert "计算机科学与技术" in page.get_by_test_id("list").inner_text()
-    assert page.locator("text=新建培养方案").count() == 0
+    expect(page.locator("text=新建培养方案")).to_have_count(0)
     page.goto("/admin/application-forms/new")
     assert "计算机科学与技术" in page.inner_text("select[name=programme_id]")
 
@@ -190,13 +191,13 @@ def test_csv_import_reports_every_row(sign_in, world, tmp_path):
     page.set_input_files("input[name=file]", str(csv_file))
     page.click("text=上传并导入")
     page.wait_for_url(re.compile(r"/admin/application-forms/imports/[0-9a-f-]{36}$"))
-    assert page.get_by_test_id("progress").count() == 1
+    expect(page.get_by_test_id("progress")).to_have_count(1)
     # The page polls its progress and reloads with every row's result once the job is done.
     page.wait_for_selector("[data-testid=import-job][data-status=done]", timeout=60000)
     rows = page.get_by_test_id("import-row")
     assert page.get_by_test_id("job-status").inner_text() == "已完成"
     assert "已处理 3 / 3 行，成功 2 行，失败 1 行" in page.get_by_test_id("job-counts").inner_text()
-    assert rows.count() == 3
+    expect(rows).to_have_count(3)
     page.screenshot(path="/tmp/admissions_import_job.png", full_page=True)
     bad = rows.nth(1)
     assert bad.locator("td").first.inner_text() == "3" and "身份证号码校验位不正确" in bad.inner_text()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import text
 
 from tests.admin.test_learners import admit
@@ -39,13 +40,13 @@ def test_chain_page_reports_an_intact_chain_then_the_tampered_row(sign_in, world
     page = sign_in("shenji")
     page.goto("/admin/audit/chain")
     assert "链完整" in page.get_by_test_id("chain-ok").inner_text()
-    assert page.get_by_test_id("chain-broken").count() == 0
+    expect(page.get_by_test_id("chain-broken")).to_have_count(0)
 
     nid = tamper_first_event_of(world.container.engine, world.tp["101"])
     page.click("text=重新校验")
     assert "链已断裂" in page.get_by_test_id("chain-broken").inner_text()
     breaks = page.get_by_test_id("breaks").locator("tbody tr")
-    assert breaks.count() == 1
+    expect(breaks).to_have_count(1)
     cells = breaks.first.locator("td").all_inner_texts()
     assert cells[0] == str(nid) and "内容被修改" in cells[1] and "被修改" in cells[2]
     page.screenshot(path="/tmp/eduledger_audit_chain.png", full_page=True)
@@ -106,8 +107,8 @@ def test_an_auditors_pages_offer_no_action_and_their_posts_are_refused(sign_in, 
     for path in pages:
         response = page.goto(path)
         assert response.status == 200, path
-        assert page.locator("main form[method=post]").count() == 0, path
-        assert page.locator("main a[href$='/new'], main a[href$='/delete']").count() == 0, path
+        expect(page.locator("main form[method=post]"), path).to_have_count(0)
+        expect(page.locator("main a[href$='/new'], main a[href$='/delete']"), path).to_have_count(0)
         buttons = set(page.locator("main button").all_inner_texts())
         assert buttons <= {"查询", "查看", "回放"}, (path, buttons)
     page.goto(f"/admin/learners/{learner_id}")

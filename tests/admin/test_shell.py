@@ -23,9 +23,11 @@ def test_pages_need_a_login(page):
 def test_teaching_point_admin_menu_follows_the_seed_order(sign_in):
     page = sign_in("xuanwu")
     sections = page.locator("nav.menu .section-title").all_inner_texts()
-    assert sections[:3] == ["系统管理", "招生管理", "学籍管理"]
+    assert sections == ["系统管理", "招生管理", "教务管理", "考务管理", "学籍管理", "财务管理"]
     entries = page.locator("nav.menu .section").first.locator("a").all_inner_texts()
     assert entries == ["个人信息", "修改密码", "教学点信息", "教学点用户管理"]
+    teaching = page.locator("nav.menu .section").nth(2).locator("a").all_inner_texts()
+    assert teaching == ["学务导师分配", "班级管理", "代学生选课", "批量选课", "选课查询", "退课申请"]
 
 
 def test_auditor_menu_has_no_entry_forms(sign_in):

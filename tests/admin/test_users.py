@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 
@@ -42,11 +43,13 @@ def test_teaching_point_admin_adds_a_user_with_two_roles_who_then_signs_in(sign_
     page.click("button:has-text('保存')")
     assert "用户已添加" in page.locator(".flash.ok").inner_text()
     assert page.get_by_test_id("user-roles").inner_text() == "教学点管理员、学务导师"
-    assert "登记" in page.get_by_test_id("audit-tab").inner_text()
+    assert "创建账号" in page.get_by_test_id("audit-tab").inner_text()
 
     page.goto("/admin/users?q=zhang")
     row = page.locator("[data-testid=list] tbody tr")
-    assert row.count() == 1 and "138****5678" in row.inner_text() and "13812345678" not in row.inner_text()
+    expect(row).to_have_count(1)
+    assert "138****5678" in row.inner_text()
+    assert "13812345678" not in row.inner_text()
     page.goto("/admin/users?role=head_teacher")
     assert "没有符合条件的记录" in page.get_by_test_id("list").inner_text()
 
@@ -74,7 +77,7 @@ def test_teaching_point_admin_cannot_give_school_roles_nor_see_other_points(sign
     assert page.input_value("input[name=name]") == "李四"
 
     page.check("input[name=roles][value=head_teacher]")
-    assert page.locator("input[value=finance]").count() == 0
+    expect(page.locator("input[value=finance]")).to_have_count(0)
     page.fill("input[name=password]", "abc12345")
     page.fill("input[name=confirm_password]", "abc99999")
     page.click("button:has-text('保存')")

@@ -19,13 +19,8 @@ from application.admissions.imports import (
     COLUMN_KEYS,
     FORM_IMPORT_TASK,
     IMPORT_COLUMNS,
-    MAX_ATTEMPTS,
     FormImports,
-    JobBusy,
-    JobPaused,
     get_import,
-    import_jobs_view,
-    import_rows_view,
     list_imports,
     read_upload,
     template_csv,
@@ -33,9 +28,10 @@ from application.admissions.imports import (
 from application.admissions.projection import application_forms
 from application.audit.projection import audit_log
 from application.common.context import correlation_id
+from application.common.jobs import MAX_ATTEMPTS, JobBusy, JobPaused, import_jobs_view, import_rows_view
 from application.common.queries import Page
 from domains.shared.errors import DomainError, NotFound
-from infrastructure.jobs import Jobs, SqlImportJobState, import_jobs, import_rows
+from infrastructure.jobs import Jobs, SqlJobState, import_jobs, import_rows
 from tests.support import applicant, make_id_number
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -159,7 +155,7 @@ def test_running_the_same_job_again_imports_nothing_twice(container, world):
         conn.execute(
             update(import_rows)
             .where(import_rows.c.job_id == job_id, import_rows.c.row == 2)
-            .values(ok=None, code=None, message=None, form_id=None)
+            .values(ok=None, code=None, message=None, record_id=None)
         )
         conn.execute(
             update(import_jobs)
@@ -175,7 +171,7 @@ def test_running_the_same_job_again_imports_nothing_twice(container, world):
 
 def test_a_job_held_by_a_live_runner_is_not_run_by_a_second_one(container, world):
     xuanwu = world.actor("xuanwu")
-    state = SqlImportJobState(container.engine)
+    state = SqlJobState(container.engine)
     job_id = container.form_imports.start(xuanwu, world.admission_batch, "a.csv", csv_bytes([csv_row(1)]))
     assert state.claim(job_id, lease_seconds=300).outcome == "claimed"
     with pytest.raises(JobBusy):
@@ -212,7 +208,7 @@ class PausingQueue:
 def test_a_worker_shutting_down_pauses_the_job_and_it_resumes_later(container, world):
     xuanwu = world.actor("xuanwu")
     queue = PausingQueue()
-    state = SqlImportJobState(container.engine)
+    state = SqlJobState(container.engine)
     pausing = FormImports(container.admissions, queue, state, container.engine.connect, container.clock)
     job_id = pausing.start(xuanwu, world.admission_batch, "a.csv", csv_bytes([csv_row(1), csv_row(2)]))
     with pytest.raises(JobPaused):
@@ -335,7 +331,7 @@ def test_the_import_runs_through_the_configured_broker(container, world):
     url = os.environ.get("EDULEDGER_TEST_BROKER_URL") or None
     jobs = Jobs(url, namespace=f"eduledger-test-{uuid.uuid4().hex[:12]}", worker_threads=1)
     imports = FormImports(
-        container.admissions, jobs, SqlImportJobState(container.engine), container.engine.connect, container.clock
+        container.admissions, jobs, SqlJobState(container.engine), container.engine.connect, container.clock
     )
     jobs.register(FORM_IMPORT_TASK, imports.run, resume=imports.resume)
     assert jobs.in_process is (url is None)

@@ -105,7 +105,7 @@ def test_logs_never_contain_id_numbers_or_mobiles(client, world, login, log_outp
     output = log_output.getvalue()
     # The capture really holds the app's log lines ...
     assert '"event": "request"' in output and "/api/v1/auth/login" in output
-    assert "import." in output
+    assert "job.done" in output and "application_forms" in output
     assert "[id-number]" in output and "[mobile]" in output
     # ... and none of the personal data, in either case of the check letter.
     everything = output + caplog.text

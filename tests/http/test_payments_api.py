@@ -217,9 +217,20 @@ def test_invalid_input_to_selection_payment_and_refunds_never_yields_a_500(clien
         notice=gateway_fields,
         query=st.dictionaries(st.sampled_from(["page", "status", "fee_type", "course_id", "learner_id", "may_study",
                                                "exam_batch_id", "kind", "name", "major"]), scalars.map(str), max_size=4),
+        # Learners that are never this teaching point's: refused before any job is queued.
+        cohort=shaped("learner_ids", "course_ids", nested={
+            "learner_ids": st.lists(st.sampled_from(["00000000-0000-0000-0000-000000000000", "x", 7]), max_size=2),
+            "course_ids": some,
+        }),
+        resit=shaped("student_number", "learner_id", "course_id", "exam_batch_id", nested={
+            "learner_id": st.sampled_from(known), "course_id": st.sampled_from(known),
+            "exam_batch_id": st.sampled_from([cat.exam_batch, *known]),
+        }),
     )
-    def run(selection, drop, remittance, online, key, decision, notice, query):
+    def run(selection, drop, remittance, online, key, decision, notice, query, cohort, resit):
         check(client.post(f"{API}/enrollments", json=selection, headers=xw))
+        check(client.post(f"{API}/batch-selections", json=cohort, headers=xw))
+        check(client.post(f"{API}/exam-registrations/resits", json=resit, headers=xw))
         check(client.post(f"{API}/course-drops", json=drop, headers=xw))
         check(client.post(f"{API}/remittance-slips", json=remittance, headers=xw))
         check(client.post(f"{API}/remittance-slips/{slip}/rejection", json=decision, headers=cw))
@@ -227,7 +238,8 @@ def test_invalid_input_to_selection_payment_and_refunds_never_yields_a_500(clien
         check(client.post(f"{API}/online-payments", json=online, headers=headers))
         check(client.post(NOTIFY, data=notice))
         check(client.post(f"{API}/payments/unionpay/simulator", data=notice))
-        for path in ("enrollments", "bills", "bills/totals", "refunds", "refunds/queue", "exam-registrations", "remittance-slips"):
+        for path in ("enrollments", "bills", "bills/totals", "refunds", "refunds/queue", "exam-registrations", "remittance-slips",
+                     "batch-selections"):
             check(client.get(f"{API}/{path}", params=query, headers=jw))
 
     run()

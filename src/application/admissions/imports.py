@@ -25,35 +25,31 @@ import csv
 import io
 import re
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 import structlog
-from eventsourcing.persistence import InterfaceError as StoreInterfaceError
-from eventsourcing.persistence import OperationalError as StoreOperationalError
-from sqlalchemy import (
-    Boolean,
-    Connection,
-    DateTime,
-    Integer,
-    String,
-    Uuid,
-    and_,
-    column,
-    select,
-    table,
-)
-from sqlalchemy.exc import InterfaceError as SQLInterfaceError
-from sqlalchemy.exc import OperationalError as SQLOperationalError
+from sqlalchemy import Connection, and_, select
 
 from application.admissions.projection import admission_batches, programme_offerings, programmes
 from application.admissions.queries import STAFF_READERS
 from application.admissions.service import Admissions
 from application.common.actor import Actor
-from application.common.context import correlation_id, current_correlation_id
+from application.common.context import current_correlation_id
+from application.common.jobs import (
+    BulkJob,
+    ItemResult,
+    JobQueue,
+    JobRunner,
+    JobState,
+    JobStatus,
+    import_jobs_view,
+    import_rows_view,
+    item_outcome,
+)
 from application.common.loading import load
 from application.common.ports import Clock
 from application.common.queries import Page, PageOf, paged
@@ -69,8 +65,6 @@ log = structlog.get_logger(__name__)
 FORM_IMPORT_TASK = "admissions.form_import"
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
-MAX_ATTEMPTS = 5  # claims of one job (first run, retries, resumptions) before it is given up
-LEASE_SECONDS = 300  # a runner that stops renewing its claim for this long is presumed dead
 
 # Column name in the file -> key of the applicant dict `Admissions.enter_form` takes.
 COLUMN_KEYS: dict[str, str] = {
@@ -116,122 +110,12 @@ EXAMPLE_ROW: dict[str, str] = {
 }
 
 
-class JobStatus:
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-
-
 STATUS_LABELS = {
     JobStatus.QUEUED: "排队中",
     JobStatus.RUNNING: "导入中",
     JobStatus.DONE: "已完成",
     JobStatus.FAILED: "失败",
 }
-
-
-# -- ports ------------------------------------------------------------------------------------
-
-
-class JobQueue(Protocol):
-    """Background jobs (dramatiq in infrastructure). A job message carries the correlation id
-    of the current request and the actor, so the events the job causes carry the same ones."""
-
-    def enqueue(self, task: str, job_id: uuid.UUID, actor: Actor) -> None: ...
-
-    def stopping(self) -> bool:
-        """True while the worker shuts down: a long job pauses and is resumed later."""
-        ...
-
-
-@dataclass
-class ImportJob:
-    id: uuid.UUID
-    kind: str
-    filename: str
-    admission_batch_id: uuid.UUID
-    teaching_point_id: uuid.UUID | None
-    actor: Actor
-    correlation_id: str
-    total: int
-    created_at: datetime
-    status: str = JobStatus.QUEUED
-    attempts: int = 0
-    content: bytes | None = None
-
-
-@dataclass
-class RowResult:
-    row: int
-    ok: bool
-    code: str | None = None
-    message: str | None = None
-    form_id: uuid.UUID | None = None
-
-
-@dataclass
-class Claim:
-    """The outcome of trying to claim a job: "claimed" (job and token set), "missing",
-    "finished" (done or failed), or "busy" (another live runner holds it)."""
-
-    outcome: str
-    job: ImportJob | None = None
-    token: str | None = None
-    retry_after: float = 0.0
-
-
-class LeaseLost(Exception):
-    """Another runner took the job over (this one was presumed dead): stop at once."""
-
-
-class JobBusy(Exception):
-    """Another runner holds the job: the queue should deliver the message again later."""
-
-    def __init__(self, retry_after: float) -> None:
-        super().__init__(f"job busy, retry in {retry_after:.0f}s")
-        self.retry_after = retry_after
-
-
-class JobPaused(Exception):
-    """The worker is shutting down: the job was released and should be delivered again."""
-
-
-class ImportJobState(Protocol):
-    """Job rows and per-row results in platform tables (implemented in infrastructure)."""
-
-    def create(self, job: ImportJob) -> None: ...
-
-    def discard(self, job_id: uuid.UUID) -> None: ...
-
-    def claim(self, job_id: uuid.UUID, lease_seconds: float) -> Claim:
-        """Atomically move a queued job (or a running one whose lease expired) to running,
-        count the attempt and hand out a new lease token."""
-        ...
-
-    def row_states(self, job_id: uuid.UUID) -> dict[int, bool | None]:
-        """Rows already touched: True/False for a recorded result, None for a row that was
-        started but has no result (its run was cut short)."""
-        ...
-
-    def mark_started(self, job_id: uuid.UUID, token: str, row: int) -> None: ...
-
-    def record(self, job_id: uuid.UUID, token: str, result: RowResult, lease_seconds: float) -> None:
-        """Store a row's result, move the counters and renew the lease, in one transaction;
-        raises LeaseLost when the token no longer holds the job."""
-        ...
-
-    def finish(self, job_id: uuid.UUID, token: str | None, status: str, at: datetime, error: str | None = None) -> None:
-        """Mark the job done or failed and drop the uploaded content."""
-        ...
-
-    def release(self, job_id: uuid.UUID, token: str) -> None:
-        """Give the job back to the queue (status queued) keeping every result so far."""
-        ...
-
-    def resumable(self) -> list[ImportJob]:
-        """Queued jobs and running jobs whose lease expired (without their content)."""
-        ...
 
 
 # -- reading the upload -----------------------------------------------------------------------
@@ -437,29 +321,6 @@ class _Programmes:
         return candidates[0][0]
 
 
-# Failures of the database or the event store are the job's, not the row's: the run stops and
-# the queue delivers the job again later; the rows done so far keep their results.
-TRANSIENT = (
-    SQLOperationalError,
-    SQLInterfaceError,
-    StoreOperationalError,
-    StoreInterfaceError,
-    ConnectionError,
-    TimeoutError,
-    LeaseLost,
-)
-
-
-@contextmanager
-def _correlated(value: str) -> Iterator[None]:
-    token = correlation_id.set(value)
-    try:
-        with structlog.contextvars.bound_contextvars(request_id=value):
-            yield
-    finally:
-        correlation_id.reset(token)
-
-
 # -- the use case -----------------------------------------------------------------------------
 
 
@@ -468,16 +329,16 @@ class FormImports:
         self,
         admissions: Admissions,
         queue: JobQueue,
-        state: ImportJobState,
+        state: JobState,
         connect: Callable[[], AbstractContextManager[Connection]],
         clock: Clock | None = None,
     ) -> None:
         self.admissions = admissions
         self.store = admissions.store
-        self.queue = queue
         self.state = state
         self.connect = connect
         self.clock = clock or admissions.clock
+        self.jobs = JobRunner(FORM_IMPORT_TASK, "application_forms", queue, state, self.clock)
 
     def start(self, actor: Actor, admission_batch_id: uuid.UUID, filename: str, content: bytes) -> uuid.UUID:
         """Check the upload and enqueue its import; returns the job id."""
@@ -493,9 +354,9 @@ class FormImports:
             ) from None
         batch.check_open(self.clock.today())
         load(self.store, actor.teaching_point_id, TeachingPoint, "教学点").check_can_admit()
-        job = ImportJob(
+        job = BulkJob(
             id=uuid.uuid4(),
-            kind="application_forms",
+            kind=self.jobs.kind,
             filename=_safe_filename(filename),
             admission_batch_id=admission_batch_id,
             teaching_point_id=actor.teaching_point_id,
@@ -505,74 +366,18 @@ class FormImports:
             created_at=self.clock.now(),
             content=content,
         )
-        self.state.create(job)
-        try:
-            self.queue.enqueue(FORM_IMPORT_TASK, job.id, actor)
-        except Exception:
-            log.exception("import.enqueue_failed", job_id=str(job.id))
-            self.state.discard(job.id)
-            raise JobQueueUnavailable() from None
-        log.info("import.queued", job_id=str(job.id), rows=job.total)
-        return job.id
+        return self.jobs.start(job, "文件未导入")
 
     def run(self, job_id: uuid.UUID, actor: Actor | None = None) -> None:
         """The job body. Safe to call any number of times for one job id."""
-        claim = self.state.claim(job_id, LEASE_SECONDS)
-        if claim.outcome == "busy":
-            raise JobBusy(claim.retry_after)
-        if claim.outcome != "claimed":
-            log.info("import.skipped", job_id=str(job_id), outcome=claim.outcome)
-            return
-        job, token = claim.job, claim.token
-        assert job is not None and token is not None
-        if actor is not None and (
-            actor.user_id != job.actor.user_id or actor.teaching_point_id != job.teaching_point_id
-        ):
-            log.warning("import.actor_mismatch", job_id=str(job_id))
-            self.state.finish(job.id, token, JobStatus.FAILED, self.clock.now(), "任务的操作人与上传人不一致")
-            return
-        with _correlated(job.correlation_id), structlog.contextvars.bound_contextvars(
-            job_id=str(job.id), actor=job.actor.username
-        ):
-            if job.attempts > MAX_ATTEMPTS:
-                log.warning("import.given_up", attempts=job.attempts)
-                self.state.finish(job.id, token, JobStatus.FAILED, self.clock.now(), "导入多次中断，已停止；已完成的行保留其结果")
-                return
-            log.info("import.running", attempt=job.attempts, rows=job.total)
-            try:
-                completed = self._run(job, token)
-            except LeaseLost:
-                log.warning("import.lease_lost")
-                return
-            except JobPaused:
-                self.state.release(job.id, token)
-                log.info("import.paused")
-                raise
-            except BaseException:
-                log.exception("import.interrupted")
-                try:
-                    self.state.release(job.id, token)
-                except Exception:  # the lease runs out instead
-                    log.exception("import.release_failed")
-                raise
-            if completed:
-                self.state.finish(job.id, token, JobStatus.DONE, self.clock.now())
-                log.info("import.done")
+        self.jobs.run(job_id, actor, self._run)
 
     def resume(self) -> int:
-        """Enqueue again every job that is queued or whose runner died (after a restart the
-        in-process queue is empty); returns how many. Running a job twice is harmless."""
-        jobs = self.state.resumable()
-        for job in jobs:
-            with _correlated(job.correlation_id):
-                self.queue.enqueue(FORM_IMPORT_TASK, job.id, job.actor)
-        if jobs:
-            log.info("import.resumed", jobs=len(jobs))
-        return len(jobs)
+        return self.jobs.resume()
 
     # -- the job body ---------------------------------------------------------------------
 
-    def _run(self, job: ImportJob, token: str) -> bool:
+    def _run(self, job: BulkJob, token: str) -> bool:
         """Import every row not yet done; False if the job had to be failed instead."""
         try:
             upload = read_upload(job.content or b"")
@@ -582,26 +387,26 @@ class FormImports:
             return False
         with self.connect() as conn:
             catalogue = _Programmes(conn, job.teaching_point_id)
-        done = self.state.row_states(job.id)
+        rows = {row.number: row for row in upload.rows}
+        id_keys = {n: _id_key(row.cells.get("身份证号码", "")) for n, row in rows.items()}
         first_row: dict[str, int] = {}
-        for row in upload.rows:
-            id_key = _id_key(row.cells.get("身份证号码", ""))
-            first = first_row.setdefault(id_key, row.number) if id_key else row.number
-            if done.get(row.number) is not None:
-                continue  # this row has its result already
-            if self.queue.stopping():
-                raise JobPaused()
-            result = None
-            if row.number in done:  # started before, result never recorded
-                result = self._recovered(job, row, id_key)
-            else:
-                self.state.mark_started(job.id, token, row.number)
-            if result is None:
-                result = self._import_row(job, row, catalogue, id_key, first)
-            self.state.record(job.id, token, result, LEASE_SECONDS)
+        for n, id_key in id_keys.items():
+            if id_key:
+                first_row.setdefault(id_key, n)
+
+        def process(numbers: list[int]) -> list[ItemResult]:
+            return [
+                item_outcome(
+                    n, lambda n=n: self._import_row(job, rows[n], catalogue, id_keys[n], first_row.get(id_keys[n] or "", n)),
+                    "import.row_error", "该行处理时发生系统错误，请稍后单独录入或联系管理员",
+                )
+                for n in numbers
+            ]
+
+        self.jobs.each_item(job, token, rows, process, lambda n: self._recovered(job, rows[n], id_keys[n]))
         return True
 
-    def _recovered(self, job: ImportJob, row: CsvRow, id_key: str | None) -> RowResult | None:
+    def _recovered(self, job: BulkJob, row: CsvRow, id_key: str | None) -> ItemResult | None:
         """A row whose run was cut short: if its form was saved, report it, never save again."""
         if id_key is None:
             return None
@@ -613,43 +418,26 @@ class FormImports:
             and form.admission_batch_id == job.admission_batch_id
             and (form.applicant or {}).get("id_number") == id_key
         ):
-            return RowResult(row.number, True, form_id=form.id)
+            return ItemResult(row.number, True, record_id=form.id)
         return None
 
     def _import_row(
-        self, job: ImportJob, row: CsvRow, catalogue: _Programmes, id_key: str | None, first: int
-    ) -> RowResult:
-        try:
-            if row.overflow:
-                raise InvalidInput(
-                    "import.row_malformed", "该行的列数多于表头，可能是某个单元格中含有未加引号的英文逗号"
-                )
-            if id_key == EXAMPLE_ID_NUMBER:
-                raise InvalidInput("import.example_row", "这是导入模板中的示例行，请删除后再导入")
-            if first != row.number:
-                raise InvalidInput("import.duplicate_in_file", f"身份证号码与第{first}行重复，同一文件中每人只能出现一次")
-            applicant = _applicant(row)
-            programme_id = catalogue.resolve(row.cells.get("培养方案代码", ""))
-            form_id = self.admissions.enter_form(
-                job.actor, admission_batch_id=job.admission_batch_id, programme_id=programme_id, applicant=applicant
+        self, job: BulkJob, row: CsvRow, catalogue: _Programmes, id_key: str | None, first: int
+    ) -> ItemResult:
+        if row.overflow:
+            raise InvalidInput(
+                "import.row_malformed", "该行的列数多于表头，可能是某个单元格中含有未加引号的英文逗号"
             )
-            return RowResult(row.number, True, form_id=form_id)
-        except DomainError as exc:
-            return RowResult(row.number, False, exc.code, exc.message)
-        except TRANSIENT:
-            raise
-        except Exception:
-            log.exception("import.row_failed", row=row.number)
-            return RowResult(row.number, False, "import.row_error", "该行处理时发生系统错误，请稍后单独录入或联系管理员")
-
-
-class JobQueueUnavailable(DomainError):
-    """The background job service cannot take the job now (the broker is down)."""
-
-    kind = "unavailable"
-
-    def __init__(self) -> None:
-        super().__init__("jobs.unavailable", "后台任务服务暂不可用，文件未导入，请稍后重试")
+        if id_key == EXAMPLE_ID_NUMBER:
+            raise InvalidInput("import.example_row", "这是导入模板中的示例行，请删除后再导入")
+        if first != row.number:
+            raise InvalidInput("import.duplicate_in_file", f"身份证号码与第{first}行重复，同一文件中每人只能出现一次")
+        applicant = _applicant(row)
+        programme_id = catalogue.resolve(row.cells.get("培养方案代码", ""))
+        form_id = self.admissions.enter_form(
+            job.actor, admission_batch_id=job.admission_batch_id, programme_id=programme_id, applicant=applicant
+        )
+        return ItemResult(row.number, True, record_id=form_id)
 
 
 def _safe_filename(name: str | None) -> str:
@@ -659,40 +447,6 @@ def _safe_filename(name: str | None) -> str:
 
 
 # -- read side --------------------------------------------------------------------------------
-# Views of the platform tables `import_jobs` and `import_rows` (defined in infrastructure);
-# a test checks that they agree with the tables.
-
-import_jobs_view = table(
-    "import_jobs",
-    column("id", Uuid),
-    column("kind", String),
-    column("status", String),
-    column("filename", String),
-    column("admission_batch_id", Uuid),
-    column("teaching_point_id", Uuid),
-    column("actor_id", Uuid),
-    column("actor_username", String),
-    column("actor_name", String),
-    column("total", Integer),
-    column("processed", Integer),
-    column("succeeded", Integer),
-    column("failed", Integer),
-    column("error", String),
-    column("created_at", DateTime(timezone=True)),
-    column("started_at", DateTime(timezone=True)),
-    column("finished_at", DateTime(timezone=True)),
-)
-
-import_rows_view = table(
-    "import_rows",
-    column("job_id", Uuid),
-    column("row", Integer),
-    column("ok", Boolean),
-    column("code", String),
-    column("message", String),
-    column("form_id", Uuid),
-)
-
 _J = import_jobs_view.c
 
 
@@ -746,7 +500,7 @@ def get_import(conn: Connection, actor: Actor, job_id: uuid.UUID) -> dict[str, A
     job["rows"] = [
         dict(x)
         for x in conn.execute(
-            select(r.row, r.ok, r.code, r.message, r.form_id)
+            select(r.row, r.ok, r.code, r.message, r.record_id.label("form_id"))
             .where(r.job_id == job_id, r.ok.is_not(None))
             .order_by(r.row)
         ).mappings()

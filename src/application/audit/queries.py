@@ -9,31 +9,11 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from application.audit.labels import event_label
 from application.audit.projection import REDACTED_FIELDS, audit_log
 from application.common.ports import EventStore
 from domains.shared.errors import InvalidInput, NotFound
 
-EVENT_LABELS = {
-    "Registered": "登记",
-    "QuickRegistered": "快速报名",
-    "Entered": "录入报名表（初审通过）",
-    "Completed": "补录报名表（初审通过）",
-    "Approved": "复审通过",
-    "Rejected": "复审驳回",
-    "Admitted": "录取入学（生成学号）",
-    "ContactDetailsEdited": "修改联系信息",
-    "Disabled": "停用",
-    "Enabled": "启用",
-    "PersonalInfoEdited": "修改个人信息",
-    "PasswordChanged": "修改密码",
-    "StaffDetailsEdited": "修改职位与角色",
-    "AvatarChanged": "修改头像",
-    "StatusSet": "修改状态",
-    "PeriodChanged": "修改招生期",
-    "TeachingPointsSet": "设置开设教学点",
-    "Issued": "发放学号",
-    "Started": "启用学号序列",
-}
 
 
 def history(conn: Connection, aggregate_id: uuid.UUID) -> list[dict[str, Any]]:
@@ -45,7 +25,7 @@ def history(conn: Connection, aggregate_id: uuid.UUID) -> list[dict[str, Any]]:
         item = dict(r)
         item["data"] = json.loads(item["data"])
         item["recorded_at"] = _utc(item["recorded_at"])
-        item["event_label"] = EVENT_LABELS.get(item["event_type"], item["event_type"])
+        item["event_label"] = event_label(item["aggregate_type"], item["event_type"])
         out.append(item)
     if not out:
         raise NotFound("not_found", "该记录没有事件历史")
@@ -69,10 +49,14 @@ def version_at(conn: Connection, aggregate_id: uuid.UUID, at: datetime) -> int:
     return int(version)
 
 
+MAX_VERSION = 2**31 - 1
+
+
 def state_of(store: EventStore, aggregate_id: uuid.UUID, version: int | None) -> dict[str, Any]:
     """Replays the aggregate's own events from the event store up to `version`."""
-    if version is not None and version < 1:
-        raise InvalidInput("audit.version_invalid", "版本号须为正整数", field="version")
+    # Bounded too: a number past the database's integers would fail the query, not the reader.
+    if version is not None and not 1 <= version <= MAX_VERSION:
+        raise InvalidInput("audit.version_invalid", f"版本号须为1到{MAX_VERSION}之间的整数", field="version")
     aggregate = store.get(aggregate_id, version=version)
     state = {
         k: ("***" if k in REDACTED_FIELDS else v)

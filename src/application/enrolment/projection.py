@@ -3,19 +3,21 @@
 Study access is derived, never decided here by hand: a selection gives access once every bill
 is paid, and while a drop request is open the refund's status says whether the learner may
 still study (domain.md §5.3). Both facts are kept (`status`, `refund_status`) and `may_study`
-is recomputed from them in SQL whenever either changes.
+is recomputed from them in SQL whenever either changes. A learner who has withdrawn (已退学)
+studies nothing, whatever their courses' state (`learner_enrolled`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, Uuid, and_, case, insert, literal, or_, update
+from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, Uuid, and_, case, literal, or_, update
 
 from application.common.projection import Projection, handles, read_models
 from application.curriculum.projection import utc
 from domains.enrolment.enrollment import Enrollment, EnrollmentStatus
 from domains.finance.refund import Refund, RefundStatus
+from domains.learners.learner import Learner
 
 enrollments = Table(
     "rm_enrollments",
@@ -30,6 +32,7 @@ enrollments = Table(
     Column("includes_final_exam", Boolean, nullable=False),
     Column("status", String(20), nullable=False, index=True),
     Column("may_study", Boolean, nullable=False),
+    Column("learner_enrolled", Boolean, nullable=False),
     Column("bill_count", Integer, nullable=False),
     Column("paid_bill_count", Integer, nullable=False),
     Column("drop_refund_id", Uuid),
@@ -44,9 +47,17 @@ _STUDY_WHILE = [s.value for s in RefundStatus if s.may_study]
 
 
 def study_access(status: Any, refund_status: Any) -> Any:
-    """SQL for "may study": paid, and no drop under review that stops study."""
+    """SQL for "may study": an enrolled learner's paid course, with no drop under review that
+    stops study."""
     return case(
-        (and_(status == EnrollmentStatus.PAID.value, or_(refund_status.is_(None), refund_status.in_(_STUDY_WHILE))), True),
+        (
+            and_(
+                enrollments.c.learner_enrolled,
+                status == EnrollmentStatus.PAID.value,
+                or_(refund_status.is_(None), refund_status.in_(_STUDY_WHILE)),
+            ),
+            True,
+        ),
         else_=False,
     )
 
@@ -68,6 +79,7 @@ class EnrolmentProjection(Projection):
             "includes_final_exam": e.includes_final_exam,
             "status": EnrollmentStatus.AWAITING_PAYMENT.value,
             "may_study": False,
+            "learner_enrolled": True,
             "bill_count": len(e.bill_ids),
             "paid_bill_count": 0,
             "drop_refund_id": None,
@@ -84,9 +96,7 @@ class EnrolmentProjection(Projection):
 
     @handles(Enrollment.CourseSelected)
     def _selected(self, conn: Any, e: Any) -> None:
-        conn.execute(
-            insert(enrollments).values(id=e.originator_id, learner_id=e.learner_id, course_id=e.course_id, **self._start(e))
-        )
+        conn.insert(enrollments, dict(id=e.originator_id, learner_id=e.learner_id, course_id=e.course_id, **self._start(e)))
 
     @handles(Enrollment.CourseReselected)
     def _reselected(self, conn: Any, e: Any) -> None:
@@ -120,6 +130,14 @@ class EnrolmentProjection(Projection):
         self._set(
             conn, e, status=EnrollmentStatus.DROPPED.value, may_study=False, dropped_at=utc(e.dropped_at),
             drop_refund_id=None, refund_status=None,
+        )
+
+    @handles(Learner.Withdrawn)
+    def _withdrawn(self, conn: Any, e: Any) -> None:
+        conn.execute(
+            update(enrollments)
+            .where(enrollments.c.learner_id == e.originator_id)
+            .values(learner_enrolled=False, may_study=False, updated_at=utc(e.timestamp))
         )
 
     # -- the refund's review decides study access while it is open ---------------------------

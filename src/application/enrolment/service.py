@@ -13,7 +13,7 @@ a drop of a paid course is a refund request that travels the review chain (see f
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -25,6 +25,8 @@ from application.common.loading import load
 from application.common.ports import Clock, EventStore
 from application.common.recording import recording
 from application.curriculum.projection import batch_courses
+from application.exams.projection import exam_registrations
+from application.finance.projection import bills as bill_rows
 from application.curriculum.service import note
 from domains.curriculum.batches import ExamBatch, SelectionBatch
 from domains.curriculum.course import Course
@@ -32,8 +34,15 @@ from domains.curriculum.fees import FeeStandard, course_fees
 from domains.curriculum.levels import EducationLevel
 from domains.curriculum.programme_curriculum import ProgrammeCurriculum
 from domains.enrolment.enrollment import Enrollment, EnrollmentStatus
-from domains.enrolment.policy import CourseOffer, UnmetCondition, Window, check_selectable, unmet_conditions
-from domains.exams.registration import ExamRegistration
+from domains.enrolment.policy import (
+    CourseOffer,
+    UnmetCondition,
+    Window,
+    check_selectable,
+    not_yet_selected,
+    unmet_conditions,
+)
+from domains.exams.registration import ExamRegistration, RegistrationKind, RegistrationStatus
 from domains.finance.bill import Bill, BillStatus, FeeType
 from domains.finance.refund import Refund
 from domains.learners.learner import Learner
@@ -41,6 +50,7 @@ from domains.shared.errors import DomainError, InvalidInput, NotFound
 from domains.shared.values import Role
 
 SELECTORS = (Role.TEACHING_POINT_ADMIN, Role.LEARNER)
+CONFLICT = "concurrency.conflict"
 
 
 class CoursesNotSelectable(DomainError):
@@ -69,6 +79,28 @@ class Selection:
     enrollment_ids: list[uuid.UUID] = field(default_factory=list)
     bill_ids: list[uuid.UUID] = field(default_factory=list)
     exam_registration_ids: list[uuid.UUID] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # names of courses already selected
+
+
+@dataclass
+class LearnerSelection:
+    """One learner's result of a batch selection."""
+
+    learner_id: uuid.UUID
+    ok: bool
+    result: Selection | None = None
+    code: str | None = None
+    message: str | None = None
+
+
+@dataclass
+class SelectionCatalogue:
+    """What one selection call knows of the chosen courses: loaded once, reused per learner."""
+
+    courses: list[Course]
+    standards: dict[str, FeeStandard]
+    now: datetime
+    offers: dict[uuid.UUID, dict[uuid.UUID, CourseOffer]] = field(default_factory=dict)  # by programme
 
 
 @dataclass
@@ -154,12 +186,7 @@ class Enrolment:
         return offers
 
     def _standards(self) -> dict[str, FeeStandard]:
-        found = {}
-        for level in EducationLevel:
-            standard = self.store.find(FeeStandard.create_id(level.value))
-            if isinstance(standard, FeeStandard):
-                found[level.value] = standard
-        return found
+        return fee_standards(self.store)
 
     # -- selection ----------------------------------------------------------------------------
 
@@ -170,34 +197,126 @@ class Enrolment:
         be selected refuses the request, naming every unmet condition of every such course."""
         role = actor.require(*SELECTORS)
         learner = learner_for(self.store, actor, role, learner_id)
-        if not learner.may_study:
-            raise DomainError("selection.learner_not_enrolled", "该学生不是在籍状态，不能选课")
+        catalogue = self._catalogue(course_ids)
+        existing = self._records([learner], catalogue)
+        with recording(actor, role):
+            to_save, result = self._selection(learner, catalogue, existing, skip_selected=False)
+        self.store.save(*to_save)
+        return result
+
+    def select_for_learners(
+        self, actor: Actor, learner_ids: Sequence[uuid.UUID], course_ids: Iterable[uuid.UUID], chunk: int = 100
+    ) -> list[LearnerSelection]:
+        """Batch selection for a cohort (seed 001 §4.2.3): the same courses for each learner,
+        each learner on their own (all of their courses or none), courses a learner already
+        selected skipped. Every chunk of learners is one atomic write; if someone else touched
+        one of them meanwhile, that chunk goes learner by learner."""
+        role = actor.require(Role.TEACHING_POINT_ADMIN)
+        catalogue = self._catalogue(course_ids)
+        outcomes: list[LearnerSelection] = []
+        for start in range(0, len(learner_ids), chunk):
+            part = list(dict.fromkeys(learner_ids[start : start + chunk]))
+            try:
+                outcomes += self._select_chunk(actor, role, part, catalogue)
+            except DomainError as exc:
+                if exc.code != CONFLICT:
+                    raise
+                for learner_id in part:
+                    try:
+                        outcomes += self._select_chunk(actor, role, [learner_id], catalogue)
+                    except DomainError as one:
+                        outcomes.append(LearnerSelection(learner_id, False, code=one.code, message=one.message))
+        return outcomes
+
+    def _select_chunk(
+        self, actor: Actor, role: Role, learner_ids: list[uuid.UUID], catalogue: SelectionCatalogue
+    ) -> list[LearnerSelection]:
+        found = self.store.find_many(learner_ids)
+        found.update(self._records([x for x in found.values() if isinstance(x, Learner)], catalogue))
+        outcomes: list[LearnerSelection] = []
+        to_save: list[Any] = []
+        with recording(actor, role):
+            for learner_id in learner_ids:
+                learner = found.get(learner_id)
+                try:
+                    if not isinstance(learner, Learner) or not actor.can_see_teaching_point(learner.teaching_point_id):
+                        raise NotFound("not_found", "学生不存在或不属于本教学点")
+                    saving, result = self._selection(learner, catalogue, found, skip_selected=True)
+                except DomainError as exc:
+                    outcomes.append(LearnerSelection(learner_id, False, code=exc.code, message=exc.message))
+                    continue
+                to_save += saving
+                outcomes.append(LearnerSelection(learner_id, True, result=result))
+        if to_save:
+            self.store.save(*to_save)
+        return outcomes
+
+    def _catalogue(self, course_ids: Iterable[uuid.UUID]) -> SelectionCatalogue:
         ids = list(dict.fromkeys(course_ids))
         if not ids:
             raise InvalidInput("selection.courses_required", "请选择课程", field="course_ids")
         courses = [load(self.store, cid, Course, "课程") for cid in ids]
-        listing = self.store.find(ProgrammeCurriculum.create_id(learner.programme_id))
-        standards = self._standards()
-        offers = self._offers(courses, listing if isinstance(listing, ProgrammeCurriculum) else None, standards)
-        now = self.clock.now()
-        existing = {c.id: self.store.find(Enrollment.create_id(learner.id, c.id)) for c in courses}
+        return SelectionCatalogue(courses, self._standards(), self.clock.now())
+
+    @staticmethod
+    def _selected(found: Mapping[uuid.UUID, Any], learner_id: uuid.UUID, course_id: uuid.UUID) -> bool:
+        previous = found.get(Enrollment.create_id(learner_id, course_id))
+        return isinstance(previous, Enrollment) and previous.enrollment_status is not EnrollmentStatus.DROPPED
+
+    def _records(self, learners: Sequence[Learner], catalogue: SelectionCatalogue) -> dict[uuid.UUID, Any]:
+        """The learners' enrollments in the chosen courses and the final-exam registrations a
+        selection would take up again, read in bulk."""
+        ids = []
+        for learner in learners:
+            offers = self._listing_offers(catalogue, learner.programme_id)
+            for course in catalogue.courses:
+                ids.append(Enrollment.create_id(learner.id, course.id))
+                if course.includes_final_exam and not unmet_conditions(offers[course.id], catalogue.now):
+                    exam = check_selectable(offers[course.id], catalogue.now).exam_registration
+                    ids.append(ExamRegistration.create_id(learner.id, course.id, exam.batch_id))
+        return self.store.find_many(ids)
+
+    def _listing_offers(self, catalogue: SelectionCatalogue, programme_id: uuid.UUID) -> dict[uuid.UUID, CourseOffer]:
+        """The courses' offers for one programme, worked out once per call."""
+        if programme_id not in catalogue.offers:
+            listing = self.store.find(ProgrammeCurriculum.create_id(programme_id))
+            catalogue.offers[programme_id] = self._offers(
+                catalogue.courses, listing if isinstance(listing, ProgrammeCurriculum) else None, catalogue.standards
+            )
+        return catalogue.offers[programme_id]
+
+    def _selection(
+        self, learner: Learner, catalogue: SelectionCatalogue, found: Mapping[uuid.UUID, Any], skip_selected: bool
+    ) -> tuple[list[Any], Selection]:
+        """One learner's courses checked and selected (in memory; the caller saves). Raises
+        `CoursesNotSelectable` naming every unmet condition of every refused course."""
+        if not learner.may_study:
+            raise DomainError("selection.learner_not_enrolled", "该学生不是在籍状态，不能选课")
+        offers = self._listing_offers(catalogue, learner.programme_id)
+        result = Selection()
+        taken = [c.id for c in catalogue.courses if self._selected(found, learner.id, c.id)]
+        wanted = catalogue.courses
+        if skip_selected:
+            keep = set(not_yet_selected([c.id for c in wanted], taken))
+            result.skipped = [c.name for c in wanted if c.id not in keep]
+            wanted = [c for c in wanted if c.id in keep]
         refused: list[tuple[Course, list[UnmetCondition]]] = []
-        for course in courses:
-            unmet = unmet_conditions(offers[course.id], now)
-            previous = existing[course.id]
-            if isinstance(previous, Enrollment) and previous.enrollment_status is not EnrollmentStatus.DROPPED:
+        for course in wanted:
+            unmet = unmet_conditions(offers[course.id], catalogue.now)
+            if course.id in taken:
                 unmet.insert(0, UnmetCondition(0, "enrollment.already_selected", f"该学生已选课程“{course.name}”，不再重复选课"))
             if unmet:
                 refused.append((course, unmet))
         if refused:
             raise CoursesNotSelectable(refused)
-        result = Selection()
         to_save: list[Any] = []
-        with recording(actor, role):
-            for course in courses:
-                to_save += self._select(learner, course, offers[course.id], existing[course.id], standards, now, result)
-        self.store.save(*to_save)
-        return result
+        for course in wanted:
+            previous = found.get(Enrollment.create_id(learner.id, course.id))
+            to_save += self._select(
+                learner, course, offers[course.id], previous if isinstance(previous, Enrollment) else None,
+                catalogue.standards, catalogue.now, result, found,
+            )
+        return to_save, result
 
     def _select(
         self,
@@ -208,6 +327,7 @@ class Enrolment:
         standards: dict[str, FeeStandard],
         now: datetime,
         result: Selection,
+        found: Mapping[uuid.UUID, Any],
     ) -> list[Any]:
         chosen = check_selectable(offer, now)
         fees = course_fees(course.name, course.credit_tenths, course.levels, course.includes_final_exam, standards)
@@ -233,7 +353,7 @@ class Enrolment:
             enrollment.reselect(tp, learner.programme_id, offer, bill_ids, now)
         touched: list[Any] = [*bills, enrollment]
         if registration_id is not None:
-            registration = self.store.find(registration_id)
+            registration = found.get(registration_id)
             if isinstance(registration, ExamRegistration):
                 registration.register_again(enrollment.id, now)
             else:
@@ -276,13 +396,20 @@ class Enrolment:
                 else:
                     enrollment.drop_unpaid(now)
                     to_save += [enrollment, *void_unpaid(bills, "未缴费退课", now)]
-                    registration = final_registration(self.store, enrollment)
-                    if registration is not None and registration.cancellable:
-                        registration.cancel("course_dropped", now)
-                        to_save.append(registration)
+                    to_save += registrations_dropped(self.store, self.read, enrollment, now)
                     outcome.dropped.append(enrollment.id)
         self.store.save(*to_save)
         return outcome
+
+
+def fee_standards(store: EventStore) -> dict[str, FeeStandard]:
+    """The fee standards finance has set, by education level."""
+    found = {}
+    for level in EducationLevel:
+        standard = store.find(FeeStandard.create_id(level.value))
+        if isinstance(standard, FeeStandard):
+            found[level.value] = standard
+    return found
 
 
 def void_unpaid(bills: Sequence[Bill], reason: str, at: datetime) -> list[Bill]:
@@ -296,9 +423,45 @@ def void_unpaid(bills: Sequence[Bill], reason: str, at: datetime) -> list[Bill]:
     return voided
 
 
+def registrations_dropped(
+    store: EventStore, read: Callable[[], Connection], enrollment: Enrollment, at: datetime
+) -> list[Any]:
+    """A completed drop cancels the course's exam registrations (seed 001 §5.2.1): the final
+    exam registered with the selection, and any resit of the course not yet paid, whose bill is
+    voided with it. A paid resit is never cancelled. Returns what changed, to be saved with the
+    drop."""
+    touched: list[Any] = []
+    registration = final_registration(store, enrollment)
+    if registration is not None and registration.cancellable:
+        registration.cancel("course_dropped", at)
+        touched.append(registration)
+    with read() as conn:
+        resit_ids = list(conn.execute(
+            select(exam_registrations.c.id).where(
+                exam_registrations.c.learner_id == enrollment.learner_id,
+                exam_registrations.c.course_id == enrollment.course_id,
+                exam_registrations.c.kind == RegistrationKind.RESIT.value,
+                exam_registrations.c.status == RegistrationStatus.PENDING.value,
+            )
+        ).scalars())
+        resit_bill_ids = list(conn.execute(
+            select(bill_rows.c.id).where(bill_rows.c.exam_registration_id.in_(resit_ids))
+        ).scalars()) if resit_ids else []
+    for resit in (load(store, rid, ExamRegistration, "报考记录") for rid in resit_ids):
+        if resit.cancellable:
+            resit.cancel("course_dropped", at)
+            touched.append(resit)
+    touched += void_unpaid([load(store, b, Bill, "缴费单") for b in resit_bill_ids], "退课取消补考", at)
+    return touched
+
+
 def final_registration(store: EventStore, enrollment: Enrollment) -> ExamRegistration | None:
-    """The final-exam registration made with this selection, if the course has a final exam."""
+    """The final-exam registration made with this selection, if the course has a final exam.
+    A resit of the course is never it: a drop or the selection's payment leaves a resit alone
+    (it has its own bill, and once paid it is never cancelled, seed 001 §5.2.1)."""
     if not enrollment.includes_final_exam:
         return None
     found = store.find(ExamRegistration.create_id(enrollment.learner_id, enrollment.course_id, enrollment.exam_batch_id))
-    return found if isinstance(found, ExamRegistration) else None
+    if isinstance(found, ExamRegistration) and found.registration_kind is RegistrationKind.FINAL:
+        return found
+    return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, DateTime, String, Table, Uuid, insert, update
+from sqlalchemy import Column, DateTime, String, Table, Uuid, update
 
 from application.common.projection import Projection, handles, read_models
 from application.curriculum.projection import utc
@@ -42,20 +42,18 @@ class ExamsProjection(Projection):
 
     @handles(ExamRegistration.Registered)
     def _registered(self, conn: Any, e: Any) -> None:
-        conn.execute(
-            insert(exam_registrations).values(
-                id=e.originator_id,
-                learner_id=e.learner_id,
-                course_id=e.course_id,
-                exam_batch_id=e.exam_batch_id,
-                teaching_point_id=e.teaching_point_id,
-                kind=e.kind,
-                status=RegistrationStatus.PENDING.value,
-                enrollment_id=e.enrollment_id,
-                registered_at=utc(e.registered_at),
-                updated_at=utc(e.timestamp),
-            )
-        )
+        conn.insert(exam_registrations, dict(
+            id=e.originator_id,
+            learner_id=e.learner_id,
+            course_id=e.course_id,
+            exam_batch_id=e.exam_batch_id,
+            teaching_point_id=e.teaching_point_id,
+            kind=e.kind,
+            status=RegistrationStatus.PENDING.value,
+            enrollment_id=e.enrollment_id,
+            registered_at=utc(e.registered_at),
+            updated_at=utc(e.timestamp),
+        ))
 
     @handles(ExamRegistration.Confirmed)
     def _confirmed(self, conn: Any, e: Any) -> None:
@@ -69,5 +67,6 @@ class ExamsProjection(Projection):
     def _again(self, conn: Any, e: Any) -> None:
         self._set(
             conn, e, status=RegistrationStatus.PENDING.value, enrollment_id=e.enrollment_id,
+            kind=getattr(e, "kind", None) or exam_registrations.c.kind,
             registered_at=utc(e.registered_at), confirmed_at=None, cancelled_at=None, cancel_reason=None,
         )

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from application.common.actor import Actor
 from application.common.filters import RosterFilter
-from application.common.queries import Page, PageOf, paged
-from application.curriculum.projection import courses, exam_batches
-from application.curriculum.queries import shape
-from application.enrolment.queries import STAFF_READERS, joined, roster, scoped
+from application.common.queries import Page, PageOf, paged, split_list
+from application.curriculum.projection import batch_courses, courses, exam_batches, fee_standards
+from application.curriculum.queries import last_day, shape
+from application.enrolment.projection import enrollments
+from application.enrolment.queries import STAFF_READERS, joined, roster, scoped, visible
 from application.exams.projection import exam_registrations
+from application.finance.projection import bills
 from application.learners.projection import learners
-from domains.exams.registration import RegistrationKind, RegistrationStatus
+from domains.enrolment.enrollment import EnrollmentStatus
+from domains.exams.registration import ExamRegistration, RegistrationKind, RegistrationStatus
+from domains.finance.bill import BillStatus
+from domains.finance.refund import RefundStatus
+from domains.shared.errors import NotFound
 
 
 def _registration(row: Any) -> dict[str, Any]:
@@ -55,3 +62,80 @@ def list_exam_registrations(
     result = paged(conn, query, page, [learners.c.student_number, courses.c.code, exam_registrations.c.id])
     result.items = [_registration(r) for r in result.items]
     return result
+
+
+# -- resits (补考报考) ----------------------------------------------------------------------------
+
+
+def exam_registrations_by_id(conn: Connection, actor: Actor, ids: list[uuid.UUID]) -> list[dict[str, Any]]:
+    if not ids:
+        return []
+    rows = conn.execute(_query().where(exam_registrations.c.id.in_(ids))).mappings()
+    found = {r["id"]: _registration(r) for r in rows if visible(actor, r)}
+    return [found[i] for i in ids if i in found]
+
+
+def get_exam_registration(conn: Connection, actor: Actor, registration_id: uuid.UUID) -> dict[str, Any]:
+    found = exam_registrations_by_id(conn, actor, [registration_id])
+    if not found:
+        raise NotFound("not_found", "报考记录不存在或不属于您的教学点")
+    return found[0]
+
+
+def _lower_exam_fee(conn: Connection) -> Any:
+    """The exam fee (fen) a course of these levels is billed: of two levels the lower (seed 001
+    §4.2.4); None while a level has no standard. A quote for the screen; the use case decides."""
+    standards = dict(conn.execute(select(fee_standards.c.level, fee_standards.c.exam_fee_per_course_fen)).tuples().all())
+
+    def fee(levels: list[str]) -> int | None:
+        return min(standards[x] for x in levels) if levels and all(x in standards for x in levels) else None
+
+    return fee
+
+
+def resit_options(conn: Connection, actor: Actor, learner_id: uuid.UUID, now: datetime) -> list[dict[str, Any]]:
+    """What 补考报考 offers a learner: each course the learner studied (selection paid) whose
+    assessment has a final exam, in each exam batch holding it that is inside its registration
+    period now; with the sitting's registration (if any), its resit bill still in force, and
+    whether a drop of the course is under review (no resit then)."""
+    query = (
+        select(
+            enrollments.c.course_id, enrollments.c.refund_status, courses.c.code.label("course_code"),
+            courses.c.name.label("course_name"), courses.c.levels, exam_batches.c.id.label("exam_batch_id"),
+            exam_batches.c.name.label("exam_batch_name"), exam_batches.c.registration_starts_at,
+            exam_batches.c.registration_ends_at,
+        )
+        .select_from(
+            enrollments.join(courses, courses.c.id == enrollments.c.course_id)
+            .join(batch_courses, (batch_courses.c.course_id == enrollments.c.course_id) & (batch_courses.c.kind == "exam"))
+            .join(exam_batches, exam_batches.c.id == batch_courses.c.batch_id)
+        )
+        .where(
+            enrollments.c.learner_id == learner_id,
+            enrollments.c.status == EnrollmentStatus.PAID.value,
+            courses.c.includes_final_exam.is_(True),
+            exam_batches.c.registration_starts_at <= now,
+            exam_batches.c.registration_ends_at > now,
+        )
+        .order_by(exam_batches.c.registration_starts_at, exam_batches.c.name, courses.c.code)
+    )
+    rows = [shape(r) for r in conn.execute(scoped(query, actor, enrollments)).mappings()]
+    wanted = {ExamRegistration.create_id(learner_id, r["course_id"], r["exam_batch_id"]): r for r in rows}
+    registered = {r["id"]: r for r in exam_registrations_by_id(conn, actor, list(wanted))}
+    resit_bills: dict[uuid.UUID, dict[str, Any]] = {}
+    if registered:
+        for bill in conn.execute(
+            select(bills.c.id, bills.c.exam_registration_id, bills.c.amount_fen, bills.c.status)
+            .where(bills.c.exam_registration_id.in_(list(registered)), bills.c.enrollment_id.is_(None),
+                   bills.c.status != BillStatus.VOIDED.value)
+            .order_by(bills.c.issued_at)
+        ).mappings():
+            resit_bills[bill["exam_registration_id"]] = {**bill, "status_label": BillStatus(bill["status"]).label}
+    fee = _lower_exam_fee(conn)
+    for registration_id, row in wanted.items():
+        row["exam_fee_fen"] = fee(split_list(row.pop("levels")))
+        row["drop_pending"] = bool(row["refund_status"]) and not RefundStatus(row["refund_status"]).is_final
+        row["registration_ends_on"] = last_day(row["registration_ends_at"])
+        row["registration"] = registered.get(registration_id)
+        row["bill"] = resit_bills.get(registration_id)
+    return rows

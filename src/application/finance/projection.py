@@ -110,21 +110,19 @@ class FinanceProjection(Projection):
 
     @handles(Bill.Issued)
     def _issued(self, conn: Any, e: Any) -> None:
-        conn.execute(
-            insert(bills).values(
-                id=e.originator_id,
-                learner_id=e.learner_id,
-                teaching_point_id=e.teaching_point_id,
-                course_id=e.course_id,
-                fee_type=e.fee_type,
-                amount_fen=e.amount_fen,
-                status=BillStatus.AWAITING_PAYMENT.value,
-                enrollment_id=e.enrollment_id,
-                exam_registration_id=e.exam_registration_id,
-                issued_at=utc(e.issued_at),
-                updated_at=utc(e.timestamp),
-            )
-        )
+        conn.insert(bills, dict(
+            id=e.originator_id,
+            learner_id=e.learner_id,
+            teaching_point_id=e.teaching_point_id,
+            course_id=e.course_id,
+            fee_type=e.fee_type,
+            amount_fen=e.amount_fen,
+            status=BillStatus.AWAITING_PAYMENT.value,
+            enrollment_id=e.enrollment_id,
+            exam_registration_id=e.exam_registration_id,
+            issued_at=utc(e.issued_at),
+            updated_at=utc(e.timestamp),
+        ))
 
     @handles(Bill.PaidOnline)
     def _paid_online(self, conn: Any, e: Any) -> None:

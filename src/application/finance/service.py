@@ -16,12 +16,14 @@ from datetime import datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Connection
+
 from application.common.actor import Actor
 from application.common.loading import load
 from application.common.ports import Clock, EventStore
 from application.common.recording import recording
 from application.curriculum.service import note
-from application.enrolment.service import check_own, final_registration, void_unpaid
+from application.enrolment.service import check_own, final_registration, registrations_dropped, void_unpaid
 from application.finance.gateway import GatewayOrder, PaymentGateway
 from domains.enrolment.enrollment import Enrollment, EnrollmentStatus
 from domains.exams.registration import ExamRegistration, RegistrationStatus
@@ -59,10 +61,13 @@ class OnlinePaymentStarted:
 
 
 class Finance:
-    def __init__(self, store: EventStore, clock: Clock, gateway: PaymentGateway) -> None:
+    def __init__(
+        self, store: EventStore, clock: Clock, gateway: PaymentGateway, read: Callable[[], Connection]
+    ) -> None:
         self.store = store
         self.clock = clock
         self.gateway = gateway
+        self.read = read
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -258,22 +263,19 @@ class Finance:
 
     def mark_refunded(self, actor: Actor, refund_id: uuid.UUID, reference: str | None = None) -> None:
         """Finance paid the money back: the refund is processed and the drop completes in the
-        same save (the course dropped, its final-exam registration cancelled, any bill still
-        unpaid voided). A paid resit registration is not the course's and is left alone."""
+        same save (the course dropped, its exam registrations cancelled but a paid resit, any bill
+        still unpaid voided)."""
         role = actor.require(Role.FINANCE)
         refund = self._refund(refund_id)
         enrollment = load(self.store, refund.enrollment_id, Enrollment, "选课记录")
         bills = [load(self.store, b, Bill, "缴费单") for b in enrollment.bill_ids]
-        registration = final_registration(self.store, enrollment)
         now = self.clock.now()
         touched: list[Any] = [refund, enrollment]
         with recording(actor, role, note(reference, "reference")):
             refund.mark_refunded(role, reference, now)
             enrollment.complete_drop(refund.id, now)
             touched += void_unpaid(bills, "退课退费", now)
-            if registration is not None and registration.cancellable:
-                registration.cancel("course_dropped", now)
-                touched.append(registration)
+            touched += registrations_dropped(self.store, self.read, enrollment, now)
         self.store.save(*touched)
 
     def cancel_drop(self, actor: Actor, refund_id: uuid.UUID, reason: str | None = None) -> None:

@@ -187,7 +187,11 @@ class Identity:
             raise refused from None
         claim = self.store.find(key_id("learner_id_number", parsed.value))
         learner = self.store.find(claim.owner_id) if claim is not None else None
-        if not isinstance(learner, Learner) or learner.student_number != (student_number or "").strip():
+        if (
+            not isinstance(learner, Learner)
+            or learner.student_number != (student_number or "").strip()
+            or learner.personal.get("id_number") != parsed.value  # an ID number since changed by review
+        ):
             raise refused
         check_password_policy(password, confirm_password)
         if self.store.find(key_id("username", learner.student_number)) is not None:

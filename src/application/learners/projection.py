@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Column, Date, DateTime, String, Table, Uuid
 
 from application.common.projection import Projection, Writes, handles, read_models
-from domains.learners.learner import Learner
+from domains.learners.learner import Learner, LearnerStatus
 
 learners = Table(
     "rm_learners",
@@ -26,6 +26,7 @@ learners = Table(
     Column("admission_batch_id", Uuid, nullable=False),
     Column("application_form_id", Uuid, nullable=False),
     Column("status", String(20), nullable=False),
+    Column("record_status", String(20), nullable=False, default="unconfirmed"),  # 学籍信息状态
     Column("admitted_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -53,6 +54,46 @@ class LearnersProjection(Projection):
                 "admission_batch_id": e.admission_batch_id,
                 "application_form_id": e.application_form_id,
                 "status": "enrolled",
+                "record_status": "unconfirmed",
                 "admitted_at": e.timestamp,
             },
         )
+
+    # -- status changes (学籍异动) approved ---------------------------------------------------------
+
+    @handles(Learner.TeachingPointTransferred)
+    def _transferred(self, conn: Writes, e: Any) -> None:
+        conn.update(learners, {"id": e.originator_id}, {"teaching_point_id": e.teaching_point_id})
+
+    @handles(Learner.ProgrammeChanged)
+    def _programme_changed(self, conn: Writes, e: Any) -> None:
+        conn.update(learners, {"id": e.originator_id}, {"programme_id": e.programme_id})
+
+    @handles(Learner.Withdrawn)
+    def _withdrawn(self, conn: Writes, e: Any) -> None:
+        conn.update(learners, {"id": e.originator_id}, {"status": LearnerStatus.WITHDRAWN.value})
+
+    # -- the learner record (学籍信息): contact details and reviewed changes ----------------------------
+
+    @handles(Learner.ContactDetailsChanged)
+    def _contact_changed(self, conn: Writes, e: Any) -> None:
+        conn.update(learners, {"id": e.originator_id}, {"mobile": e.mobile})
+
+    @handles(Learner.RecordConfirmed)
+    def _record_confirmed(self, conn: Writes, e: Any) -> None:
+        conn.update(learners, {"id": e.originator_id}, {"record_status": "confirmed"})
+
+    @handles(Learner.RecordChangeOpened)
+    def _record_change_opened(self, conn: Writes, e: Any) -> None:
+        conn.update(learners, {"id": e.originator_id}, {"record_status": "pending_review"})
+
+    @handles(Learner.RecordChangeApproved)
+    def _record_change_approved(self, conn: Writes, e: Any) -> None:
+        values: dict[str, Any] = {k: e.changes[k] for k in ("name", "gender", "id_number") if k in e.changes}
+        if "birth_date" in e.changes:
+            values["birth_date"] = date.fromisoformat(e.changes["birth_date"])
+        conn.update(learners, {"id": e.originator_id}, {**values, "record_status": "approved"})
+
+    @handles(Learner.RecordChangeRejected)
+    def _record_change_rejected(self, conn: Writes, e: Any) -> None:
+        conn.update(learners, {"id": e.originator_id}, {"record_status": "rejected"})

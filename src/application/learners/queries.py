@@ -16,11 +16,11 @@ from application.common.queries import Page, PageOf, paged
 from application.learners.projection import learners
 from application.organisation.projection import teaching_points
 from domains.learners.learner import LearnerStatus
-from domains.shared.errors import NotFound
+from domains.shared.errors import InvalidInput, NotFound
 from domains.shared.values import Role, mask_id_number, mask_phone
 
 
-def _query() -> Any:
+def roster_query() -> Any:
     return select(
         learners,
         *PROGRAMME_COLUMNS,
@@ -33,7 +33,7 @@ def _query() -> Any:
     )
 
 
-def _shape(row: dict[str, Any], masked: bool) -> dict[str, Any]:
+def roster_row(row: dict[str, Any], masked: bool) -> dict[str, Any]:
     row["status_label"] = LearnerStatus(row["status"]).label
     if masked:
         row["id_number"] = mask_id_number(row["id_number"])
@@ -46,22 +46,22 @@ def list_learners(conn: Connection, actor: Actor, page: Page, filters: RosterFil
         Role.TEACHING_POINT_ADMIN, Role.ACADEMIC_AFFAIRS, Role.FINANCE, Role.AUDITOR, Role.SYSTEM_ADMIN,
         Role.ACADEMIC_MENTOR, Role.HEAD_TEACHER,
     )
-    query = _query()
+    query = roster_query()
     scope = actor.visible_teaching_point()
     if scope is not None:
         query = query.where(learners.c.teaching_point_id == scope)
     query = filters.apply(query, learners)
     result = paged(conn, query, page, [learners.c.student_number])
-    result.items = [_shape(r, masked=True) for r in result.items]
+    result.items = [roster_row(r, masked=True) for r in result.items]
     return result
 
 
 def get_learner(conn: Connection, actor: Actor, learner_id: uuid.UUID) -> dict[str, Any]:
-    row = conn.execute(_query().where(learners.c.id == learner_id)).mappings().first()
+    row = conn.execute(roster_query().where(learners.c.id == learner_id)).mappings().first()
     own = actor.learner_id is not None and actor.learner_id == learner_id
     if row is None or not (own or (Role.LEARNER not in actor.roles and actor.can_see_teaching_point(row["teaching_point_id"]))):
         raise NotFound("not_found", "学生不存在或不属于您的教学点")
-    return _shape(dict(row), masked=False)
+    return roster_row(dict(row), masked=False)
 
 
 EXPORT_LIMIT = 100_000
@@ -75,11 +75,22 @@ def export_learners(conn: Connection, actor: Actor, filters: RosterFilter) -> It
         Role.TEACHING_POINT_ADMIN, Role.ACADEMIC_AFFAIRS, Role.FINANCE, Role.AUDITOR, Role.SYSTEM_ADMIN,
         Role.ACADEMIC_MENTOR, Role.HEAD_TEACHER,
     )
-    query = _query()
+    query = roster_query()
     scope = actor.visible_teaching_point()
     if scope is not None:
         query = query.where(learners.c.teaching_point_id == scope)
     query = filters.apply(query, learners).order_by(learners.c.student_number).limit(EXPORT_LIMIT)
     masked = not actor.is_school_staff
     for row in conn.execute(query).mappings():
-        yield _shape(dict(row), masked=masked)
+        yield roster_row(dict(row), masked=masked)
+
+
+def learner_id_by_number(conn: Connection, student_number: str, learner_id: uuid.UUID | None = None) -> uuid.UUID:
+    """The learner with exactly this student number (staff acting for a learner enter the full
+    number); when a learner was also chosen, the number must be theirs."""
+    found = conn.execute(select(learners.c.id).where(learners.c.student_number == student_number)).scalar_one_or_none()
+    if found is None:
+        raise NotFound("not_found", f"没有学号为{student_number}的学生，请输入完整的学号")
+    if learner_id is not None and learner_id != found:
+        raise InvalidInput("learner.number_mismatch", "学号与所选学生不一致", field="student_number")
+    return found

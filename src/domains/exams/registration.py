@@ -2,7 +2,8 @@
 
   pending (待缴费) -> confirmed (报考成功)   on payment
   pending | confirmed -> cancelled (已取消)  on a drop of the course
-  cancelled -> pending                      the course is selected again in the same batch
+  cancelled -> pending                      the course is selected again in the same batch, or a
+                                            resit is registered for it (it takes that kind)
 
 A final exam (终考) is registered with the course selection; a resit (补考) by the learner or the
 teaching point, paid by its own exam-fee bill. A paid resit cannot be cancelled, not even by a
@@ -169,13 +170,18 @@ class ExamRegistration(DomainAggregate):
         self.status = RegistrationStatus.CANCELLED.value
 
     def register_again(self, enrollment_id: uuid.UUID | None, at: datetime) -> None:
-        """A cancelled registration revives when the course is selected again in the same batch."""
+        """A cancelled registration revives when the course is selected again in the same batch
+        (a final exam, with its selection) or a resit is registered for it (no selection): the
+        sitting is one, its kind is whoever takes it up now."""
         if self.registration_status is not RegistrationStatus.CANCELLED:
             raise DomainError("exam_registration.already_registered", "该学生已报考此考试批次的这门课程")
-        self._registered_again(enrollment_id=enrollment_id, registered_at=require_aware(at))
+        kind = RegistrationKind.FINAL if enrollment_id is not None else RegistrationKind.RESIT
+        self._registered_again(enrollment_id=enrollment_id, registered_at=require_aware(at), kind=kind.value)
 
     @event("RegisteredAgain")
-    def _registered_again(self, enrollment_id: uuid.UUID | None, registered_at: datetime) -> None:
+    def _registered_again(self, enrollment_id: uuid.UUID | None, registered_at: datetime, kind: str | None = None) -> None:
+        # Events recorded before the kind was carried keep the registration's kind.
+        self.kind = kind or self.kind
         self.enrollment_id = enrollment_id
         self.registered_at = registered_at
         self.confirmed_at = None

@@ -29,29 +29,13 @@ from domains.shared.errors import DomainError, InvalidInput
 from domains.shared.values import Role
 from interfaces.admin import routes
 from interfaces.admin.admissions import error_field, open_admission_batches, page_number, parse_id
+from interfaces.admin.jobs import progress, progress_response
 from interfaces.admin.rendering import page
 from interfaces.admin.session import admin_actor
 from interfaces.http.context import container_of
 
 Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 TEMPLATE_NAME = "报名表导入模板.csv"
-FINISHED = ("done", "failed")
-
-
-def _progress(job: dict[str, Any]) -> dict[str, Any]:
-    total = job["total"] or 0
-    return {
-        "status": job["status"],
-        "status_label": job["status_label"],
-        "total": total,
-        "processed": job["processed"] or 0,
-        "succeeded": job["succeeded"] or 0,
-        "failed": job["failed"] or 0,
-        "percent": int(100 * (job["processed"] or 0) / total) if total else 0,
-        "error": job.get("error"),
-        "finished": job["status"] in FINISHED,
-    }
-
 
 class ImportPages(Controller):
     path = "/admin/application-forms/imports"
@@ -111,14 +95,14 @@ class ImportPages(Controller):
         actor = admin_actor(request)
         with container_of(request).engine.connect() as conn:
             job = get_import(conn, actor, job_id)
-        return page(request, "imports_show.html", actor, job=job, progress=_progress(job))
+        return page(request, "imports_show.html", actor, job=job, progress=progress(job))
 
     @get("/{job_id:uuid}/progress", sync_to_thread=True)
-    def progress(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> Response[dict[str, Any]]:
+    def progress_of(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> Response[dict[str, Any]]:
         actor = admin_actor(request)
         with container_of(request).engine.connect() as conn:
             job = get_import(conn, actor, job_id)
-        return Response(_progress(job), headers={"Cache-Control": "no-store"})
+        return progress_response(job)
 
 
 routes.ADMIN_CONTROLLERS.append(ImportPages)

@@ -60,8 +60,44 @@ MENU: tuple[Section, ...] = (
         ),
     ),
     Section(
+        "教务管理",
+        (
+            _e("学务导师分配", "/admin/mentor-assignments", TP, AA, AUD, SYS),
+            _e("班级管理", "/admin/course-classes", TP, AA, AUD, SYS),
+            _e("代学生选课", "/admin/enrollments/new", TP),
+            _e("批量选课", "/admin/enrollments/batches", TP),
+            _e("选课查询", "/admin/enrollments", TP, AA, FIN, AUD, SYS),
+            _e("退课申请", "/admin/refunds", TP, AA, FIN, AUD, SYS),
+            _e("课程管理", "/admin/courses", AA, SYS, AUD),
+            _e("选课批次", "/admin/selection-batches", AA, SYS, AUD),
+        ),
+    ),
+    Section(
+        "考务管理",
+        (
+            _e("为学生分配考点", "/admin/exam-site-assignments", TP, AA, AUD, SYS),
+            _e("报考管理", "/admin/exam-registrations", TP, AA, AUD, SYS),
+            _e("补考报考", "/admin/exam-registrations/resits/new", TP),
+            _e("考试批次", "/admin/exam-batches", AA, SYS, AUD),
+        ),
+    ),
+    Section(
         "学籍管理",
-        (_e("学籍信息", "/admin/learners", TP, AA, FIN, AUD, SYS, MENTOR, HEAD),),
+        (
+            _e("学籍信息", "/admin/learners", TP, AA, FIN, AUD, SYS, MENTOR, HEAD),
+            _e("学籍异动", "/admin/status-changes", TP, AA, AUD, SYS),
+            _e("学籍变更审核", "/admin/record-changes", AA, AUD, SYS),
+            _e("转专业申请期", "/admin/status-changes/change-of-major-window", AA, SYS, AUD),
+            _e("导入/导出电子照片", "/admin/learner-photos", TP, AA, AUD, SYS),
+        ),
+    ),
+    Section(
+        "财务管理",
+        (
+            _e("批量缴费汇款", "/admin/bills", TP, FIN, AA, AUD, SYS),
+            _e("汇款单确认", "/admin/remittance-slips", FIN, TP, AUD, SYS),
+            _e("收费标准", "/admin/fee-standards", FIN, AA, AUD, SYS),
+        ),
     ),
     Section(
         "审计",

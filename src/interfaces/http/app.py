@@ -28,13 +28,18 @@ from interfaces.http.api.auth import AuthController, MeController
 from interfaces.http.api.imports import ImportController
 from interfaces.http.api.curriculum import CURRICULUM_CONTROLLERS
 from interfaces.http.api.enrolment import ENROLMENT_CONTROLLERS
+from interfaces.http.api.exams import EXAM_CONTROLLERS
 from interfaces.http.api.finance import FINANCE_CONTROLLERS
+from interfaces.http.api.learner_records import LEARNER_RECORD_CONTROLLERS
 from interfaces.http.api.learners import LearnerController
+from interfaces.http.api.photos import PHOTO_CONTROLLERS
+from interfaces.http.api.teaching import TEACHING_CONTROLLERS
 from interfaces.http.api.organisation import (
     AccountController,
     PublicTeachingPointController,
     TeachingPointController,
 )
+from interfaces.http.api.status_changes import STATUS_CHANGE_CONTROLLERS
 from interfaces.http.context import CorrelationMiddleware, reject_nul_characters
 from interfaces.http.errors import EXCEPTION_HANDLERS
 
@@ -51,7 +56,12 @@ API_CONTROLLERS = [
     LearnerController,
     *CURRICULUM_CONTROLLERS,
     *ENROLMENT_CONTROLLERS,
+    *EXAM_CONTROLLERS,
     *FINANCE_CONTROLLERS,
+    *TEACHING_CONTROLLERS,
+    *STATUS_CHANGE_CONTROLLERS,
+    *LEARNER_RECORD_CONTROLLERS,
+    *PHOTO_CONTROLLERS,
     AuditController,
 ]
 

@@ -25,7 +25,7 @@ class TooManyAttempts(DomainError):
     kind = "throttled"
 
 
-STATUS_BY_KIND.update({"unauthenticated": 401, "throttled": 429})
+STATUS_BY_KIND.update({"unauthenticated": 401, "throttled": 429, "unavailable": 503})
 
 
 def problem(status: int, code: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:

@@ -18,7 +18,7 @@ from application.admissions.queries import (
 )
 from application.common.actor import Actor
 from application.common.filters import RosterFilter
-from interfaces.http.api.common import ListOut, list_out, page_of
+from interfaces.http.api.common import ROSTER, ListOut, list_out, page_of
 from interfaces.http.context import ANONYMOUS, api_actor, container_of
 
 class StudyBatchIn(msgspec.Struct):
@@ -168,31 +168,21 @@ class BatchApprovalIn(msgspec.Struct):
 class ApplicationFormController(Controller):
     path = "/application-forms"
     tags = ["admissions"]
+    dependencies = ROSTER
 
     @get("/", sync_to_thread=True)
     def index(
         self,
         request: Request[Any, Any, Any],
+        roster: RosterFilter,
         page: int = 1,
         page_size: int = 20,
-        study_batch_id: uuid.UUID | None = None,
-        level: str | None = None,
-        learner_type: str | None = None,
-        learner_source: str | None = None,
-        major: str | None = None,
-        length_of_schooling: str | None = None,
-        teaching_point_id: uuid.UUID | None = None,
-        name: str | None = None,
-        status: str | None = None,
     ) -> ListOut:
+        """Filtered as the seed's screens are; a form has no student number yet, so that
+        parameter is ignored here."""
         actor = api_actor(request)
-        filters = RosterFilter(
-            study_batch_id=study_batch_id, level=level, learner_type=learner_type, learner_source=learner_source,
-            major=major, length_of_schooling=length_of_schooling, teaching_point_id=teaching_point_id,
-            name=name, status=status,
-        )
         with container_of(request).engine.connect() as conn:
-            return list_out(list_forms(conn, actor, page_of(page, page_size), filters))
+            return list_out(list_forms(conn, actor, page_of(page, page_size), roster))
 
     @post("/", sync_to_thread=True)
     def enter(self, request: Request[Any, Any, Any], data: FormIn) -> dict[str, Any]:

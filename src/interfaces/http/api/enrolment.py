@@ -9,10 +9,11 @@ import msgspec
 from litestar import Controller, Request, get, post
 
 from application.common.filters import RosterFilter
+from application.enrolment.batch_selection import get_batch_selection, list_batch_selections
 from application.enrolment.queries import enrollments_by_id, get_enrollment, learner_courses, list_enrollments, selectable_courses
 from application.exams.queries import list_exam_registrations
 from application.finance.queries import bills_by_id, refunds_by_id
-from interfaces.http.api.common import ListOut, list_out, page_of
+from interfaces.http.api.common import ROSTER, ListOut, list_out, page_of
 from interfaces.http.context import api_actor, container_of
 
 
@@ -21,61 +22,37 @@ class SelectionIn(msgspec.Struct):
     learner_id: uuid.UUID | None = None  # a learner selecting for themselves may leave it out
 
 
+class BatchSelectionIn(msgspec.Struct):
+    learner_ids: list[uuid.UUID]
+    course_ids: list[uuid.UUID]
+
+
 class DropIn(msgspec.Struct):
     enrollment_ids: list[uuid.UUID]
     reason: str | None = None
 
 
-def roster_filter(
-    study_batch_id: uuid.UUID | None = None,
-    level: str | None = None,
-    learner_type: str | None = None,
-    learner_source: str | None = None,
-    major: str | None = None,
-    length_of_schooling: str | None = None,
-    teaching_point_id: uuid.UUID | None = None,
-    student_number: str | None = None,
-    name: str | None = None,
-    status: str | None = None,
-) -> RosterFilter:
-    return RosterFilter(
-        study_batch_id=study_batch_id, level=level, learner_type=learner_type, learner_source=learner_source,
-        major=major, length_of_schooling=length_of_schooling, teaching_point_id=teaching_point_id,
-        student_number=student_number, name=name, status=status,
-    )
-
-
 class EnrollmentController(Controller):
     path = "/enrollments"
     tags = ["enrolment"]
+    dependencies = ROSTER
 
     @get("/", sync_to_thread=True)
     def index(
         self,
         request: Request[Any, Any, Any],
+        roster: RosterFilter,
         page: int = 1,
         page_size: int = 20,
-        study_batch_id: uuid.UUID | None = None,
-        level: str | None = None,
-        learner_type: str | None = None,
-        learner_source: str | None = None,
-        major: str | None = None,
-        length_of_schooling: str | None = None,
-        teaching_point_id: uuid.UUID | None = None,
-        student_number: str | None = None,
-        name: str | None = None,
-        status: str | None = None,
         learner_id: uuid.UUID | None = None,
         course_id: uuid.UUID | None = None,
         selection_batch_id: uuid.UUID | None = None,
         may_study: bool | None = None,
     ) -> ListOut:
         actor = api_actor(request)
-        filters = roster_filter(study_batch_id, level, learner_type, learner_source, major, length_of_schooling,
-                                teaching_point_id, student_number, name, status)
         with container_of(request).engine.connect() as conn:
             return list_out(list_enrollments(
-                conn, actor, page_of(page, page_size), filters, learner_id=learner_id, course_id=course_id,
+                conn, actor, page_of(page, page_size), roster, learner_id=learner_id, course_id=course_id,
                 selection_batch_id=selection_batch_id, may_study=may_study,
             ))
 
@@ -98,6 +75,36 @@ class EnrollmentController(Controller):
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
             return get_enrollment(conn, actor, enrollment_id)
+
+
+class BatchSelectionController(Controller):
+    path = "/batch-selections"
+    tags = ["enrolment"]
+
+    @post("/", sync_to_thread=True, status_code=202)
+    def start(
+        self, request: Request[Any, Any, Any], data: BatchSelectionIn
+    ) -> dict[str, Any]:
+        """Batch selection for a cohort (one programme's learners of the teaching point): the
+        chosen courses for every chosen learner, run in the background. Poll
+        `GET /batch-selections/{id}` for progress and each learner's result."""
+        actor = api_actor(request)
+        c = container_of(request)
+        job_id = c.batch_selections.start(actor, data.learner_ids, data.course_ids)
+        with c.engine.connect() as conn:
+            return get_batch_selection(conn, actor, job_id)
+
+    @get("/", sync_to_thread=True)
+    def index(self, request: Request[Any, Any, Any], page: int = 1, page_size: int = 20) -> ListOut:
+        actor = api_actor(request)
+        with container_of(request).engine.connect() as conn:
+            return list_out(list_batch_selections(conn, actor, page_of(page, page_size)))
+
+    @get("/{job_id:uuid}", sync_to_thread=True)
+    def show(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> dict[str, Any]:
+        actor = api_actor(request)
+        with container_of(request).engine.connect() as conn:
+            return get_batch_selection(conn, actor, job_id)
 
 
 class CourseDropController(Controller):
@@ -140,36 +147,26 @@ class LearnerCourseController(Controller):
 class ExamRegistrationController(Controller):
     path = "/exam-registrations"
     tags = ["exams"]
+    dependencies = ROSTER
 
     @get("/", sync_to_thread=True)
     def index(
         self,
         request: Request[Any, Any, Any],
+        roster: RosterFilter,
         page: int = 1,
         page_size: int = 20,
-        study_batch_id: uuid.UUID | None = None,
-        level: str | None = None,
-        learner_type: str | None = None,
-        learner_source: str | None = None,
-        major: str | None = None,
-        length_of_schooling: str | None = None,
-        teaching_point_id: uuid.UUID | None = None,
-        student_number: str | None = None,
-        name: str | None = None,
-        status: str | None = None,
         exam_batch_id: uuid.UUID | None = None,
         course_id: uuid.UUID | None = None,
         learner_id: uuid.UUID | None = None,
         kind: str | None = None,
     ) -> ListOut:
         actor = api_actor(request)
-        filters = roster_filter(study_batch_id, level, learner_type, learner_source, major, length_of_schooling,
-                                teaching_point_id, student_number, name, status)
         with container_of(request).engine.connect() as conn:
             return list_out(list_exam_registrations(
-                conn, actor, page_of(page, page_size), filters, exam_batch_id=exam_batch_id, course_id=course_id,
+                conn, actor, page_of(page, page_size), roster, exam_batch_id=exam_batch_id, course_id=course_id,
                 learner_id=learner_id, kind=kind,
             ))
 
 
-ENROLMENT_CONTROLLERS = [EnrollmentController, CourseDropController, LearnerCourseController, ExamRegistrationController]
+ENROLMENT_CONTROLLERS = [EnrollmentController, BatchSelectionController, CourseDropController, LearnerCourseController, ExamRegistrationController]

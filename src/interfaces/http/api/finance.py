@@ -11,6 +11,7 @@ from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
+from application.common.filters import RosterFilter
 from application.finance.queries import (
     bill_totals,
     get_bill,
@@ -24,8 +25,7 @@ from application.finance.queries import (
 )
 from application.finance.service import OnlinePaymentStarted
 from domains.shared.errors import NotFound
-from interfaces.http.api.common import page_of
-from interfaces.http.api.enrolment import roster_filter
+from interfaces.http.api.common import ROSTER, page_of
 from interfaces.http.context import api_actor, container_of
 
 
@@ -72,34 +72,24 @@ Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED
 class BillController(Controller):
     path = "/bills"
     tags = ["finance"]
+    dependencies = ROSTER
 
     @get("/", sync_to_thread=True)
     def index(
         self,
         request: Request[Any, Any, Any],
+        roster: RosterFilter,
         page: int = 1,
         page_size: int = 20,
-        study_batch_id: uuid.UUID | None = None,
-        level: str | None = None,
-        learner_type: str | None = None,
-        learner_source: str | None = None,
-        major: str | None = None,
-        length_of_schooling: str | None = None,
-        teaching_point_id: uuid.UUID | None = None,
-        student_number: str | None = None,
-        name: str | None = None,
-        status: str | None = None,
         fee_type: str | None = None,
         course_id: uuid.UUID | None = None,
         learner_id: uuid.UUID | None = None,
         enrollment_id: uuid.UUID | None = None,
     ) -> AmountListOut:
         actor = api_actor(request)
-        filters = roster_filter(study_batch_id, level, learner_type, learner_source, major, length_of_schooling,
-                                teaching_point_id, student_number, name, status)
         with container_of(request).engine.connect() as conn:
             return amount_list(list_bills(
-                conn, actor, page_of(page, page_size), filters, fee_type=fee_type, course_id=course_id,
+                conn, actor, page_of(page, page_size), roster, fee_type=fee_type, course_id=course_id,
                 learner_id=learner_id, enrollment_id=enrollment_id,
             ))
 
@@ -107,21 +97,13 @@ class BillController(Controller):
     def totals(
         self,
         request: Request[Any, Any, Any],
-        study_batch_id: uuid.UUID | None = None,
-        level: str | None = None,
-        learner_type: str | None = None,
-        learner_source: str | None = None,
-        major: str | None = None,
-        length_of_schooling: str | None = None,
-        teaching_point_id: uuid.UUID | None = None,
+        roster: RosterFilter,
         fee_type: str | None = None,
     ) -> list[dict[str, Any]]:
         """Per teaching point: bill counts and amounts (fen) by status."""
         actor = api_actor(request)
-        filters = roster_filter(study_batch_id, level, learner_type, learner_source, major, length_of_schooling,
-                                teaching_point_id)
         with container_of(request).engine.connect() as conn:
-            return bill_totals(conn, actor, filters, fee_type)
+            return bill_totals(conn, actor, roster, fee_type)
 
     @get("/{bill_id:uuid}", sync_to_thread=True)
     def show(self, request: Request[Any, Any, Any], bill_id: uuid.UUID) -> dict[str, Any]:
@@ -245,64 +227,45 @@ class UnionPayController(Controller):
 class RefundController(Controller):
     path = "/refunds"
     tags = ["finance"]
+    dependencies = ROSTER
 
     def _show(self, request: Request[Any, Any, Any], refund_id: uuid.UUID) -> dict[str, Any]:
         with container_of(request).engine.connect() as conn:
             return get_refund(conn, api_actor(request), refund_id)
 
-    def _list(self, request: Request[Any, Any, Any], queue: bool, page: int, page_size: int, **params: Any) -> AmountListOut:
+    def _list(
+        self, request: Request[Any, Any, Any], queue: bool, page: int, page_size: int, roster: RosterFilter,
+        course_id: uuid.UUID | None = None, learner_id: uuid.UUID | None = None,
+    ) -> AmountListOut:
         actor = api_actor(request)
-        course_id, learner_id = params.pop("course_id", None), params.pop("learner_id", None)
-        filters = roster_filter(**params)
         with container_of(request).engine.connect() as conn:
             return amount_list(list_refunds(
-                conn, actor, page_of(page, page_size), filters, queue=queue, course_id=course_id, learner_id=learner_id
+                conn, actor, page_of(page, page_size), roster, queue=queue, course_id=course_id, learner_id=learner_id
             ))
 
     @get("/", sync_to_thread=True)
     def index(
         self,
         request: Request[Any, Any, Any],
+        roster: RosterFilter,
         page: int = 1,
         page_size: int = 20,
-        study_batch_id: uuid.UUID | None = None,
-        level: str | None = None,
-        learner_type: str | None = None,
-        learner_source: str | None = None,
-        major: str | None = None,
-        length_of_schooling: str | None = None,
-        teaching_point_id: uuid.UUID | None = None,
-        student_number: str | None = None,
-        name: str | None = None,
-        status: str | None = None,
         course_id: uuid.UUID | None = None,
         learner_id: uuid.UUID | None = None,
     ) -> AmountListOut:
-        return self._list(
-            request, False, page, page_size, study_batch_id=study_batch_id, level=level, learner_type=learner_type,
-            learner_source=learner_source, major=major, length_of_schooling=length_of_schooling,
-            teaching_point_id=teaching_point_id, student_number=student_number, name=name, status=status,
-            course_id=course_id, learner_id=learner_id,
-        )
+        return self._list(request, False, page, page_size, roster, course_id, learner_id)
 
     @get("/queue", sync_to_thread=True)
     def queue(
         self,
         request: Request[Any, Any, Any],
+        roster: RosterFilter,
         page: int = 1,
         page_size: int = 20,
-        study_batch_id: uuid.UUID | None = None,
-        teaching_point_id: uuid.UUID | None = None,
-        student_number: str | None = None,
-        name: str | None = None,
-        status: str | None = None,
     ) -> AmountListOut:
         """The acting role's own queue: academic affairs, pending its review; finance, pending
         finance review and approved awaiting the refund; a teaching point, its requests."""
-        return self._list(
-            request, True, page, page_size, study_batch_id=study_batch_id, teaching_point_id=teaching_point_id,
-            student_number=student_number, name=name, status=status,
-        )
+        return self._list(request, True, page, page_size, roster)
 
     @get("/{refund_id:uuid}", sync_to_thread=True)
     def show(self, request: Request[Any, Any, Any], refund_id: uuid.UUID) -> dict[str, Any]:

@@ -13,7 +13,6 @@ from litestar.params import Body
 
 from application.admissions.imports import (
     MAX_BYTES,
-    JobQueueUnavailable,
     get_import,
     list_imports,
     template_csv,
@@ -21,7 +20,6 @@ from application.admissions.imports import (
 from domains.shared.errors import InvalidInput
 from interfaces.http.api.common import ListOut, list_out, page_of
 from interfaces.http.context import api_actor, container_of
-from interfaces.http.errors import problem
 
 TEMPLATE_NAME = "报名表导入模板.csv"
 
@@ -45,7 +43,7 @@ class ImportController(Controller):
         self,
         request: Request[Any, Any, Any],
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
-    ) -> dict[str, Any] | Response[dict[str, Any]]:
+    ) -> dict[str, Any]:
         """Multipart fields `file` (the CSV) and `admission_batch_id`. The file is checked at
         once (422 with a code when refused, nothing queued); the import itself runs in the
         background: poll `GET /application-forms/imports/{id}` for progress and row results."""
@@ -58,10 +56,7 @@ class ImportController(Controller):
             raise InvalidInput("import.file_required", "请选择要导入的 CSV 文件（一次一个）", field="file")
         batch_id = _batch_id(data.get("admission_batch_id"))
         content = upload.file.read(MAX_BYTES + 1)
-        try:
-            job_id = c.form_imports.start(actor, batch_id, upload.filename, content)
-        except JobQueueUnavailable as exc:
-            return problem(503, exc.code, exc.message)
+        job_id = c.form_imports.start(actor, batch_id, upload.filename, content)
         with c.engine.connect() as conn:
             return get_import(conn, actor, job_id)
 
