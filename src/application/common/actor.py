@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from domains.shared.errors import Forbidden, NotFound
-from domains.shared.values import Role
+from domains.shared.values import TRAINING_ADMIN_ROLES, TRAINING_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,8 @@ class Actor:
     roles: frozenset[Role] = field(default_factory=frozenset)
     teaching_point_id: uuid.UUID | None = None
     learner_id: uuid.UUID | None = None
+    # The school training platform a trainee or a school's training administrator belongs to.
+    training_school_id: uuid.UUID | None = None
 
     def has(self, *roles: Role) -> bool:
         return any(r in self.roles for r in roles)
@@ -37,7 +39,13 @@ class Actor:
 
     @property
     def is_staff(self) -> bool:
-        return bool(self.roles - {Role.LEARNER})
+        """Headquarters and teaching-point staff (not learners, not the training platform's people)."""
+        return bool(self.roles - {Role.LEARNER} - TRAINING_ROLES)
+
+    @property
+    def is_training_admin(self) -> bool:
+        """The training centre's or a school training platform's administrator."""
+        return bool(self.roles & TRAINING_ADMIN_ROLES)
 
     def can_see_teaching_point(self, teaching_point_id: uuid.UUID | None) -> bool:
         """Staff see their teaching point's records (school staff: all); learners none."""

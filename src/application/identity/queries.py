@@ -12,6 +12,7 @@ from application.common.ports import PasswordHasher
 from application.common.queries import Page, PageOf, paged, split_list
 from application.identity.projection import accounts
 from application.organisation.projection import teaching_points
+from domains.identity.account import AccountKind
 from domains.shared.errors import NotFound
 from domains.shared.values import Role, mask_id_number, mask_phone
 
@@ -66,7 +67,11 @@ def list_staff(
     query = (
         select(*_PUBLIC, teaching_points.c.name.label("teaching_point_name"))
         .select_from(accounts.outerjoin(teaching_points, teaching_points.c.id == accounts.c.teaching_point_id))
-        .where(~accounts.c.roles.contains(Role.LEARNER.value), accounts.c.status != "deleted")
+        .where(
+            ~accounts.c.roles.contains(Role.LEARNER.value),
+            accounts.c.kind != AccountKind.TRAINING.value,  # the training platform keeps its own people
+            accounts.c.status != "deleted",
+        )
     )
     scope = actor.visible_teaching_point()
     if scope is not None:

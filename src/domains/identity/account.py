@@ -16,6 +16,7 @@ from domains.shared.aggregate import DomainAggregate
 from domains.shared.errors import DomainError, InvalidInput
 from domains.shared.values import (
     TEACHING_POINT_ROLES,
+    TRAINING_ROLES,
     ChineseIdNumber,
     Gender,
     Role,
@@ -31,6 +32,7 @@ _PASSWORD = re.compile(r"^[A-Za-z0-9]{6,18}$")
 class AccountKind(StrEnum):
     UNIFIED_IDENTITY = "unified_identity"  # 统一身份认证账号
     LOCAL = "local"  # 本地账号（系统管理员专用）
+    TRAINING = "training"  # 教师培训平台账号（参训教师、校级管理员、网培中心管理员）
 
 
 class AccountStatus(StrEnum):
@@ -146,6 +148,29 @@ class Account(DomainAggregate):
             roles=[Role.LEARNER.value],
             password_hash=password_hash,
             learner_id=learner_id,
+        )
+
+    @classmethod
+    def register_training_member(
+        cls, *, username: str, name: str, role: Role, password_hash: str, mobile: str | None = None
+    ) -> Account:
+        """A trainee teacher or a training administrator: an account of the training platform,
+        outside every teaching point."""
+        if role not in TRAINING_ROLES:
+            raise InvalidInput("roles.invalid", f"未知的培训平台角色：{role}", field="roles")
+        return cls(
+            kind=AccountKind.TRAINING.value,
+            username=parse_username(username),
+            name=require_text(name, "name", "姓名", 30),
+            gender=None,
+            id_number=None,
+            mobile=parse_mobile(mobile) if mobile else None,
+            email=None,
+            teaching_point_id=None,
+            position=None,
+            roles=[role.value],
+            password_hash=password_hash,
+            learner_id=None,
         )
 
     @property

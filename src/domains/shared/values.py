@@ -132,6 +132,9 @@ class Role(StrEnum):
     AUDITOR = "auditor"  # 审计
     SYSTEM_ADMIN = "system_admin"  # 系统管理员
     LEARNER = "learner"  # 学生
+    TRAINEE = "trainee"  # 参训教师
+    TRAINING_SCHOOL_ADMIN = "training_school_admin"  # 校级管理员（学校培训平台）
+    TRAINING_CENTRE_ADMIN = "training_centre_admin"  # 网培中心管理员
 
     @property
     def label(self) -> str:
@@ -147,12 +150,20 @@ ROLE_LABELS = {
     Role.AUDITOR: "审计",
     Role.SYSTEM_ADMIN: "系统管理员",
     Role.LEARNER: "学生",
+    Role.TRAINEE: "参训教师",
+    Role.TRAINING_SCHOOL_ADMIN: "校级管理员",
+    Role.TRAINING_CENTRE_ADMIN: "网培中心管理员",
 }
 
 # Roles that act for one teaching point; the others act for the school headquarters.
 TEACHING_POINT_ROLES = frozenset(
     {Role.TEACHING_POINT_ADMIN, Role.ACADEMIC_MENTOR, Role.HEAD_TEACHER}
 )
+
+
+# Roles of the teacher-training platform: neither teaching-point nor headquarters staff.
+TRAINING_ROLES = frozenset({Role.TRAINEE, Role.TRAINING_SCHOOL_ADMIN, Role.TRAINING_CENTRE_ADMIN})
+TRAINING_ADMIN_ROLES = frozenset({Role.TRAINING_SCHOOL_ADMIN, Role.TRAINING_CENTRE_ADMIN})
 
 
 def parse_roles(raw: list[str]) -> list[Role]:
@@ -164,6 +175,8 @@ def parse_roles(raw: list[str]) -> list[Role]:
             role = Role(r)
         except ValueError:
             raise InvalidInput("roles.invalid", f"未知角色：{r}", field="roles") from None
+        if role in TRAINING_ROLES:
+            raise InvalidInput("roles.training_only", f"{role.label}属于教师培训平台，不能分配给教职工账号", field="roles")
         if role not in roles:
             roles.append(role)
     return roles

@@ -20,7 +20,7 @@ from application.identity.queries import get_account, list_staff
 from application.organisation.queries import list_teaching_points
 from domains.identity.account import AccountKind
 from domains.shared.errors import DomainError, InvalidInput, NotFound
-from domains.shared.values import ROLE_LABELS, TEACHING_POINT_ROLES, Role
+from domains.shared.values import ROLE_LABELS, TEACHING_POINT_ROLES, TRAINING_ROLES, Role
 from interfaces.admin import routes
 from interfaces.admin.rendering import audit_tab, page
 from interfaces.admin.routes import Form, as_list, done
@@ -30,7 +30,7 @@ from interfaces.http.context import container_of
 MANAGERS = (Role.SYSTEM_ADMIN, Role.TEACHING_POINT_ADMIN)
 READERS = (Role.SYSTEM_ADMIN, Role.TEACHING_POINT_ADMIN, Role.AUDITOR)
 
-STAFF_ROLES = [r for r in Role if r is not Role.LEARNER]
+STAFF_ROLES = [r for r in Role if r is not Role.LEARNER and r not in TRAINING_ROLES]
 TP_ROLES = [r for r in STAFF_ROLES if r in TEACHING_POINT_ROLES]
 SCHOOL_ROLES = [r for r in STAFF_ROLES if r not in TEACHING_POINT_ROLES]
 STATUS_LABELS = {"enabled": "启用", "disabled": "停用", "deleted": "已删除"}
