@@ -133,6 +133,18 @@ EVENT_LABELS: dict[str, str] = {
     "LearnerPhotos.Started": "建立电子照片档案",
     "LearnerPhotos.Uploaded": "上传电子照片",
     "LearnerPhotos.LatestDeleted": "删除最新电子照片",
+    # certificate ledger (学分与证书打印)
+    "CertificateLedger.Opened": "开设学时账户",
+    "CertificateLedger.HoursCredited": "计入可申请证书学时",
+    "CertificateLedger.AllowanceSet": "设置年度可打印学时",
+    "CertificateLedger.CertificateIssued": "生成证书（扣除可打印学时）",
+    "CertificateSerialSequence.Started": "启用证书编号序列",
+    "CertificateSerialSequence.Issued": "发放证书编号",
+    "Certificate.Issued": "生成证书",
+    "Certificate.ErrorReported": "报告证书信息错误",
+    "Certificate.DetailsCorrected": "更正证书信息（备案）",
+    "Certificate.ReportDeclined": "证书错误报告不予更正",
+    "Certificate.Downloaded": "下载/重新打印证书（不扣学时）",
     # natural-key claims saved with their owners
     "UniqueKey.Created": "登记唯一编号",
 }

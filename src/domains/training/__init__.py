@@ -1,0 +1,1 @@
+"""Teacher training (网培): trainees, schools, learning hours, the certificate ledger."""
