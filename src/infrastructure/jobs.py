@@ -52,6 +52,7 @@ from application.common.jobs import (
     JobBusy,
     JobPaused,
     JobStatus,
+    LEASE_SECONDS,
     LeaseLost,
 )
 from application.common.actor import Actor
@@ -288,6 +289,16 @@ import_rows = Table(
     Column("record_id", Uuid),  # the form a row created, the learner of a selection
 )
 
+job_outputs = Table(
+    "job_outputs",
+    platform_tables,
+    Column("job_id", Uuid, primary_key=True),
+    Column("content_type", String(60), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),  # an export's file, downloaded by the job's owner
+    Column("stored_at", DateTime(timezone=True), nullable=False),
+)
+
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -494,6 +505,23 @@ class SqlJobState:
                 .where(j.id == job_id, j.lease_token == token, j.status == JobStatus.RUNNING)
                 .values(status=JobStatus.QUEUED, lease_token=None, lease_until=None)
             )
+
+    def keep_output(self, job_id: uuid.UUID, token: str, content_type: str, content: bytes) -> None:
+        with self.engine.begin() as conn:
+            self._check_lease(conn, job_id, token, LEASE_SECONDS)
+            conn.execute(delete(job_outputs).where(job_outputs.c.job_id == job_id))
+            conn.execute(
+                insert(job_outputs).values(
+                    job_id=job_id, content_type=content_type, size=len(content), data=content, stored_at=_now()
+                )
+            )
+
+    def output(self, job_id: uuid.UUID) -> tuple[str, bytes] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(job_outputs.c.content_type, job_outputs.c.data).where(job_outputs.c.job_id == job_id)
+            ).first()
+        return (str(row[0]), bytes(row[1])) if row else None
 
     def resumable(self, kind: str) -> list[BulkJob]:
         j = import_jobs.c

@@ -1,6 +1,7 @@
 """Learner photos through the use cases: one photo for a chosen learner, a ZIP of many named by
 ID number (each with its verdict, a bad archive refused whole), the latest kept in use and
-deletable, export named by ID number or student number, scope, and rebuilds."""
+deletable, an export job named by ID number or student number for the user who started it, scope,
+and rebuilds."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from application.common.filters import RosterFilter
-from application.learners.photo_projection import get_photo_import, photo_history
-from application.learners.photos import IMPORT_KIND
+from application.common.jobs import ItemResult
+from application.learners.photo_projection import get_photo_export, get_photo_import, photo_history
+from application.learners.photos import EXPORT_KIND, IMPORT_KIND
 from application.learners.projection import learners
 from domains.shared.errors import DomainError
 from tests.application.test_status_changes import admit, code_of
@@ -145,22 +147,74 @@ def test_a_bad_archive_is_refused_whole(world, archive, message):
     assert history(world, learner_id)["photos"] == []
 
 
-def test_export_names_by_id_number_or_student_number(world):
+def exported(world, job_id, user="xuanwu"):
+    with world.container.engine.connect() as conn:
+        return get_photo_export(conn, world.actor(user), job_id, EXPORT_KIND)
+
+
+def names_in(content: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return archive.namelist()
+
+
+def test_an_export_job_packs_each_photo_named_as_chosen_and_lists_learners_without_one(world):
     photos = world.container.learner_photos
     a, number_a = admit(world, 1)
-    b, _ = admit(world, 2)
+    b, number_b = admit(world, 2)
     photos.upload(world.actor("xuanwu"), a, "a.jpg", jpeg(30))
-    content, count = photos.export_zip(world.actor("xuanwu"), RosterFilter(), "student_number")
-    assert count == 1
+    job_id = photos.start_export(world.actor("xuanwu"), RosterFilter(), "student_number")
+    job = exported(world, job_id)
+    assert (job["status_label"], job["total"], job["downloadable"]) == ("排队中", 2, False)
+    assert code_of(lambda: photos.exported_zip(world.actor("xuanwu"), job_id)) == "photo.export_not_ready"
+    photos.run_export(job_id)
+    photos.run_export(job_id)  # a second delivery of the job changes nothing
+    job = exported(world, job_id)
+    assert (job["status_label"], job["succeeded"], job["failed"], job["downloadable"]) == ("已完成", 1, 1, True)
+    assert [(x["ok"], x["learner_id"]) for x in job["learners"]] == [(True, a), (False, b)]
+    assert job["learners"][1]["message"].endswith("没有使用中的电子照片，未导出")
+    assert number_b in job["learners"][1]["message"]
+    title, content = photos.exported_zip(world.actor("xuanwu"), job_id)
+    assert title == "电子照片（按学号命名）.zip"
+    assert names_in(content) == [f"{number_a}.JPG"]
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        assert archive.namelist() == [f"{number_a}.JPG"]
         assert archive.read(f"{number_a}.JPG") == jpeg(30)
-    content, _ = photos.export_zip(world.actor("jiaowu"), RosterFilter(), "id_number")
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        assert archive.namelist() == [f"{id_number(world, a)}.JPG"]
-    assert code_of(lambda: photos.export_zip(world.actor("gulou"), RosterFilter(), "id_number")) == "photo.export_empty"
-    assert code_of(lambda: photos.export_zip(world.actor("xuanwu"), RosterFilter(), "name")) == "photo.naming"
-    assert b  # a learner without a photo is left out
+
+    school = photos.start_export(world.actor("jiaowu"), RosterFilter(student_number=number_a), "id_number")
+    photos.run_export(school)
+    assert names_in(photos.exported_zip(world.actor("jiaowu"), school)[1]) == [f"{id_number(world, a)}.JPG"]
+
+
+def test_an_export_belongs_to_the_user_who_started_it(world):
+    photos = world.container.learner_photos
+    a, _ = admit(world, 1)
+    photos.upload(world.actor("xuanwu"), a, "a.jpg", jpeg(30))
+    job_id = photos.start_export(world.actor("xuanwu"), RosterFilter(), "id_number")
+    photos.run_export(job_id)
+    for other in ("gulou", "jiaowu", "shenji"):
+        assert code_of(lambda: exported(world, job_id, other)) == "not_found"
+        assert code_of(lambda: photos.exported_zip(world.actor(other), job_id)) == "not_found"
+    assert code_of(lambda: photos.start_export(world.actor("gulou"), RosterFilter(), "id_number")) == "photo.export_empty"
+    assert code_of(lambda: photos.start_export(world.actor("xuanwu"), RosterFilter(), "name")) == "photo.naming"
+
+
+def test_an_export_cut_short_packs_every_photo_when_run_again(world):
+    photos = world.container.learner_photos
+    learners_ = [admit(world, n) for n in (1, 2, 3)]
+    for learner_id, _ in learners_:
+        photos.upload(world.actor("xuanwu"), learner_id, "a.jpg", jpeg(30))
+    job_id = photos.start_export(world.actor("xuanwu"), RosterFilter(), "student_number")
+    state = photos.exports.state
+    claim = state.claim(job_id, 300)
+    photos.exports.each_item(claim.job, claim.token, [1, 2], lambda numbers: [
+        ItemResult(n, True, None, "已导出", learners_[n - 1][0]) for n in numbers
+    ])  # an earlier run packed two photos into a ZIP it never kept
+    state.release(job_id, claim.token)
+    photos.run_export(job_id)
+    job = exported(world, job_id)
+    assert (job["status_label"], job["succeeded"]) == ("已完成", 3)
+    assert sorted(names_in(photos.exported_zip(world.actor("xuanwu"), job_id)[1])) == sorted(
+        f"{number}.JPG" for _, number in learners_
+    )
 
 
 def test_photos_rebuild_equal(world):

@@ -1,5 +1,5 @@
 """电子照片 through the HTTP API: upload, history, the photo in use, delete of the latest, ZIP import
-with a verdict per file, export named by ID number or student number, and malformed uploads (a
+with a verdict per file, an export job named by ID number or student number, and malformed uploads (a
 PNG renamed .jpg, an oversized photo, a corrupt ZIP, `../` names) refused with clear messages."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from tests.photo_support import jpeg, png, zip_of
 from tests.support import make_id_number
 
 IMPORTS = f"{API}/learner-photos/imports"
-EXPORT = f"{API}/learner-photos/export"
+EXPORTS = f"{API}/learner-photos/exports"
 
 
 def send(client: Any, headers: dict[str, str], learner_id: str, name: str, content: bytes) -> Any:
@@ -39,6 +39,24 @@ def finished(client: Any, headers: dict[str, str], world: Any, job_id: str) -> d
         except JobBusy:
             time.sleep(0.05)
     return ok(client.get(f"{IMPORTS}/{job_id}", headers=headers))
+
+
+def exported(client: Any, headers: dict[str, str], world: Any, **body: Any) -> dict[str, Any]:
+    """Start an export and answer it once its job has run (as `finished` does for imports)."""
+    job = ok(client.post(EXPORTS, json=body, headers=headers), 202)
+    for _ in range(2000):
+        try:
+            world.container.learner_photos.run_export(uuid.UUID(job["id"]))
+            break
+        except JobBusy:
+            time.sleep(0.05)
+    return ok(client.get(f"{EXPORTS}/{job['id']}", headers=headers))
+
+
+def zip_names(r: Any) -> list[str]:
+    assert r.status_code == 200 and r.headers["content-type"] == "application/zip", r.text
+    with zipfile.ZipFile(io.BytesIO(r.content)) as archive:
+        return archive.namelist()
 
 
 def test_upload_history_current_photo_and_delete_of_the_latest(client, login, world):
@@ -120,19 +138,33 @@ def test_zip_import_verdicts_and_bad_archives_refused_whole(client, login, world
     problem(send_zip(client, login("jiaowu"), zip_of(good)), 403)
 
 
-def test_export_by_id_number_or_student_number(client, login, world):
+def test_export_job_by_id_number_or_student_number(client, login, world):
     a = learner(client, login, world, seq=1)
-    learner(client, login, world, seq=2)
+    b = learner(client, login, world, seq=2)
     tp = login("xuanwu")
     ok(send(client, tp, a, "a.jpg", jpeg(30)), 201)
     number = ok(client.get(f"{API}/learners/{a}", headers=tp))["student_number"]
-    r = client.get(EXPORT, params={"naming": "student_number"}, headers=tp)
-    assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
+    other = ok(client.get(f"{API}/learners/{b}", headers=tp))["student_number"]
+    job = exported(client, tp, world, naming="student_number")
+    assert (job["status_label"], job["total"], job["succeeded"], job["failed"]) == ("已完成", 2, 1, 1)
+    assert [(x["learner_id"], x["ok"]) for x in job["learners"]] == [(a, True), (b, False)]
+    assert job["learners"][1]["message"].startswith(f"{other} ")  # by student number, never by ID number
+    assert job["learners"][1]["message"].endswith("没有使用中的电子照片，未导出") and job["downloadable"] is True
+    r = client.get(f"{EXPORTS}/{job['id']}/file", headers=tp)
+    assert zip_names(r) == [f"{number}.JPG"]
     with zipfile.ZipFile(io.BytesIO(r.content)) as archive:
-        assert archive.namelist() == [f"{number}.JPG"] and archive.read(f"{number}.JPG") == jpeg(30)
-    r = client.get(EXPORT, params={"naming": "id_number", "student_number": number}, headers=login("jiaowu"))
-    with zipfile.ZipFile(io.BytesIO(r.content)) as archive:
-        assert archive.namelist() == [f"{make_id_number(seq=1)}.JPG"]
+        assert archive.read(f"{number}.JPG") == jpeg(30)
+    assert "filename*=UTF-8''" in r.headers["content-disposition"]
+    # Only the user who started the export sees it or downloads it.
+    for user in ("gulou", "jiaowu", "shenji"):
+        problem(client.get(f"{EXPORTS}/{job['id']}", headers=login(user)), 404)
+        problem(client.get(f"{EXPORTS}/{job['id']}/file", headers=login(user)), 404)
+    school = exported(client, login("jiaowu"), world, naming="id_number", student_number=number)
+    assert zip_names(client.get(f"{EXPORTS}/{school['id']}/file", headers=login("jiaowu"))) == [f"{make_id_number(seq=1)}.JPG"]
+    assert school["total"] == 1
+    assert exported(client, tp, world, naming="id_number", photo_status="uploaded")["total"] == 1
+    problem(client.post(EXPORTS, json={"naming": "id_number", "photo_status": "x"}, headers=tp), 422, "photo.status")
+
     listed = ok(client.get(f"{API}/learner-photos", headers=tp))
     assert [(i["student_number"], i["photo_status_label"]) for i in listed["items"]][0] == (number, "已上传")
     assert [i["photo_status_label"] for i in listed["items"]] == ["已上传", "未上传"]
@@ -141,8 +173,20 @@ def test_export_by_id_number_or_student_number(client, login, world):
     assert missing["total"] == 1 and missing["items"][0]["student_number"] != number
     assert ok(client.get(f"{API}/learner-photos", headers=login("gulou")))["total"] == 0
     problem(client.get(f"{API}/learner-photos", params={"photo_status": "x"}, headers=tp), 422, "photo.status")
-    problem(client.get(EXPORT, params={"naming": "name"}, headers=tp), 422, "photo.naming")
-    problem(client.get(EXPORT, params={"naming": "id_number"}, headers=login("gulou")), 422, "photo.export_empty")
+    problem(client.post(EXPORTS, json={"naming": "name"}, headers=tp), 422, "photo.naming")
+    problem(client.post(EXPORTS, json={"naming": "id_number"}, headers=login("gulou")), 422, "photo.export_empty")
+    problem(client.post(EXPORTS, json={"naming": 5}, headers=tp), 422)
+    problem(client.get(f"{EXPORTS}/{uuid.uuid4()}", headers=tp), 404)
+
+
+def test_an_export_not_finished_cannot_be_downloaded_yet(client, login, world):
+    a = learner(client, login, world, seq=1)
+    tp = login("xuanwu")
+    ok(send(client, tp, a, "a.jpg", jpeg(30)), 201)
+    world.container.jobs.stop_worker()  # the background worker takes no job while this looks
+    job = ok(client.post(EXPORTS, json={"naming": "id_number"}, headers=tp), 202)
+    assert (job["status_label"], job["downloadable"], job["learners"]) == ("排队中", False, [])
+    problem(client.get(f"{EXPORTS}/{job['id']}/file", headers=tp), 409, "photo.export_not_ready")
 
 
 def test_photo_work_never_logs_id_numbers(client, login, world, log_output, caplog):
@@ -154,7 +198,8 @@ def test_photo_work_never_logs_id_numbers(client, login, world, log_output, capl
     job = ok(send_zip(client, tp, zip_of({name: jpeg(31), f"{make_id_number(seq=7)}.JPG": jpeg(30)})), 202)
     finished(client, tp, world, job["id"])
     problem(send_zip(client, tp, zip_of({f"../{name}": jpeg(30)})), 422)
-    assert client.get(EXPORT, params={"naming": "id_number"}, headers=tp).status_code == 200
+    job = exported(client, tp, world, naming="id_number")
+    assert client.get(f"{EXPORTS}/{job['id']}/file", headers=tp).status_code == 200
     written = log_output.getvalue() + caplog.text
     assert "photo" in written or "job" in written  # the capture saw the requests
     for secret in (make_id_number(seq=1), make_id_number(seq=7)):

@@ -154,6 +154,15 @@ class JobState(Protocol):
         """Queued jobs of this kind and running ones whose lease expired (without content)."""
         ...
 
+    def keep_output(self, job_id: uuid.UUID, token: str, content_type: str, content: bytes) -> None:
+        """Keep what the job produced (an export's file) for its owner to download; a job run
+        again replaces it. Raises LeaseLost when the token no longer holds the job."""
+        ...
+
+    def output(self, job_id: uuid.UUID) -> tuple[str, bytes] | None:
+        """The kept output of a job as (content type, bytes), or None."""
+        ...
+
 
 # Failures of the database or the event store are the job's, not the item's: the run stops and
 # the queue delivers the job again later; the items done so far keep their results.

@@ -8,7 +8,6 @@ included, read only) everyone's.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Boolean, Column, Connection, DateTime, Integer, String, Table, Uuid, exists, select
@@ -128,26 +127,53 @@ def learners_by_id_number(conn: Connection, id_numbers: list[str]) -> dict[str, 
     return {str(number).upper(): (lid, tp) for number, lid, tp in rows}
 
 
-def current_photos(conn: Connection, actor: Actor, filters: RosterFilter, limit: int) -> Iterator[dict[str, Any]]:
-    """The photo in use of every learner the roster query finds (the actor's scope), by student
-    number, at most `limit` + 1 rows (so a caller can tell the query is too large)."""
-    actor.require(
-        Role.TEACHING_POINT_ADMIN, Role.ACADEMIC_AFFAIRS, Role.FINANCE, Role.AUDITOR, Role.SYSTEM_ADMIN,
-    )
-    query = (
-        select(learners.c.id_number, learners.c.student_number, learner_photos.c.ref)
-        .select_from(
-            learners.join(programmes, programmes.c.id == learners.c.programme_id).join(
-                learner_photos, (learner_photos.c.learner_id == learners.c.id) & learner_photos.c.is_current
-            )
-        )
+PHOTO_STATUSES = {"uploaded": "已上传", "missing": "未上传"}
+EXPORTERS = (Role.TEACHING_POINT_ADMIN, Role.ACADEMIC_AFFAIRS, Role.FINANCE, Role.AUDITOR, Role.SYSTEM_ADMIN)
+
+
+def _photo_status(photo_status: str | None) -> Any:
+    """照片状态 (`uploaded` / `missing`, or none) as a condition on the learners, or None."""
+    if photo_status not in (None, "", *PHOTO_STATUSES):
+        raise InvalidInput("photo.status", "照片状态须为 uploaded（已上传）或 missing（未上传）", field="photo_status")
+    if not photo_status:
+        return None
+    has_photo = exists().where(learner_photos.c.learner_id == learners.c.id, learner_photos.c.is_current)
+    return has_photo if photo_status == "uploaded" else ~has_photo
+
+
+def export_roster(
+    conn: Connection, actor: Actor, filters: RosterFilter, limit: int, photo_status: str | None = None
+) -> list[tuple[uuid.UUID, bool]]:
+    """Every learner the roster query and 照片状态 find (the actor's scope), by student number,
+    and whether each has a photo in use; at most `limit` + 1 (so a caller can tell the query is
+    too large)."""
+    actor.require(*EXPORTERS)
+    has_photo = exists().where(learner_photos.c.learner_id == learners.c.id, learner_photos.c.is_current)
+    query = select(learners.c.id, has_photo.label("has_photo")).select_from(
+        learners.join(programmes, programmes.c.id == learners.c.programme_id)
     )
     scope = actor.visible_teaching_point()
     if scope is not None:
         query = query.where(learners.c.teaching_point_id == scope)
-    query = filters.apply(query, learners).order_by(learners.c.student_number).limit(limit + 1)
-    for row in conn.execute(query).mappings():
-        yield dict(row)
+    if (condition := _photo_status(photo_status)) is not None:
+        query = query.where(condition)
+    query = filters.apply(query, learners).order_by(learners.c.student_number, learners.c.id).limit(limit + 1)
+    return [(learner_id, bool(photo)) for learner_id, photo in conn.execute(query).tuples()]
+
+
+def export_photos(conn: Connection, learner_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+    """For an export job: each learner's student number, name, ID number and the stored file of
+    the photo in use (None when there is none)."""
+    rows = conn.execute(
+        select(learners.c.id, learners.c.student_number, learners.c.name, learners.c.id_number, learner_photos.c.ref)
+        .select_from(
+            learners.outerjoin(
+                learner_photos, (learner_photos.c.learner_id == learners.c.id) & learner_photos.c.is_current
+            )
+        )
+        .where(learners.c.id.in_(learner_ids))
+    ).mappings()
+    return {row["id"]: dict(row) for row in rows}
 
 
 IMPORT_STATUS_LABELS = {
@@ -156,22 +182,21 @@ IMPORT_STATUS_LABELS = {
     JobStatus.DONE: "已完成",
     JobStatus.FAILED: "失败",
 }
+EXPORT_STATUS_LABELS = {**IMPORT_STATUS_LABELS, JobStatus.RUNNING: "导出中"}
 
 
-def get_photo_import(conn: Connection, actor: Actor, job_id: uuid.UUID, kind: str) -> dict[str, Any]:
-    """One ZIP import of photos: its progress and each file's verdict so far (in archive order)."""
-    actor.require(Role.TEACHING_POINT_ADMIN, Role.ACADEMIC_AFFAIRS, Role.AUDITOR, Role.SYSTEM_ADMIN)
+def _job(conn: Connection, job_id: uuid.UUID, kind: str) -> dict[str, Any] | None:
+    """A photo job's row and each item's result so far (in order), or None."""
     j = import_jobs_view.c
     row = conn.execute(
         select(
-            j.id, j.status, j.filename, j.teaching_point_id, j.actor_name, j.total, j.processed, j.succeeded,
-            j.failed, j.error, j.created_at, j.started_at, j.finished_at,
+            j.id, j.status, j.filename, j.teaching_point_id, j.actor_id, j.actor_name, j.total, j.processed,
+            j.succeeded, j.failed, j.error, j.created_at, j.started_at, j.finished_at,
         ).where(j.id == job_id, j.kind == kind)
     ).mappings().first()
-    if row is None or not actor.can_see_teaching_point(row["teaching_point_id"]):
-        raise NotFound("not_found", "电子照片导入任务不存在或不属于您的教学点")
+    if row is None:
+        return None
     job = dict(row)
-    job["status_label"] = IMPORT_STATUS_LABELS.get(job["status"], job["status"])
     r = import_rows_view.c
     job["files"] = [
         dict(x)
@@ -184,7 +209,32 @@ def get_photo_import(conn: Connection, actor: Actor, job_id: uuid.UUID, kind: st
     return job
 
 
-PHOTO_STATUSES = {"uploaded": "已上传", "missing": "未上传"}
+def get_photo_import(conn: Connection, actor: Actor, job_id: uuid.UUID, kind: str) -> dict[str, Any]:
+    """One ZIP import of photos: its progress and each file's verdict so far (in archive order)."""
+    actor.require(Role.TEACHING_POINT_ADMIN, Role.ACADEMIC_AFFAIRS, Role.AUDITOR, Role.SYSTEM_ADMIN)
+    job = _job(conn, job_id, kind)
+    if job is None or not actor.can_see_teaching_point(job["teaching_point_id"]):
+        raise NotFound("not_found", "电子照片导入任务不存在或不属于您的教学点")
+    job["status_label"] = IMPORT_STATUS_LABELS.get(job["status"], job["status"])
+    return job
+
+
+def get_photo_export(conn: Connection, actor: Actor, job_id: uuid.UUID, kind: str) -> dict[str, Any]:
+    """One export of photos, for the user who started it only (its ZIP holds photos named by ID
+    number): its progress, each learner's result (in query order) and whether it can be
+    downloaded."""
+    actor.require(*EXPORTERS)
+    job = _job(conn, job_id, kind)
+    if (
+        job is None
+        or job["actor_id"] != actor.user_id
+        or job["teaching_point_id"] != actor.teaching_point_id
+    ):
+        raise NotFound("not_found", "电子照片导出任务不存在或不是您发起的")
+    job["status_label"] = EXPORT_STATUS_LABELS.get(job["status"], job["status"])
+    job["learners"] = job.pop("files")
+    job["downloadable"] = job["status"] == JobStatus.DONE
+    return job
 
 
 def list_photo_roster(
@@ -192,18 +242,15 @@ def list_photo_roster(
 ) -> PageOf:
     """导入/导出电子照片的学生列表: the roster with the seed's filters and 照片状态 (已上传 /
     未上传, `uploaded` / `missing`); ID numbers masked."""
-    actor.require(
-        Role.TEACHING_POINT_ADMIN, Role.ACADEMIC_AFFAIRS, Role.FINANCE, Role.AUDITOR, Role.SYSTEM_ADMIN,
-    )
-    if photo_status not in (None, "", *PHOTO_STATUSES):
-        raise InvalidInput("photo.status", "照片状态须为 uploaded（已上传）或 missing（未上传）", field="photo_status")
+    actor.require(*EXPORTERS)
+    condition = _photo_status(photo_status)
     has_photo = exists().where(learner_photos.c.learner_id == learners.c.id, learner_photos.c.is_current)
     query = roster_query().add_columns(has_photo.label("has_photo"))
     scope = actor.visible_teaching_point()
     if scope is not None:
         query = query.where(learners.c.teaching_point_id == scope)
-    if photo_status:
-        query = query.where(has_photo if photo_status == "uploaded" else ~has_photo)
+    if condition is not None:
+        query = query.where(condition)
     result = paged(conn, filters.apply(query, learners), page, [learners.c.student_number])
     items = []
     for row in result.items:

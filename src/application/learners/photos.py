@@ -8,7 +8,9 @@ whole first — a real ZIP, no unsafe paths, no encryption, within the size limi
 readable — and refused entirely otherwise; then each photo gets its own verdict and the ones that
 pass are kept. The photos of a ZIP are imported by a background job (`application.common.jobs`)
 with progress, `IMPORT_CHUNK` photos per atomic write; an archive holds at most `ZIP_MAX_PHOTOS`
-photos and `ZIP_MAX_BYTES`.
+photos and `ZIP_MAX_BYTES`. An export is a background job too: one item per learner of the
+query (a learner without a photo is listed as not exported), the ZIP kept for the user who
+started it.
 """
 
 from __future__ import annotations
@@ -20,16 +22,23 @@ import zipfile
 import zlib
 from collections.abc import Callable
 
+import msgspec
 from sqlalchemy import Connection, select
 
 from application.common.actor import Actor
 from application.common.context import current_correlation_id
 from application.common.filters import RosterFilter
-from application.common.jobs import BulkJob, ItemResult, JobQueue, JobRunner, JobState
+from application.common.jobs import BulkJob, ItemResult, JobQueue, JobRunner, JobState, JobStatus
 from application.common.ports import Clock, EventStore, FileStore
 from application.common.recording import recording
 from application.enrolment.service import learner_for
-from application.learners.photo_projection import current_photo_ref, current_photos, learners_by_id_number
+from application.learners.photo_projection import (
+    current_photo_ref,
+    export_photos,
+    export_roster,
+    get_photo_export,
+    learners_by_id_number,
+)
 from application.learners.projection import learners
 from domains.learners.photo import (
     MAX_BYTES,
@@ -51,10 +60,27 @@ ZIP_MAX_PHOTOS = 500  # photos in one archive (imported synchronously)
 ZIP_MAX_UNCOMPRESSED = 50 * 1024 * 1024  # all entries unpacked together: a zip bomb stops here
 ENTRY_MAX_BYTES = 2 * 1024 * 1024  # one unpacked entry (a photo is at most 40 KB)
 IMPORT_CHUNK = 50  # photos per atomic write
-EXPORT_MAX_PHOTOS = 2000
+EXPORT_MAX_LEARNERS = 2000  # learners of one export (a photo is at most 40 KB: 80 MB at most)
+EXPORT_CHUNK = 100  # photos packed between two progress records
 PHOTO_IMPORT_TASK = "learners.photo_import"
+PHOTO_EXPORT_TASK = "learners.photo_export"
 IMPORT_KIND = "learner_photos"
+EXPORT_KIND = "learner_photo_exports"
 NAMINGS = {"id_number": "按身份证号码命名", "student_number": "按学号命名"}
+NAMING_FIELDS = {"id_number": "身份证号码", "student_number": "学号"}
+
+
+class ExportInput(msgspec.Struct):
+    """What an export job packs: the naming and the learners the query found, in order."""
+
+    naming: str
+    learner_ids: list[uuid.UUID]
+
+
+
+
+def export_title(naming: str) -> str:
+    return f"电子照片（{NAMINGS[naming]}）.zip"
 
 
 def _bad_archive(message: str) -> InvalidInput:
@@ -128,6 +154,7 @@ class LearnerPhotoService:
         self.read = read
         self.inspect = inspect
         self.jobs = JobRunner(PHOTO_IMPORT_TASK, IMPORT_KIND, queue, state, clock)
+        self.exports = JobRunner(PHOTO_EXPORT_TASK, EXPORT_KIND, queue, state, clock)
 
     def _album(self, learner_id: uuid.UUID) -> LearnerPhotos:
         found = self.store.find(LearnerPhotos.create_id(learner_id))
@@ -275,25 +302,90 @@ class LearnerPhotoService:
         self.jobs.each_item(job, token, range(1, len(entries) + 1), process, recover, chunk=IMPORT_CHUNK)
         return True
 
-    # -- export --------------------------------------------------------------------------------------
+    # -- export (a background job) -------------------------------------------------------------------
 
-    def export_zip(self, actor: Actor, filters: RosterFilter, naming: str | None) -> tuple[bytes, int]:
-        """导出照片: the photo in use of every learner the query finds, in a ZIP named
-        `<身份证号码>.JPG` or `<学号>.JPG` as the user chooses."""
+    def start_export(
+        self, actor: Actor, filters: RosterFilter, naming: str | None, photo_status: str | None = None
+    ) -> uuid.UUID:
+        """导出照片: every learner the roster query finds (the actor's scope) is one item of a
+        background job, which packs the photo in use of each into a ZIP named `<身份证号码>.JPG`
+        or `<学号>.JPG` as the user chooses; a learner without a photo is listed as such. The ZIP
+        is kept for the user who started the export. Returns the job id."""
         if naming not in NAMINGS:
             raise InvalidInput("photo.naming", "请选择导出方式：按身份证号码命名或按学号命名", field="naming")
         with self.read() as conn:
-            rows = list(current_photos(conn, actor, filters, EXPORT_MAX_PHOTOS))
-        if not rows:
+            found = export_roster(conn, actor, filters, EXPORT_MAX_LEARNERS, photo_status)
+        if not any(has_photo for _, has_photo in found):
             raise InvalidInput("photo.export_empty", "查询结果中没有已上传电子照片的学生", field="naming")
-        if len(rows) > EXPORT_MAX_PHOTOS:
+        if len(found) > EXPORT_MAX_LEARNERS:
             raise InvalidInput(
-                "photo.export_too_many", f"一次最多导出 {EXPORT_MAX_PHOTOS} 张照片，请缩小查询范围", field="naming"
+                "photo.export_too_many", f"一次最多导出 {EXPORT_MAX_LEARNERS} 名学生的照片，请缩小查询范围", field="naming"
             )
+        job = BulkJob(
+            id=uuid.uuid4(),
+            kind=EXPORT_KIND,
+            filename=export_title(naming),
+            admission_batch_id=None,
+            teaching_point_id=actor.teaching_point_id,
+            actor=actor,
+            correlation_id=current_correlation_id(),
+            total=len(found),
+            created_at=self.clock.now(),
+            content=msgspec.json.encode(ExportInput(naming, [learner_id for learner_id, _ in found])),
+        )
+        return self.exports.start(job, "未能开始导出电子照片")
+
+    def run_export(self, job_id: uuid.UUID, actor: Actor | None = None) -> None:
+        """The export job's body. Safe to call any number of times for one job id."""
+        self.exports.run(job_id, actor, self._run_export)
+
+    def resume_exports(self) -> int:
+        return self.exports.resume()
+
+    def _run_export(self, job: BulkJob, token: str) -> bool:
+        wanted = msgspec.json.decode(job.content or b"", type=ExportInput)
+        ids = wanted.learner_ids
         buffer = io.BytesIO()
+        written: set[int] = set()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-            for row in rows:
-                stored = self.files.get(row["ref"])
-                if stored is not None:
-                    archive.writestr(f"{str(row[naming]).upper()}.JPG", stored[1])
-        return buffer.getvalue(), len(rows)
+
+            def pack(numbers: list[int]) -> list[ItemResult]:
+                with self.read() as conn:
+                    rows = export_photos(conn, [ids[n - 1] for n in numbers])
+                results = []
+                for n in numbers:
+                    row = rows.get(ids[n - 1])
+                    if row is None:
+                        results.append(ItemResult(n, False, "not_found", "该学生已不在查询范围内", ids[n - 1]))
+                        continue
+                    who = f"{row['student_number'] or ''} {row['name']}".strip()
+                    stored = self.files.get(row["ref"]) if row["ref"] else None
+                    if stored is None:
+                        results.append(ItemResult(n, False, "photo.none", f"{who}：没有使用中的电子照片，未导出", ids[n - 1]))
+                        continue
+                    if not row[wanted.naming]:
+                        results.append(ItemResult(n, False, "photo.unnamed", f"{who}：没有{NAMING_FIELDS[wanted.naming]}，未导出", ids[n - 1]))
+                        continue
+                    archive.writestr(f"{str(row[wanted.naming]).upper()}.JPG", stored[1])
+                    written.add(n)
+                    results.append(ItemResult(n, True, None, f"{who}：已导出", ids[n - 1]))
+                return results
+
+            self.exports.each_item(job, token, range(1, len(ids) + 1), pack, chunk=EXPORT_CHUNK)
+            # A run cut short packed its photos into a ZIP that is gone: pack them again.
+            earlier = [n for n, ok in self.exports.state.row_states(job.id).items() if ok and n not in written]
+            for i in range(0, len(earlier), EXPORT_CHUNK):
+                pack(earlier[i : i + EXPORT_CHUNK])
+        self.exports.state.keep_output(job.id, token, "application/zip", buffer.getvalue())
+        return True
+
+    def exported_zip(self, actor: Actor, job_id: uuid.UUID) -> tuple[str, bytes]:
+        """The ZIP of a finished export, for the user who started it: (file title, bytes)."""
+        with self.read() as conn:
+            job = get_photo_export(conn, actor, job_id, EXPORT_KIND)
+        if job["status"] != JobStatus.DONE:
+            raise DomainError("photo.export_not_ready", f"照片导出{job['status_label']}，完成后才能下载")
+        kept = self.exports.state.output(job_id)
+        if kept is None:
+            raise NotFound("not_found", "导出的照片压缩包不存在")
+        return job["filename"], kept[1]

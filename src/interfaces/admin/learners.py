@@ -11,6 +11,7 @@ parameters, never an ID number or a mobile."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from litestar import Controller, Request, Response, get
@@ -50,7 +51,12 @@ GENDERS = {"male": "男", "female": "女"}
 
 def filters_of(request: Request[Any, Any, Any], actor: Actor) -> tuple[RosterFilter, dict[str, str]]:
     """The roster filter from the query string; the 教学点 filter is for school staff only."""
-    params = {k: str(v).strip() for k in FILTER_KEYS if (v := request.query_params.get(k)) not in (None, "")}
+    return filters_from(request.query_params, actor)
+
+
+def filters_from(values: Mapping[str, Any], actor: Actor) -> tuple[RosterFilter, dict[str, str]]:
+    """The roster filter from a query string or a posted form."""
+    params = {k: str(v).strip() for k in FILTER_KEYS if (v := values.get(k)) not in (None, "")}
     if not actor.is_school_staff:
         params.pop("teaching_point_id", None)
     return RosterFilter.from_params(params), params

@@ -1,13 +1,13 @@
 """导入/导出电子照片 (seed 001 §6.1.2): the photo roster with the seed's filters and 照片状态
 (已上传/未上传), a ZIP import run in the background with its progress bar and one verdict per
-file, an export of the current query's photos as a ZIP named by ID number or by student number;
-and one learner's photos: the photo in use, the history, upload one photo, delete the latest."""
+file, an export of the current query's photos as a ZIP named by ID number or by student number
+(a background job with its progress bar, each learner's result and the ZIP to download for the
+user who started it); and one learner's photos: the photo in use, the history, upload one photo, delete the latest."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
@@ -17,17 +17,24 @@ from litestar.response import Redirect, Template
 
 from application.common.actor import Actor
 from application.common.queries import Page
-from application.learners.photo_projection import PHOTO_STATUSES, get_photo_import, list_photo_roster, photo_history
-from application.learners.photos import ENTRY_MAX_BYTES, IMPORT_KIND, NAMINGS, ZIP_MAX_BYTES
+from application.learners.photo_projection import (
+    PHOTO_STATUSES,
+    get_photo_export,
+    get_photo_import,
+    list_photo_roster,
+    photo_history,
+)
+from application.learners.photos import ENTRY_MAX_BYTES, EXPORT_KIND, IMPORT_KIND, NAMINGS, ZIP_MAX_BYTES
 from application.learners.queries import get_learner
 from domains.shared.errors import DomainError, InvalidInput
 from interfaces.admin import routes
 from interfaces.admin.jobs import progress, progress_response
 from interfaces.admin.enrolment import choices_of
-from interfaces.admin.learners import STATUSES, filters_of, page_number
+from interfaces.admin.learners import STATUSES, filters_from, filters_of, page_number
 from interfaces.admin.rendering import page
 from interfaces.admin.routes import Form, done
 from interfaces.admin.session import admin_actor
+from interfaces.http.api.photos import zip_response
 from interfaces.http.context import container_of
 
 Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
@@ -94,21 +101,37 @@ class PhotoRosterPages(Controller):
         with container_of(request).engine.connect() as conn:
             return progress_response(get_photo_import(conn, actor, job_id, IMPORT_KIND))
 
-    @get("/export", sync_to_thread=True)
-    def export(self, request: Request[Any, Any, Any]) -> Response[Any]:
+    @post("/exports", sync_to_thread=True)
+    def start_export(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
         actor = admin_actor(request)
-        filters, _ = filters_of(request, actor)
-        naming = request.query_params.get("naming") or None
+        filters, _ = filters_from(data, actor)
         try:
-            content, _count = container_of(request).learner_photos.export_zip(actor, filters, naming)
+            job_id = container_of(request).learner_photos.start_export(
+                actor, filters, data.get("naming") or None, data.get("photo_status") or None
+            )
         except DomainError as exc:
             return self._index(request, actor, 422, error=_refused(exc))
-        title = f"电子照片（{NAMINGS[naming or '']}）.zip"
-        return Response(
-            content=content,
-            media_type="application/zip",
-            headers={"Content-Disposition": f"attachment; filename=\"learner-photos.zip\"; filename*=UTF-8''{quote(title)}"},
-        )
+        return Redirect(f"{ROSTER}/exports/{job_id}")
+
+    def _export(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> tuple[Actor, dict[str, Any]]:
+        actor = admin_actor(request)
+        with container_of(request).engine.connect() as conn:
+            return actor, get_photo_export(conn, actor, job_id, EXPORT_KIND)
+
+    @get("/exports/{job_id:uuid}", sync_to_thread=True)
+    def export_job(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> Template:
+        actor, job = self._export(request, job_id)
+        missing = [x for x in job["learners"] if not x["ok"]]
+        return page(request, "photos_export.html", actor, job=job, progress=progress(job), missing=missing)
+
+    @get("/exports/{job_id:uuid}/progress", sync_to_thread=True)
+    def export_progress(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> Response[dict[str, Any]]:
+        return progress_response(self._export(request, job_id)[1])
+
+    @get("/exports/{job_id:uuid}/file", sync_to_thread=True)
+    def export_file(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> Response[bytes]:
+        title, content = container_of(request).learner_photos.exported_zip(admin_actor(request), job_id)
+        return zip_response(title, content)
 
 
 class LearnerPhotoPages(Controller):

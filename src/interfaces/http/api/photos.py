@@ -1,7 +1,8 @@
 """Learner photos (电子照片, seed 001 §6.1.2): upload one photo for a learner, its history, the
 photo in use, delete the latest; import a ZIP of photos named `<证件号码>.JPG`; export a roster
-query's photos as a ZIP named by ID number or by student number. ID numbers never appear in a
-URL: a learner is addressed by id, an export by the roster filters."""
+query's photos as a ZIP named by ID number or by student number, built by a background job
+whose ZIP the user who started it downloads. ID numbers never appear in a URL: a learner is
+addressed by id, an export by its job."""
 
 from __future__ import annotations
 
@@ -9,19 +10,48 @@ import uuid
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import msgspec
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
 from application.common.filters import RosterFilter
-from application.learners.photo_projection import get_photo_import, list_photo_roster, photo_history
-from application.learners.photos import ENTRY_MAX_BYTES, IMPORT_KIND, NAMINGS, ZIP_MAX_BYTES
+from application.learners.photo_projection import get_photo_export, get_photo_import, list_photo_roster, photo_history
+from application.learners.photos import ENTRY_MAX_BYTES, EXPORT_KIND, IMPORT_KIND, ZIP_MAX_BYTES
 from domains.shared.errors import InvalidInput
 from interfaces.http.api.common import ROSTER, ListOut, list_out, page_of
 from interfaces.http.context import api_actor, container_of
 
 Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+
+
+class PhotoExportIn(msgspec.Struct):
+    """导出照片: the naming (`id_number` or `student_number`) and the roster filters of the query."""
+
+    naming: str | None = None
+    photo_status: str | None = None  # uploaded (已上传) / missing (未上传)
+    study_batch_id: str | None = None
+    level: str | None = None
+    learner_type: str | None = None
+    learner_source: str | None = None
+    major: str | None = None
+    length_of_schooling: str | None = None
+    teaching_point_id: str | None = None
+    student_number: str | None = None
+    name: str | None = None
+    status: str | None = None
+
+
+def zip_response(title: str, content: bytes) -> Response[bytes]:
+    return Response(
+        content=content,
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f"attachment; filename=\"learner-photos.zip\"; filename*=UTF-8''{quote(title)}",
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 def _one_file(data: Any, what: str, max_bytes: int) -> tuple[str | None, bytes]:
@@ -111,17 +141,35 @@ class LearnerPhotoBatchController(Controller):
         with container_of(request).engine.connect() as conn:
             return get_photo_import(conn, api_actor(request), job_id, IMPORT_KIND)
 
-    @get("/export", sync_to_thread=True)
-    def export(self, request: Request[Any, Any, Any], roster: RosterFilter, naming: str | None = None) -> Response[bytes]:
-        """导出照片: the photo in use of every learner the roster filters find, in a ZIP named
-        `<身份证号码>.JPG` (`naming=id_number`) or `<学号>.JPG` (`naming=student_number`)."""
-        content, _ = container_of(request).learner_photos.export_zip(api_actor(request), roster, naming)
-        title = f"电子照片（{NAMINGS[naming or '']}）.zip"
-        return Response(
-            content=content,
-            media_type="application/zip",
-            headers={"Content-Disposition": f"attachment; filename=\"learner-photos.zip\"; filename*=UTF-8''{quote(title)}"},
-        )
+    @post("/exports", sync_to_thread=True, status_code=202)
+    def start_export(self, request: Request[Any, Any, Any], data: PhotoExportIn) -> dict[str, Any]:
+        """导出照片: the photo in use of every learner the roster filters find, packed in the
+        background into a ZIP named `<身份证号码>.JPG` (`naming=id_number`) or `<学号>.JPG`
+        (`naming=student_number`). Answers the job: poll `GET /learner-photos/exports/{id}` for
+        progress and each learner's result (learners without a photo are listed), then download
+        `GET /learner-photos/exports/{id}/file`. Only the user who started it sees the job."""
+        actor = api_actor(request)
+        c = container_of(request)
+        fields = msgspec.structs.asdict(data)
+        naming, photo_status = fields.pop("naming"), fields.pop("photo_status")
+        if not actor.is_school_staff:
+            fields.pop("teaching_point_id", None)
+        job_id = c.learner_photos.start_export(actor, RosterFilter.from_params(fields), naming, photo_status)
+        with c.engine.connect() as conn:
+            return get_photo_export(conn, actor, job_id, EXPORT_KIND)
+
+    @get("/exports/{job_id:uuid}", sync_to_thread=True)
+    def export_progress(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> dict[str, Any]:
+        """An export's status (排队中/导出中/已完成/失败), counters, each learner's result and
+        whether its ZIP can be downloaded (`downloadable`)."""
+        with container_of(request).engine.connect() as conn:
+            return get_photo_export(conn, api_actor(request), job_id, EXPORT_KIND)
+
+    @get("/exports/{job_id:uuid}/file", sync_to_thread=True)
+    def export_file(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> Response[bytes]:
+        """The ZIP of a finished export (409 `photo.export_not_ready` while it runs)."""
+        title, content = container_of(request).learner_photos.exported_zip(api_actor(request), job_id)
+        return zip_response(title, content)
 
 
 PHOTO_CONTROLLERS = [LearnerPhotoController, LearnerPhotoBatchController]
