@@ -519,3 +519,39 @@ def _aware(at: datetime.datetime) -> datetime.datetime:
     if at.tzinfo is None:
         raise InvalidInput("time.naive", "时间须带时区")
     return at
+
+
+class CertificateBatch(DomainAggregate):
+    """批量生成证书: a school's request to issue certificates for its trainees with eligible
+    hours. A background job works through the trainees; each certificate is issued by the
+    trainee's ledger as usual, so running it again issues nothing twice."""
+
+    @staticmethod
+    def create_id(job_id: uuid.UUID) -> uuid.UUID:
+        return key_id("certificate_batch", str(job_id))
+
+    @event("Requested")
+    def __init__(
+        self, job_id: uuid.UUID, training_school_id: uuid.UUID, year: int, trainee_ids: list[uuid.UUID],
+        all_trainees: bool, requested_at: datetime.datetime,
+    ) -> None:
+        self.job_id = job_id
+        self.training_school_id = training_school_id
+        self.year = year
+        self.trainee_ids = list(trainee_ids)
+        self.all_trainees = all_trainees
+        self.requested_at = requested_at
+
+    @classmethod
+    def request(
+        cls, role: Role, job_id: uuid.UUID, training_school_id: uuid.UUID, year: int,
+        trainee_ids: Sequence[uuid.UUID], all_trainees: bool, at: datetime.datetime,
+    ) -> CertificateBatch:
+        _check_role(role, (Role.TRAINING_SCHOOL_ADMIN,), "批量生成证书")
+        ids = list(dict.fromkeys(trainee_ids))
+        if not ids:
+            raise InvalidInput("certificate_batch.no_trainees", "没有可生成证书的参训教师", field="trainee_ids")
+        return cls(
+            job_id=job_id, training_school_id=training_school_id, year=check_year(year), trainee_ids=ids,
+            all_trainees=all_trainees, requested_at=_aware(at),
+        )
