@@ -84,6 +84,14 @@ def test_a_transfer_entered_by_the_teaching_point_and_approved_moves_the_learner
     expect(page.locator(f"tr[data-student-number='{number}']")).to_have_count(1)
     page.goto(f"/admin/learners/{lid}")
     assert page.locator("dt:text-is('教学点') + dd").first.inner_text() == "鼓楼学习中心"
+    # The learner's record shows the change in its status history (学籍状态变动记录).
+    page.goto(f"/admin/learners/{lid}/record")
+    history = page.get_by_test_id("status-history-row")
+    expect(history).to_have_count(1)
+    assert history.get_by_test_id("kind").inner_text() == "转教学点"
+    assert history.get_by_test_id("from-to").inner_text() == "玄武学习中心 → 鼓楼学习中心"
+    assert history.get_by_test_id("status").inner_text() == "复审通过"
+    assert history.get_by_test_id("decided-by").inner_text() == "jiaowu"
     page = sign_in("xuanwu")
     page.goto(f"/admin/learners/{lid}")
     assert "学生不存在或不属于您的教学点" in page.get_by_test_id("error").inner_text()

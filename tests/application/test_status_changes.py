@@ -16,7 +16,7 @@ from application.common.actor import SYSTEM, Actor
 from application.common.filters import RosterFilter
 from application.common.queries import Page
 from application.learners.projection import learners
-from application.learners.status_change_projection import get_status_change, list_status_changes
+from application.learners.status_change_projection import get_status_change, list_status_changes, status_history
 from application.learners.status_changes import Upload
 from domains.learners.learner import Learner
 from domains.shared.errors import DomainError
@@ -206,3 +206,30 @@ def test_two_requests_racing_for_one_learner_leave_one_open(world):
     assert code_of(lambda: c.store.save(b, second)) == "concurrency.conflict"
     assert [r["id"] for r in listed(world, world.actor("jiaowu"))] == [a.id]
     assert c.store.get(lid).pending_status_change_id == a.id
+
+
+def test_the_learners_status_history_lists_every_change_with_who_decided_it(world):
+    """Given a learner's transfer rejected at the preliminary review, a withdrawal they cancelled
+    and a transfer the school approved, when the record's status history is read, then it lists
+    all three newest first with from → to, the status, and who decided each and when."""
+    sc_service = world.container.status_changes
+    lid, number = admit(world, 1)
+    me = as_learner(lid, number)
+    first = sc_service.request(me, "transfer", "想去鼓楼", target_teaching_point_id=world.tp["102"])
+    sc_service.reject_preliminarily(world.actor("xuanwu"), first, "材料不全")
+    second = sc_service.request(me, "withdrawal", "出国")
+    sc_service.cancel(me, second)
+    third = sc_service.request(world.actor("xuanwu"), "transfer", "工作调动", learner_id=lid,
+                               target_teaching_point_id=world.tp["102"])
+    sc_service.approve(world.actor("jiaowu"), third, "同意")
+    with world.container.engine.connect() as conn:
+        history = status_history(conn, world.actor("gulou"), lid)
+    by_id = {h["id"]: h for h in history}
+    assert set(by_id) == {first, second, third}
+    assert (by_id[first]["status_label"], by_id[first]["closed_by"], by_id[first]["reject_reason"]) == ("初审驳回", "xuanwu", "材料不全")
+    assert by_id[first]["preliminary_reviewed_by"] == "xuanwu"
+    assert (by_id[second]["kind_label"], by_id[second]["from_label"], by_id[second]["to_label"]) == ("退学", "在籍", "已退学")
+    assert (by_id[second]["status_label"], by_id[second]["closed_by"]) == ("已撤销", number)  # the learner withdrew it
+    assert (by_id[third]["from_label"], by_id[third]["to_label"], by_id[third]["closed_by"]) == ("玄武学习中心", "鼓楼学习中心", "jiaowu")
+    assert (by_id[third]["requested_by"], by_id[third]["preliminary_reviewed_by"]) == ("xuanwu", None)
+    assert all(h["closed_at"] for h in history)

@@ -45,6 +45,12 @@ def test_a_learner_asks_for_a_transfer_with_a_proof_file_and_both_reviews_move_t
     record = ok(client.get(f"{API}/learners/{lid}", headers=login("gulou")))
     assert record["teaching_point_id"] == str(world.tp["102"])
     problem(client.get(f"{API}/learners/{lid}", headers=login("xuanwu")), 404)  # no longer the old point's
+    # The learner's record lists it in the status history, with who decided each step.
+    [history] = ok(client.get(f"{API}/learners/{lid}/record", headers=me))["status_history"]
+    assert (history["kind_label"], history["from_label"], history["to_label"]) == ("转教学点", "玄武学习中心", "鼓楼学习中心")
+    assert (history["status_label"], history["requested_by_role_label"]) == ("复审通过", "学生")
+    assert (history["preliminary_reviewed_by"], history["closed_by"]) == ("xuanwu", "jiaowu")
+    assert history["requested_at"] and history["preliminary_reviewed_at"] and history["closed_at"]
     # The proof file comes back as stored, to those who may see the request.
     r = client.get(f"{SC}/{sc['id']}/attachments/0", headers=login("jiaowu"))
     assert r.status_code == 200 and r.content == PDF and r.headers["content-type"].startswith("application/pdf")
@@ -107,6 +113,8 @@ def test_a_change_of_major_within_the_window_and_the_same_level(client, login, w
     ok(step(client, login("xuanwu"), sc["id"], "preliminary-approval"))
     ok(step(client, jw, sc["id"], "approval"))
     assert ok(client.get(f"{API}/learners/{lid}", headers=me))["major"] == "审计学"
+    [history] = ok(client.get(f"{API}/learners/{lid}/record", headers=jw))["status_history"]
+    assert (history["kind_label"], history["from_label"], history["to_label"]) == ("转专业", "专升本会计学", "专升本审计学")
     listed = ok(client.get(SC, params={"kind": "change_of_major", "status": "approved"}, headers=jw))
     assert [i["id"] for i in listed["items"]] == [sc["id"]]
 

@@ -25,6 +25,7 @@ from application.curriculum.queries import shape
 from application.enrolment.queries import roster
 from application.learners.projection import learners
 from application.learners.queries import get_learner
+from application.learners.status_change_projection import status_history
 from application.organisation.projection import teaching_points
 from domains.learners.learner import Learner
 from domains.learners.record_change import (
@@ -203,7 +204,8 @@ def _requests(learner_id: uuid.UUID) -> Select[Any]:
 
 def learner_record(conn: Connection, actor: Actor, learner_id: uuid.UUID) -> dict[str, Any]:
     """The record page: who the learner is, the record's state and details, what the learner may
-    still do by themselves, and every change request with its handling (修改和处理记录)."""
+    still do by themselves, every change request with its handling (修改和处理记录), and every
+    status change (学籍状态变动记录)."""
     actor.require(*READERS)
     learner = get_learner(conn, actor, learner_id)
     row = conn.execute(select(learner_records).where(learner_records.c.learner_id == learner_id)).mappings().one()
@@ -227,6 +229,7 @@ def learner_record(conn: Connection, actor: Actor, learner_id: uuid.UUID) -> dic
         "prior_education": [{"field": k, "label": RECORD_FIELDS[k], "value": details.get(k)} for k in PRIOR_EDUCATION_FIELDS],
         "contact": {"email": details.get("email"), "mobile": details.get("mobile")},
         "requests": [_request(r, masked=True) for r in conn.execute(_requests(learner_id)).mappings()],
+        "status_history": status_history(conn, actor, learner_id),
     }
 
 

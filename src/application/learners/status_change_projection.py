@@ -1,5 +1,6 @@
-"""Read side of status changes (学籍异动): the requests with their reviews, and the school's
-change-of-major window (转专业申请期).
+"""Read side of status changes (学籍异动): the requests with their reviews (who decided each step
+and when), a learner's status history (学籍状态变动记录), and the school's change-of-major window
+(转专业申请期).
 
 A learner sees their own requests; teaching-point staff the requests of their learners, and for a
 transfer both the teaching point left and the one joined; school staff every request.
@@ -27,6 +28,7 @@ from application.enrolment.queries import roster
 from application.learners.projection import learners
 from application.organisation.projection import teaching_points
 from domains.enrolment.enrollment import EnrollmentStatus
+from domains.learners.learner import LearnerStatus
 from domains.learners.status_change import ChangeOfMajorWindow, StatusChange, StatusChangeKind, StatusChangeStatus
 from domains.shared.errors import NotFound
 from domains.shared.values import Role
@@ -50,8 +52,11 @@ status_changes = Table(
     Column("final_comment", String(200)),
     Column("reject_reason", String(200)),
     Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("requested_by", String(60), nullable=False),
     Column("preliminary_reviewed_at", DateTime(timezone=True)),
+    Column("preliminary_reviewed_by", String(60)),
     Column("closed_at", DateTime(timezone=True)),
+    Column("closed_by", String(60)),  # who approved, rejected or cancelled it last
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -66,6 +71,10 @@ change_of_major_windows = Table(
 
 _JSON = msgspec.json.Encoder(enc_hook=str)
 S = StatusChangeStatus
+
+
+def _who(e: Any) -> str:
+    return str(e.meta.get("actor_name") or "")[:60]
 
 
 class StatusChangesProjection(Projection):
@@ -91,6 +100,7 @@ class StatusChangesProjection(Projection):
                 "attachments": _JSON.encode(list(e.attachments)).decode(),
                 "droppable_enrollment_ids": _JSON.encode(list(e.droppable_enrollment_ids)).decode(),
                 "requested_at": utc(e.requested_at),
+                "requested_by": _who(e),
                 "updated_at": utc(e.timestamp),
             },
         )
@@ -101,24 +111,27 @@ class StatusChangesProjection(Projection):
     @handles(StatusChange.PreliminarilyApproved)
     def _preliminarily_approved(self, conn: Writes, e: Any) -> None:
         self._set(conn, e, status=S.PENDING_FINAL_REVIEW.value, preliminary_comment=e.comment,
-                  preliminary_reviewed_at=utc(e.approved_at))
+                  preliminary_reviewed_at=utc(e.approved_at), preliminary_reviewed_by=_who(e))
 
     @handles(StatusChange.PreliminarilyRejected)
     def _preliminarily_rejected(self, conn: Writes, e: Any) -> None:
         self._set(conn, e, status=S.PRELIMINARILY_REJECTED.value, reject_reason=e.reason,
-                  preliminary_reviewed_at=utc(e.rejected_at), closed_at=utc(e.rejected_at))
+                  preliminary_reviewed_at=utc(e.rejected_at), preliminary_reviewed_by=_who(e),
+                  closed_at=utc(e.rejected_at), closed_by=_who(e))
 
     @handles(StatusChange.Approved)
     def _approved(self, conn: Writes, e: Any) -> None:
-        self._set(conn, e, status=S.APPROVED.value, final_comment=e.comment, closed_at=utc(e.approved_at))
+        self._set(conn, e, status=S.APPROVED.value, final_comment=e.comment, closed_at=utc(e.approved_at),
+                  closed_by=_who(e))
 
     @handles(StatusChange.Rejected)
     def _rejected(self, conn: Writes, e: Any) -> None:
-        self._set(conn, e, status=S.REJECTED.value, reject_reason=e.reason, closed_at=utc(e.rejected_at))
+        self._set(conn, e, status=S.REJECTED.value, reject_reason=e.reason, closed_at=utc(e.rejected_at),
+                  closed_by=_who(e))
 
     @handles(StatusChange.Cancelled)
     def _cancelled(self, conn: Writes, e: Any) -> None:
-        self._set(conn, e, status=S.CANCELLED.value, closed_at=utc(e.cancelled_at))
+        self._set(conn, e, status=S.CANCELLED.value, closed_at=utc(e.cancelled_at), closed_by=_who(e))
 
     @handles(ChangeOfMajorWindow.Set)
     def _window_set(self, conn: Writes, e: Any) -> None:
@@ -220,6 +233,35 @@ def list_status_changes(
     result = paged(conn, query, page, [status_changes.c.requested_at.desc(), status_changes.c.id])
     result.items = [_shape(r) for r in result.items]
     return result
+
+
+def _from_to(r: dict[str, Any]) -> tuple[str, str]:
+    """What the change moves the learner from and to: a teaching point, a programme, a status."""
+    kind = StatusChangeKind(r["kind"])
+    if kind is StatusChangeKind.TRANSFER:
+        return r["teaching_point_name"], r["target_teaching_point_name"] or ""
+    if kind is StatusChangeKind.CHANGE_OF_MAJOR:
+        return f"{r['level']}{r['major']}", f"{r['target_level'] or ''}{r['target_major'] or ''}"
+    return LearnerStatus.ENROLLED.label, LearnerStatus.WITHDRAWN.label
+
+
+def status_history(conn: Connection, actor: Actor, learner_id: uuid.UUID) -> list[dict[str, Any]]:
+    """学籍状态变动记录: every status change of a learner the actor may see (the caller checks
+    that), newest first: its kind, from → to, its status, and when and by whom it was asked
+    for, preliminarily reviewed and decided."""
+    actor.require(*READERS)
+    rows = conn.execute(
+        _query().where(status_changes.c.learner_id == learner_id).order_by(
+            status_changes.c.requested_at.desc(), status_changes.c.id
+        )
+    ).mappings()
+    history = []
+    for row in rows:
+        r = _shape(row)
+        r["from_label"], r["to_label"] = _from_to(r)
+        r["decided"] = r["status"] in (S.APPROVED, S.REJECTED, S.PRELIMINARILY_REJECTED, S.CANCELLED)
+        history.append(r)
+    return history
 
 
 def _row(conn: Connection, actor: Actor, status_change_id: uuid.UUID) -> Any:
