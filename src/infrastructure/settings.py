@@ -43,6 +43,8 @@ class Settings:
     student_number_pattern: str
     log_level: str
     var_dir: Path
+    # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges); none by default.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def is_postgres(self) -> bool:
@@ -103,6 +105,9 @@ def load_settings(**overrides: object) -> Settings:
         ),
         "log_level": os.environ.get("EDULEDGER_LOG_LEVEL", "INFO"),
         "var_dir": var_dir,
+        "trusted_proxies": tuple(
+            p.strip() for p in os.environ.get("EDULEDGER_TRUSTED_PROXIES", "").split(",") if p.strip()
+        ),
     }
     values.update(overrides)
     if values["projections"] not in ("inline", "worker"):

@@ -62,9 +62,10 @@ class SessionController(Controller):
             actor, token, _ = login(c, username, str(data.get("password", "")), client_address(request), "admin")
         except DomainError as exc:
             return page(request, "login.html", None, status_code=200, error=exc.message, username=username)
-        if not actor.is_staff:
+        if not (actor.is_staff or actor.is_training_admin):
             c.sessions.close(token)
-            return page(request, "login.html", None, error="学生请使用学习平台登录", username=username)
+            message = "参训教师请从教师培训平台登录" if actor.has(Role.TRAINEE) else "学生请使用学习平台登录"
+            return page(request, "login.html", None, error=message, username=username)
         response = Redirect("/admin/")
         response.set_cookie(session_cookie(request, token, c.settings.session_minutes * 60))
         return response

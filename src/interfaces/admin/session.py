@@ -25,7 +25,7 @@ def cookie_secure(request: Request[Any, Any, Any]) -> bool:
 
 def admin_actor(request: Request[Any, Any, Any]) -> Actor:
     actor = resolve_actor(container_of(request), request.cookies.get(COOKIE), "admin")
-    if actor is None or not actor.is_staff:
+    if actor is None or not (actor.is_staff or actor.is_training_admin):
         raise LoginRequired(detail="请先登录")
     return actor
 

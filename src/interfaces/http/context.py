@@ -13,7 +13,9 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from application.common.actor import Actor
 from application.common.context import correlation_id, last_position
 from application.identity.queries import actor_for
+from application.training.learning_queries import with_training_school
 from domains.shared.errors import InvalidInput
+from domains.shared.values import TRAINING_ROLES
 from infrastructure.container import Container
 from interfaces.http.errors import TooManyAttempts, Unauthenticated
 
@@ -38,6 +40,7 @@ def resolve_actor(container: Container, token: str | None, kind: str) -> Actor |
         return None
     with container.engine.connect() as conn:
         actor = actor_for(conn, account_id)
+        actor = with_training_school(conn, actor) if actor else None
     structlog.contextvars.bind_contextvars(actor=actor.username if actor else None)
     return actor
 
@@ -63,11 +66,14 @@ def login(container: Container, username: str, password: str, address: str, kind
 
     with container.engine.connect() as conn:
         actor = authenticate(conn, container.hasher, username, password)
+        actor = with_training_school(conn, actor) if actor else None
     if actor is None:
         container.throttle.failed(*keys)
         raise Unauthenticated("auth.invalid_credentials", "用户名或密码不正确")
     container.throttle.succeeded(keys[0])
     assert actor.user_id is not None
+    if actor.roles & TRAINING_ROLES:
+        container.training.trainees.record_account_login(actor)  # WeChat / SMS binding needs it
     token, expires = container.sessions.open(actor.user_id, kind)
     return actor, token, expires
 
