@@ -45,6 +45,9 @@ DEBIAN_PACKAGES = {
     "poppler-utils": [Path("/usr/bin/pdftoppm")],
 }
 
+# What `serve` installs when it can (it serves without them, and says what is missing).
+SERVE_PACKAGES = ("fonts-noto-cjk",)
+
 USAGE = """usage: python3 run.py serve [options for `eduledger serve`]
        python3 run.py test  [pytest arguments]
 
@@ -105,17 +108,27 @@ def ensure_installed():
     STAMP.write_text(wanted + "\n")
 
 
-def _missing_debian_packages():
-    return [name for name, paths in DEBIAN_PACKAGES.items() if not all(p.exists() for p in paths)]
+def _missing_debian_packages(names):
+    return [name for name in names if not all(p.exists() for p in DEBIAN_PACKAGES[name])]
 
 
-def ensure_system_packages():
-    missing = _missing_debian_packages()
+def ensure_system_packages(names=tuple(DEBIAN_PACKAGES), required=True):
+    """Install the missing Debian packages among `names` with apt-get when running as root.
+    When that is not possible: stop (required) or say what is missing and go on."""
+    missing = _missing_debian_packages(names)
     if not missing:
-        return
+        return True
     apt = shutil.which("apt-get")
     is_root = hasattr(os, "geteuid") and os.geteuid() == 0
     if not (apt and is_root):
+        if not required:
+            say(
+                "missing system packages: {} (install them with `sudo apt-get install {}`); "
+                "until then certificate PDFs cannot be drawn (their downloads answer 503)".format(
+                    ", ".join(missing), " ".join(missing)
+                )
+            )
+            return False
         fail(
             "the tests need these system packages, which are missing: {}.\n"
             "Install them (Debian/Ubuntu: `sudo apt-get install {}`) and run `python3 run.py test` again. "
@@ -126,13 +139,19 @@ def ensure_system_packages():
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     apt_get = [apt, "-o", "DPkg::Lock::Timeout=300", "-q"]
     say("installing system packages: " + " ".join(missing))
+    problem = None
     if subprocess.run(apt_get + ["update"], env=env, stdin=subprocess.DEVNULL).returncode != 0:
-        fail("apt-get update failed (see above)")
-    if subprocess.run(apt_get + ["install", "-y"] + missing, env=env, stdin=subprocess.DEVNULL).returncode != 0:
-        fail("apt-get install {} failed (see above)".format(" ".join(missing)))
-    still = _missing_debian_packages()
-    if still:
-        fail("after apt-get install these are still missing: " + ", ".join(still))
+        problem = "apt-get update failed (see above)"
+    elif subprocess.run(apt_get + ["install", "-y"] + missing, env=env, stdin=subprocess.DEVNULL).returncode != 0:
+        problem = "apt-get install {} failed (see above)".format(" ".join(missing))
+    elif _missing_debian_packages(missing):
+        problem = "after apt-get install these are still missing: " + ", ".join(_missing_debian_packages(missing))
+    if problem is None:
+        return True
+    if required:
+        fail(problem)
+    say(problem + "; going on without them")
+    return False
 
 
 def _names_a_path(arg):
@@ -145,6 +164,8 @@ def _sets_workers(arg):
 
 def serve(args):
     ensure_installed()
+    # Certificates (PDF) are drawn with a CJK font; without it their downloads answer 503.
+    ensure_system_packages(SERVE_PACKAGES, required=False)
     command = [str(BIN / "eduledger"), "serve", "--demo"] + args
     say("starting the server (Ctrl+C stops it); demo accounts are listed in README.md")
     os.chdir(str(ROOT))

@@ -1,0 +1,1 @@
+"""Certificate files: the CJK font they need and the PDF renderer."""
