@@ -200,3 +200,17 @@ def test_the_teaching_point_reviews_a_learners_own_request_first(sign_in, client
     assert page.get_by_test_id("reject-reason").inner_text() == "材料不全"
     assert audit_steps(page) == [["申请学籍异动", student_number(world, lid)], ["初审驳回", "xuanwu"]]
     assert sc["id"] in page.url
+
+
+@browser
+def test_after_a_change_of_major_the_learners_courses_show_which_count_for_graduation(sign_in, client, login, world):
+    from tests.http.test_status_changes_api import changed_major_with_courses
+
+    lid, _ = changed_major_with_courses(client, login, world)
+    page = sign_in("xuanwu")
+    page.goto(f"/admin/learners/{lid}/courses")
+    expect(page.get_by_test_id("course-row")).to_have_count(2)
+    kept = page.locator("[data-testid=course-row][data-course-code='01234'] [data-testid=counts-for-graduation]")
+    left = page.locator("[data-testid=course-row][data-course-code='01235'] [data-testid=counts-for-graduation]")
+    expect(kept).to_have_text("是")
+    expect(left).to_have_text("否（仅保留成绩）")

@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from domains.admissions.batches import TrainingProgramme
+from domains.curriculum.programme_curriculum import ProgrammeCurriculum
+from domains.enrolment.enrollment import Enrollment
 from domains.learners.learner import Learner, LearnerStatus
 from domains.learners.status_change import (
     ChangeOfMajorWindow,
@@ -199,6 +201,90 @@ def test_final_approval_of_a_change_of_major_changes_the_learners_programme():
         "status_change_id": sc.id, "from_programme_id": ACCOUNTING, "programme_id": AUDITING,
     }))
     assert lr.programme_id == AUDITING
+
+
+COURSE_KEPT, COURSE_LEFT = uuid.UUID(int=0xC1), uuid.UUID(int=0xC2)
+
+
+def course_of(course_id: uuid.UUID, *more: tuple[str, dict]) -> Enrollment:
+    selected = ("CourseSelected", {
+        "learner_id": LEARNER, "course_id": course_id, "teaching_point_id": TP, "programme_id": ACCOUNTING,
+        "selection_batch_id": uuid.UUID(int=0x5E), "exam_batch_id": uuid.UUID(int=0xEB), "includes_final_exam": True,
+        "bill_ids": [uuid.UUID(int=0xB1)], "selected_at": AT,
+    })
+    return given(Enrollment, selected, *more, id=Enrollment.create_id(LEARNER, course_id))
+
+
+def preliminarily_approved_change_of_major(lr: Learner) -> StatusChange:
+    sc = change_of_major(lr)
+    sc.approve_preliminarily(TPA, None, AT)
+    saved(sc, lr)
+    return sc
+
+
+def auditing_courses(*course_ids: uuid.UUID) -> ProgrammeCurriculum:
+    return given(ProgrammeCurriculum, ("Started", {"programme_id": AUDITING, "education_level": "undergraduate"}),
+                 *[("CourseAdded", {"course_id": c, "suggested_semester": 1}) for c in course_ids],
+                 id=ProgrammeCurriculum.create_id(AUDITING))
+
+
+def test_a_change_of_major_keeps_credits_valid_only_for_courses_in_the_new_programme():
+    """Given a learner with two courses, one of them on the new programme's course list, when
+    the change of major is approved, then in the same save each course records whether it
+    counts for graduation in the new programme or keeps only its grade."""
+    lr = learner()
+    kept, left = course_of(COURSE_KEPT, ("FeePaid", {"bill_id": uuid.UUID(int=0xB1), "paid_at": AT}),
+                           ("SelectionSucceeded", {"paid_at": AT})), course_of(COURSE_LEFT)
+    sc = preliminarily_approved_change_of_major(lr)
+    when(sc, lambda a: a.approve(JW, None, AT, lr, programme=accounting(), target_programme=auditing(),
+                                 target_curriculum=auditing_courses(COURSE_KEPT), enrollments=[kept, left]))
+    then(kept.collect_events(), ("AssessedForProgramme", {
+        "status_change_id": sc.id, "programme_id": AUDITING, "counts_for_graduation": True,
+    }))
+    then(left.collect_events(), ("AssessedForProgramme", {
+        "status_change_id": sc.id, "programme_id": AUDITING, "counts_for_graduation": False,
+    }))
+    assert (kept.counts_for_graduation, left.counts_for_graduation) == (True, False)
+    assert lr.programme_id == AUDITING
+
+
+def test_a_change_of_major_to_a_programme_without_a_course_list_keeps_only_grades():
+    lr = learner()
+    course = course_of(COURSE_KEPT)
+    sc = preliminarily_approved_change_of_major(lr)
+    when(sc, lambda a: a.approve(JW, None, AT, lr, programme=accounting(), target_programme=auditing(),
+                                 target_curriculum=None, enrollments=[course]))
+    then(course.collect_events(), ("AssessedForProgramme", {"counts_for_graduation": False}))
+
+
+def test_a_change_of_major_refuses_another_learners_courses_or_another_programmes_list():
+    lr = learner()
+    sc = preliminarily_approved_change_of_major(lr)
+    someone_else = given(Enrollment, ("CourseSelected", {
+        "learner_id": uuid.UUID(int=0xE2), "course_id": COURSE_KEPT, "teaching_point_id": TP, "programme_id": ACCOUNTING,
+        "selection_batch_id": uuid.UUID(int=0x5E), "exam_batch_id": uuid.UUID(int=0xEB), "includes_final_exam": True,
+        "bill_ids": [uuid.UUID(int=0xB1)], "selected_at": AT,
+    }))
+    targets = {"programme": accounting(), "target_programme": auditing()}
+    refused(sc, lambda a: a.approve(JW, None, AT, lr, **targets, enrollments=[someone_else]), "status_change.enrollment_mismatch")
+    other_list = given(ProgrammeCurriculum, ("Started", {"programme_id": NURSING, "education_level": "undergraduate"}))
+    refused(sc, lambda a: a.approve(JW, None, AT, lr, **targets, target_curriculum=other_list), "status_change.curriculum_mismatch")
+    assert lr.collect_events() == [] and someone_else.collect_events() == []
+
+
+def test_a_course_selected_again_after_a_change_of_major_counts_in_the_new_programme():
+    course = course_of(COURSE_KEPT, ("AssessedForProgramme", {
+        "status_change_id": uuid.UUID(int=0x5C), "programme_id": AUDITING, "counts_for_graduation": False,
+    }), ("CourseDropped", {"refund_id": None, "dropped_at": AT}))
+    assert course.counts_for_graduation is False
+    replayed = course_of(COURSE_KEPT, ("AssessedForProgramme", {
+        "status_change_id": uuid.UUID(int=0x5C), "programme_id": AUDITING, "counts_for_graduation": False,
+    }), ("CourseDropped", {"refund_id": None, "dropped_at": AT}), ("CourseReselected", {
+        "teaching_point_id": TP, "programme_id": AUDITING, "selection_batch_id": uuid.UUID(int=0x5E),
+        "exam_batch_id": uuid.UUID(int=0xEB), "includes_final_exam": True, "bill_ids": [uuid.UUID(int=0xB2)],
+        "selected_at": AT,
+    }))
+    assert replayed.counts_for_graduation is True
 
 
 # -- withdrawal -------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import base64
 from typing import Any
 
 from tests.http.api_helpers import API, ok, problem
-from tests.http.issue3_support import learner, learner_login, ready_catalogue, selected
+from tests.http.issue3_support import learner, learner_login, list_in_programme, ready_catalogue, selected
 
 SC = f"{API}/status-changes"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -117,6 +117,42 @@ def test_a_change_of_major_within_the_window_and_the_same_level(client, login, w
     assert (history["kind_label"], history["from_label"], history["to_label"]) == ("转专业", "专升本会计学", "专升本审计学")
     listed = ok(client.get(SC, params={"kind": "change_of_major", "status": "approved"}, headers=jw))
     assert [i["id"] for i in listed["items"]] == [sc["id"]]
+
+
+def auditing_programme(client: Any, login: Any, world: Any) -> str:
+    """专升本审计学 at 玄武, and the change-of-major window open today."""
+    jw = login("jiaowu")
+    ok(client.put(f"{API}/change-of-major-window", json={"opens_on": "2026-09-01", "closes_on": "2026-09-10"}, headers=jw))
+    return ok(client.post(f"{API}/programmes", json={
+        "code": "P-ZSB-SJ", "level": "专升本", "learner_type": "开放教育", "learner_source": "开放教育", "major": "审计学",
+        "length_of_schooling": "2.5年", "teaching_point_ids": [str(world.tp["101"])],
+    }, headers=jw), 201)["id"]
+
+
+def changed_major_with_courses(client: Any, login: Any, world: Any) -> tuple[str, Any]:
+    """A learner of 会计学 with both catalogue courses selected moves to 审计学, whose course
+    list holds 管理会计 (01234) only."""
+    cat = ready_catalogue(client, login, world)
+    auditing = auditing_programme(client, login, world)
+    list_in_programme(client, login, auditing, cat.courses["01234"])
+    lid = learner(client, login, world)
+    tp = login("xuanwu")
+    selected(client, tp, lid, *cat.courses.values())
+    sc = ok(ask(client, tp, "change_of_major", reason="转审计", learner_id=lid, target_programme_id=auditing), 201)
+    ok(step(client, login("jiaowu"), sc["id"], "approval"))
+    return lid, cat
+
+
+def test_a_change_of_major_keeps_credits_valid_only_for_courses_in_the_new_programme(client, login, world):
+    lid, cat = changed_major_with_courses(client, login, world)
+    courses = ok(client.get(f"{API}/learners/{lid}/courses", headers=login("xuanwu")))
+    counted = {c["course_code"]: (c["counts_for_graduation"], c["counts_for_graduation_label"]) for c in courses}
+    assert counted == {"01234": (True, "是"), "01235": (False, "否（仅保留成绩）")}
+    assert ok(client.get(f"{API}/learners/{lid}", headers=login("xuanwu")))["major"] == "审计学"
+    # Each course's audit trail says what the approval decided for it.
+    for c in courses:
+        trail = ok(client.get(f"{API}/audit/aggregates/{c['id']}/events", headers=login("shenji")))["events"]
+        assert (trail[-1]["event_label"], trail[-1]["role"]) == ("转专业后认定是否计入毕业学分", "academic_affairs")
 
 
 def test_a_withdrawal_lists_the_courses_still_droppable_and_ends_study_on_approval(client, login, world):

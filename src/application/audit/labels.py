@@ -67,6 +67,7 @@ EVENT_LABELS: dict[str, str] = {
     "Enrollment.DropRequested": "申请退课",
     "Enrollment.DropRequestClosed": "退课申请办结",
     "Enrollment.CourseDropped": "退课",
+    "Enrollment.AssessedForProgramme": "转专业后认定是否计入毕业学分",
     "ExamRegistration.Registered": "报考（待缴费）",
     "ExamRegistration.Confirmed": "报考确认",
     "ExamRegistration.Cancelled": "取消报考",

@@ -40,6 +40,9 @@ enrollments = Table(
     Column("selected_at", DateTime(timezone=True), nullable=False),
     Column("paid_at", DateTime(timezone=True)),
     Column("dropped_at", DateTime(timezone=True)),
+    # 计入毕业学分: False once a change of major moved the learner to a programme that does
+    # not list the course (it keeps only its grade).
+    Column("counts_for_graduation", Boolean, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -87,6 +90,7 @@ class EnrolmentProjection(Projection):
             "selected_at": utc(e.selected_at),
             "paid_at": None,
             "dropped_at": None,
+            "counts_for_graduation": True,
             "updated_at": utc(e.timestamp),
         }
 
@@ -131,6 +135,10 @@ class EnrolmentProjection(Projection):
             conn, e, status=EnrollmentStatus.DROPPED.value, may_study=False, dropped_at=utc(e.dropped_at),
             drop_refund_id=None, refund_status=None,
         )
+
+    @handles(Enrollment.AssessedForProgramme)
+    def _assessed(self, conn: Any, e: Any) -> None:
+        self._set(conn, e, counts_for_graduation=e.counts_for_graduation)
 
     @handles(Learner.Withdrawn)
     def _withdrawn(self, conn: Any, e: Any) -> None:

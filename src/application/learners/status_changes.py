@@ -5,7 +5,8 @@ The learner asks for themselves, or the teaching point for its learner (found by
 student number); the learner's teaching point reviews a learner's request first (初审), academic
 affairs gives the final review (复审). Each step is one atomic save of the request and the
 Learner: the Learner holds the one open request, and final approval changes it (teaching point,
-programme, or 已退学) in the same save. Proof files are checked by content and stored first;
+programme, or 已退学) in the same save; a change of major saves with them each of the learner's
+courses, told whether it counts for graduation in the new programme. Proof files are checked by content and stored first;
 the request keeps their references.
 """
 
@@ -15,7 +16,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from application.common.actor import Actor
 from application.common.loading import load
@@ -23,10 +24,13 @@ from application.common.ports import Clock, EventStore, FileStore
 from application.common.recording import recording
 from application.curriculum.service import note
 from application.enrolment.service import check_own, learner_for
+from application.enrolment.projection import enrollments
 from application.learners.proof_files import Upload, store_proof_files
 from application.learners.queries import learner_id_by_number
 from application.learners.status_change_projection import droppable_courses, withdrawal_courses
 from domains.admissions.batches import TrainingProgramme
+from domains.curriculum.programme_curriculum import ProgrammeCurriculum
+from domains.enrolment.enrollment import Enrollment
 from domains.learners.learner import Learner
 from domains.learners.status_change import ChangeOfMajorWindow, StatusChange, StatusChangeKind
 from domains.organisation.teaching_point import TeachingPoint
@@ -150,9 +154,18 @@ class StatusChanges:
             targets["target_teaching_point"] = load(self.store, change.target_teaching_point_id, TeachingPoint, "转入教学点")
         if change.target_programme_id is not None:
             targets["target_programme"] = load(self.store, change.target_programme_id, TrainingProgramme, "培养方案")
+        courses: list[Enrollment] = []
+        if change.change_kind is StatusChangeKind.CHANGE_OF_MAJOR:
+            # Each of the learner's courses records whether it counts in the new programme.
+            found = self.store.find(ProgrammeCurriculum.create_id(change.target_programme_id))
+            targets["target_curriculum"] = found if isinstance(found, ProgrammeCurriculum) else None
+            with self.read() as conn:
+                ids = list(conn.execute(select(enrollments.c.id).where(enrollments.c.learner_id == learner.id)).scalars())
+            courses = [e for e in self.store.find_many(ids).values() if isinstance(e, Enrollment)]
+            targets["enrollments"] = courses
         with recording(actor, role, note(comment)):
             change.approve(role, comment, self.clock.now(), learner, **targets)
-        self.store.save(change, learner)
+        self.store.save(change, learner, *courses)
 
     def reject(self, actor: Actor, status_change_id: uuid.UUID, reason: str | None) -> None:
         role = actor.require(Role.ACADEMIC_AFFAIRS)

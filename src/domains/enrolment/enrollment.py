@@ -11,6 +11,10 @@ a new selection on the same aggregate.
 
 Whether a paid learner may study *while a drop is under review* is the refund's to say (its
 status decides, domain.md §5.3); `may_study` here answers for the selection alone.
+
+A change of major (转专业) moves the learner to another programme: each of their courses then
+records whether it counts for graduation there (the new programme lists the course) or keeps
+only its grade (seed 001 §6.2), so the credit it earns is counted in the new programme or not.
 """
 
 from __future__ import annotations
@@ -90,6 +94,7 @@ class Enrollment(DomainAggregate):
         self.drop_request_id: uuid.UUID | None = None
         self.dropped_at: datetime | None = None
         self.status = EnrollmentStatus.AWAITING_PAYMENT.value
+        self.counts_for_graduation = True  # selected in the learner's programme
 
     @classmethod
     def select(
@@ -114,6 +119,10 @@ class Enrollment(DomainAggregate):
             bill_ids=_bills(bill_ids),
             selected_at=at,
         )
+
+    # Whether the course counts for graduation in the learner's programme (a class default:
+    # selections recorded before this rule existed count).
+    counts_for_graduation: bool = True
 
     @property
     def enrollment_status(self) -> EnrollmentStatus:
@@ -238,3 +247,19 @@ class Enrollment(DomainAggregate):
         self.drop_request_id = None
         self.dropped_at = dropped_at
         self.status = EnrollmentStatus.DROPPED.value
+
+    # -- change of major (转专业) ------------------------------------------------------------------
+
+    def assess_for_programme(self, status_change_id: uuid.UUID, programme_id: uuid.UUID, listed: bool) -> None:
+        """The learner's change of major was approved: the course counts for graduation in the
+        new programme when that programme lists it (`listed`); otherwise it keeps only its
+        grade. Recorded in the approval's own save."""
+        self._assessed_for_programme(
+            status_change_id=status_change_id, programme_id=programme_id, counts_for_graduation=listed
+        )
+
+    @event("AssessedForProgramme")
+    def _assessed_for_programme(
+        self, status_change_id: uuid.UUID, programme_id: uuid.UUID, counts_for_graduation: bool
+    ) -> None:
+        self.counts_for_graduation = counts_for_graduation

@@ -13,7 +13,8 @@ A learner's own request waits for the teaching point's preliminary review (初�
 teaching point enters for its learner is already preliminarily approved (初审通过). The school's
 academic affairs gives the final review. A learner has at most one open request at a time: the
 Learner aggregate holds it, so a second request conflicts in the same atomic save. Final
-approval changes the Learner in the same save: its teaching point, its programme, or its status
+approval changes the Learner in the same save: its teaching point, its programme (each of its
+courses then records whether it counts for graduation in the new programme), or its status
 (已退学, no more study).
 
 The change-of-major window (转专业申请期) is a small aggregate academic affairs maintains.
@@ -30,6 +31,8 @@ from typing import Any
 from eventsourcing.domain import event
 
 from domains.admissions.batches import TrainingProgramme, parse_date
+from domains.curriculum.programme_curriculum import ProgrammeCurriculum
+from domains.enrolment.enrollment import Enrollment
 from domains.learners.learner import Learner
 from domains.organisation.teaching_point import TeachingPoint
 from domains.shared.aggregate import DomainAggregate, key_id
@@ -408,9 +411,14 @@ class StatusChange(DomainAggregate):
         programme: TrainingProgramme | None = None,
         target_teaching_point: TeachingPoint | None = None,
         target_programme: TrainingProgramme | None = None,
+        target_curriculum: ProgrammeCurriculum | None = None,
+        enrollments: Sequence[Enrollment] = (),
     ) -> None:
         """The rules are checked again on today's state, then the learner's record changes in
-        the same save: teaching point, programme, or status 已退学."""
+        the same save: teaching point, programme, or status 已退学. A change of major also
+        tells each of the learner's courses (`enrollments`, all of them) whether it counts for
+        graduation in the new programme — listed in its course list (`target_curriculum`, None
+        when it has none yet) — or keeps only its grade."""
         self._review(role, Role.ACADEMIC_AFFAIRS, S.PENDING_FINAL_REVIEW, "复审")
         self._check_learner(learner)
         kind = self.change_kind
@@ -422,11 +430,18 @@ class StatusChange(DomainAggregate):
             if programme is None or target_programme is None or target_programme.id != self.target_programme_id:
                 raise DomainError("status_change.target_missing", "转入专业与申请不一致")
             check_major_target(learner, programme, target_programme)
+            if target_curriculum is not None and target_curriculum.programme_id != target_programme.id:
+                raise DomainError("status_change.curriculum_mismatch", "课程设置不是转入专业的培养方案的")
+            if any(e.learner_id != learner.id for e in enrollments):
+                raise DomainError("status_change.enrollment_mismatch", "选课记录不是该学生的")
         self._approved(comment=optional_text(comment, "comment", "复审意见", 200), approved_at=_aware(at))
         if kind is StatusChangeKind.TRANSFER:
             learner.transfer_teaching_point(self.id, self.target_teaching_point_id)
         elif kind is StatusChangeKind.CHANGE_OF_MAJOR:
             learner.change_programme(self.id, self.target_programme_id)
+            for enrollment in enrollments:
+                listed = target_curriculum is not None and target_curriculum.includes(enrollment.course_id)
+                enrollment.assess_for_programme(self.id, self.target_programme_id, listed)
         else:
             learner.withdraw(self.id)
 
