@@ -128,13 +128,18 @@ def test_a_certificate_without_amendments_says_nothing_about_corrections(rendere
     assert "合计1.5" in flat
 
 
-def test_a_name_outside_the_common_characters_is_still_drawn(renderer, tmp_path):
-    document = long_document(trainee_name="王喆玥", items=(("师德师风专题", 20),), total_tenths=20)
-    assert not all(ord(ch) in fonts.working_set_characters() for ch in "喆玥")
+def test_characters_outside_the_common_set_are_still_drawn(renderer, tmp_path):
+    document = long_document(
+        trainee_name="王喆玥", items=(("师德师风专题", 20),), total_tenths=20,
+        amendments=("2026-10-05 更正姓名：王哲玥 → 王喆玥", "2026-10-06 更正单位：坤山中学 → 堃山中学"),
+    )
+    assert not any(ord(ch) in fonts.working_set_characters() for ch in "喆玥堃")
 
     pdf = renderer.render(document)
 
-    assert "王喆玥" in squeezed(text_of(pdf, tmp_path))
+    flat = squeezed(text_of(pdf, tmp_path))
+    assert "姓名：王喆玥" in flat
+    assert "更正单位：坤山中学→堃山中学" in flat
 
 
 def test_the_same_certificate_gives_the_same_file(renderer):

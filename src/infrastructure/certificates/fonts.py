@@ -105,23 +105,16 @@ def working_set_characters() -> frozenset[int]:
     return frozenset(codes)
 
 
-@dataclass(frozen=True)
-class WorkingSet:
-    path: Path  # a single OpenType font file
-    covers: frozenset[int]  # the code points it draws
-
-
 class WorkingSets:
     """Working-set fonts, built once per source font and shared by every renderer in the process."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._built: dict[str, bytes] = {}
-        self._covers: dict[str, frozenset[int]] = {}
 
-    def get(self, font: CjkFont, cache_dir: Path) -> WorkingSet | None:
-        """The working set of the font, or None when it cannot be written to the cache directory
-        (then certificates are drawn from the full font)."""
+    def get(self, font: CjkFont, cache_dir: Path) -> Path | None:
+        """The working set of the font (a single OpenType file), or None when it cannot be
+        written to the cache directory (then certificates are drawn from the full font)."""
         key = self.key(font)
         path = cache_dir / f"certificate-font-{key}.otf"
         with self._lock:
@@ -134,11 +127,7 @@ class WorkingSets:
                     _write_atomically(path, data)
                 except OSError:
                     return None
-            covers = self._covers.get(key)
-            if covers is None:
-                covers = frozenset(ttLib.TTFont(str(path), lazy=True).getBestCmap())
-                self._covers[key] = covers
-        return WorkingSet(path=path, covers=covers)
+        return path
 
     @staticmethod
     def key(font: CjkFont) -> str:

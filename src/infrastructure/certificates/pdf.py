@@ -41,8 +41,6 @@ INK = (35, 35, 35)
 FRAME = (150, 28, 28)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CLOSING_HEIGHT = 44.0
-# The template's own words (what the page prints besides the document's fields).
-TEMPLATE_CHARACTERS = "（续页）证书编号：序号学习内容学时合计发证机构日期本证书已更正，记录扫码核验真伪第页共·0123456789"
 
 
 def chinese_date(day: datetime.date) -> str:
@@ -61,20 +59,6 @@ def _particulars(document: CertificateDocument) -> tuple[tuple[str, str, str, st
         ("姓名", document.trainee_name, "学时年度", f"{document.year} 年"),
         ("所在单位", document.school_name, "合计学时", f"{hours_number(document.total_tenths)} 学时"),
     )
-
-
-def _texts(document: CertificateDocument) -> str:
-    """Every character the PDF prints for the document: each field of the document, and the
-    template's own words."""
-    parts = [
-        document.serial, document.trainee_name, document.school_name, str(document.year),
-        document.verify_url, _statement(document), chinese_date(document.issued_on),
-        CERTIFICATE_TITLE, ISSUING_BODY, TEMPLATE_CHARACTERS,
-    ]
-    parts += ["".join(row) for row in _particulars(document)]
-    parts += [title + hours_number(tenths) for title, tenths in document.items]
-    parts += list(document.amendments)
-    return "".join(parts)
 
 
 class _CertificatePdf(FPDF):
@@ -260,14 +244,16 @@ class PdfCertificateRenderer:
     def render(self, document: CertificateDocument) -> bytes:
         font = self.font()
         working_set = WORKING_SETS.get(font, self._cache_dir)
-        needed = {ord(ch) for ch in _texts(document) if not ch.isspace()}
-        if working_set is not None and needed <= working_set.covers:
-            font_file, face = working_set.path, 0
-        else:
-            font_file, face = font.path, font.face
         try:
-            pdf = _CertificatePdf(document, font_file, face)
-            pdf.draw()
+            pdf = None
+            if working_set is not None:
+                pdf = _CertificatePdf(document, working_set, 0)
+                pdf.draw()
+                if pdf.fonts[FAMILY].missing_glyphs:  # a character beyond the working set
+                    pdf = None
+            if pdf is None:
+                pdf = _CertificatePdf(document, font.path, font.face)
+                pdf.draw()
             return bytes(pdf.output())
         finally:
             # fpdf2 memoises glyph look-ups per subset map for the life of the process; each
