@@ -40,7 +40,8 @@ QR_X, QR_Y = PAGE_W - MARGIN - QR_SIZE + 4, 15.0
 INK = (35, 35, 35)
 FRAME = (150, 28, 28)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-CLOSING_HEIGHT = 44.0
+CLOSING_HEIGHT = 23.0  # the gap above the closing block and its two lines
+AMENDMENT_LINE = 5.5
 
 
 def chinese_date(day: datetime.date) -> str:
@@ -70,7 +71,7 @@ class _CertificatePdf(FPDF):
         # recomputing it from every glyph's outline twice per document.
         self.fonts[FAMILY].ttfont.recalcBBoxes = False
         self.set_margins(MARGIN, CONTENT_TOP, MARGIN)
-        self.set_auto_page_break(True, margin=24)
+        self.set_auto_page_break(True, margin=21)
         self.alias_nb_pages("{nb}")
         issued = datetime.datetime.combine(document.issued_on, datetime.time(0, 0), SHANGHAI)
         self.set_creation_date(issued)
@@ -107,7 +108,7 @@ class _CertificatePdf(FPDF):
         self.set_xy(MARGIN, CONTENT_TOP)
 
     def footer(self) -> None:
-        self.set_y(-20)
+        self.set_y(-18)
         self.set_font(FAMILY, size=8)
         self.set_text_color(90, 90, 90)
         line = f"第 {self.page_no()} 页 共 {{nb}} 页 · 核验：{self.document.verify_url}"
@@ -168,16 +169,16 @@ class _CertificatePdf(FPDF):
 
     def _items_table(self) -> None:
         document = self.document
-        self.set_font(FAMILY, size=11)
+        self.set_font(FAMILY, size=10.5)
         headings = FontFace(emphasis=None, fill_color=(243, 236, 236), color=INK)
         with self.table(
             col_widths=(14, 210, 29),
-            line_height=6.5,
+            line_height=5.2,
             text_align=(Align.C, Align.L, Align.R),
             wrapmode=WrapMode.CHAR,
             headings_style=headings,
             repeat_headings=TableHeadingsDisplay.ON_TOP_OF_EVERY_PAGE,
-            padding=(1.2, 2, 1.2, 2),
+            padding=(0.9, 2, 0.9, 2),
         ) as table:
             heading = table.row()
             for text in ("序号", "学习内容", "学时"):
@@ -194,7 +195,8 @@ class _CertificatePdf(FPDF):
     def _closing(self) -> None:
         document = self.document
         amendment_lines = len(document.amendments) + 1 if document.amendments else 0
-        needed = min(CLOSING_HEIGHT + 5.5 * amendment_lines, 120.0)
+        # Kept together on one page unless the amendments alone would fill most of one.
+        needed = min(max(CLOSING_HEIGHT, 6 + AMENDMENT_LINE * amendment_lines), 120.0)
         if self.get_y() + needed > self.page_break_trigger:
             self.add_page()
         self.ln(6)
@@ -208,9 +210,9 @@ class _CertificatePdf(FPDF):
         if document.amendments:
             self.set_xy(MARGIN, top)
             self.set_font(FAMILY, size=10)
-            self.multi_cell(width - 120, 5.5, "本证书已更正，更正记录：", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.multi_cell(width - 120, AMENDMENT_LINE, "本证书已更正，更正记录：", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             for line in document.amendments:
-                self.multi_cell(width - 120, 5.5, line, wrapmode=WrapMode.CHAR,
+                self.multi_cell(width - 120, AMENDMENT_LINE, line, wrapmode=WrapMode.CHAR,
                                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
