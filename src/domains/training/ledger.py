@@ -237,14 +237,15 @@ class CertificateLedger(DomainAggregate):
         return total
 
     def selection_within_remaining(self, year: int) -> list[uuid.UUID]:
-        """For batch generation: pool items in the order they were earned, each taken while the
-        total stays within the remaining printable plus the 2.0-hour tolerance."""
+        """For batch generation: pool items oldest first (by the day earned, then as credited),
+        each taken while the total stays within the remaining printable plus the 2.0-hour
+        tolerance; an item that does not fit is passed over for smaller later ones."""
         remaining = self.remaining(year)
         if year not in self.allowances or remaining == 0:
             return []
         chosen: list[uuid.UUID] = []
         total = 0
-        for item in sorted(self.pool, key=lambda i: (i.earned_on, i.title, str(i.source_id))):
+        for item in sorted(self.pool, key=lambda i: i.earned_on):  # stable: credit order within a day
             if total + item.tenths <= remaining + TOLERANCE_TENTHS:
                 chosen.append(item.source_id)
                 total += item.tenths
