@@ -161,6 +161,53 @@ def _enrollments(c: Container, tp: uuid.UUID) -> list[uuid.UUID]:
         ).scalars())
 
 
+TRAINING_ACCOUNTS = [
+    ("wangpei", "网培中心管理员", "training_centre_admin"),
+    ("nsd_admin", "南师大校级管理员", "training_school_admin"),
+    ("teacher_li", "李老师（参训教师）", "trainee"),
+]
+
+
+def load_training_demo(c: Container) -> list[str]:
+    """The teacher-training platform: a school whose campus range is the loopback network (so
+    registration works locally), its administrator, a trainee with one centre course completed,
+    courses of the three kinds on the school's training list, and a centre lecture to sign up for."""
+    t = c.training
+    t.schools.appoint_admin(SYSTEM, role_name="training_centre_admin", school_id=None, username="wangpei",
+                            name="网培中心管理员", password=DEMO_PASSWORD, confirm_password=DEMO_PASSWORD)
+    school = t.schools.register_school(SYSTEM, "南京师范大学", ["127.0.0.0/8", "202.119.96.0/20"])
+    admin_id = t.schools.appoint_admin(SYSTEM, role_name="training_school_admin", school_id=school, username="nsd_admin",
+                                       name="南师大校级管理员", password=DEMO_PASSWORD, confirm_password=DEMO_PASSWORD)
+    school_admin = Actor(user_id=admin_id, username="nsd_admin", name="南师大校级管理员",
+                         roles=frozenset({Role.TRAINING_SCHOOL_ADMIN}), training_school_id=school)
+    chapters = [{"title": f"第{i}讲", "duration_seconds": 20 * 60} for i in range(1, 4)]
+    centre = t.learning.publish_course(SYSTEM, kind="centre", title="课程思政建设与教学设计", tenths=25,
+                                       chapters=chapters, summary_prompt="结合所授课程，提交一份课程思政教学设计")
+    digital = t.learning.publish_course(SYSTEM, kind="centre", title="高校教师数字素养提升", tenths=30,
+                                        chapters=chapters[:2], summary_prompt="谈谈数字化教学的一次实践")
+    ideology = t.learning.publish_course(SYSTEM, kind="ideology", title="《习近平总书记教育重要论述讲义》导读",
+                                         tenths=20, chapters=chapters[:1], summary_prompt="学习心得")
+    own = t.learning.publish_course(school_admin, kind="school", title="本校智慧教室使用指南", tenths=10,
+                                    chapters=chapters[:1], summary_prompt="本校实践总结")
+    t.schools.set_training_list(school_admin, school, [centre, ideology, own])
+    trainee_id = t.trainees.register(school_id=school, address="127.0.0.1", unit_name="南京师范大学",
+                                     username="teacher_li", name="李老师", password=DEMO_PASSWORD,
+                                     confirm_password=DEMO_PASSWORD)
+    trainee = Actor(user_id=trainee_id, username="teacher_li", name="李老师", roles=frozenset({Role.TRAINEE}),
+                    training_school_id=school)
+    t.learning.sign_up(trainee, [centre, digital])
+    with c.engine.connect() as conn:
+        from application.training.learning_queries import get_course
+
+        course = get_course(conn, trainee, centre)
+    for chapter in course["chapters"]:
+        t.learning.report_watched(trainee, centre, chapter["id"], [[0, chapter["duration_seconds"]]])
+    t.learning.submit_summary(trainee, centre, "在《高等数学》中设计了三个思政融入点，并在两个班试讲。")
+    t.lectures.schedule(SYSTEM, origin="centre", school_id=None, title="新时代高校教师职业道德规范解读",
+                        speaker="张教授", starts_at=c.clock.now() + timedelta(days=7), duration_minutes=90)
+    return [f"  {u:<14} {n}  {r}" for u, n, r in TRAINING_ACCOUNTS]
+
+
 def load_demo(c: Container) -> str:
     with c.engine.connect() as conn:
         if the_school(conn) is not None:
@@ -226,4 +273,5 @@ def load_demo(c: Container) -> str:
     _course_activity(c, staff, tps, cat)
     lines = ["demo data loaded; accounts (password " + DEMO_PASSWORD + "):"]
     lines += [f"  {u:<14} {n}  {','.join(r)}" for u, n, r, _ in DEMO_ACCOUNTS]
+    lines += ["teacher training (参训教师 log in at /training/login):", *load_training_demo(c)]
     return "\n".join(lines)

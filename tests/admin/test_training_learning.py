@@ -1,0 +1,142 @@
+"""Browser: a trainee registers from the campus network, signs up for a centre course, the player
+reports watched intervals through the API (a seek first), submits the summary and finds the hours
+eligible in 我的学时明细; a school administrator reviews a teacher's hosting application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from application.common.actor import SYSTEM
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+SCHOOL_NAME = "南京师范大学"
+
+
+@pytest.fixture
+def training_setup(container: Any, world: Any) -> dict[str, Any]:
+    """A school whose campus range holds the loopback address, its admin, and two courses."""
+    t = container.training
+    school_id = t.schools.register_school(SYSTEM, SCHOOL_NAME, ["127.0.0.0/8"])
+    t.schools.appoint_admin(SYSTEM, role_name="training_school_admin", school_id=school_id, username="nsd_admin",
+                            name="周老师", password=PASSWORD, confirm_password=PASSWORD)
+    centre = t.learning.publish_course(
+        SYSTEM, kind="centre", title="课程思政建设", tenths=25, summary_prompt="写一份课程思政设计",
+        chapters=[{"title": "导论", "duration_seconds": 600}, {"title": "方法", "duration_seconds": 300}],
+    )
+    t.learning.publish_course(SYSTEM, kind="ideology", title="习近平总书记教育重要论述讲义导读", tenths=20,
+                              summary_prompt="学习心得", chapters=[{"title": "导读", "duration_seconds": 900}])
+    return {"school_id": school_id, "centre": centre}
+
+
+def portal_sign_in(page: Any, username: str) -> None:
+    page.goto("/training/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("[data-testid=login]")
+
+
+def test_trainee_registers_signs_up_watches_submits_the_summary_and_sees_eligible_hours(
+    page, live_server, training_setup, container
+):
+    page.goto("/training/register")
+    page.select_option("select[name=school_id]", str(training_setup["school_id"]))
+    page.fill("input[name=unit_name]", "南京师大")
+    page.fill("input[name=username]", "teacher_li")
+    page.fill("input[name=name]", "李老师")
+    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=confirm_password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("[data-testid=register]")
+    expect(page.get_by_test_id("error")).to_contain_text("单位名称须与学校平台名称")
+    page.fill("input[name=unit_name]", SCHOOL_NAME)
+    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=confirm_password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("[data-testid=register]")
+    expect(page.get_by_test_id("flash")).to_contain_text("注册成功")
+
+    portal_sign_in(page, "teacher_li")
+    page.goto("/training/courses")
+    rows = page.get_by_test_id("course-row")
+    expect(rows).to_have_count(2)
+    expect(rows.filter(has_text="课程思政建设").get_by_test_id("source")).to_have_text("网培")
+    expect(rows.filter(has_text="讲义导读").get_by_test_id("source")).to_have_text("思政")
+    rows.filter(has_text="课程思政建设").get_by_test_id("choose").check()
+    with page.expect_navigation():
+        page.click("[data-testid=want]")
+    expect(page.get_by_test_id("confirm-course")).to_have_count(1)
+    with page.expect_navigation():
+        page.click("[data-testid=confirm]")
+    study = page.get_by_test_id("study-row")
+    expect(study).to_have_count(1)
+    expect(study.get_by_test_id("hours-state")).to_have_text("过程学时（尚不可打印）")
+
+    # the player reports what it played through the API; the server decides
+    api = httpx.Client(base_url=live_server)
+    token = api.post("/api/v1/auth/login", json={"username": "teacher_li", "password": PASSWORD}).json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    course = api.get(f"/api/v1/training/courses/{training_setup['centre']}", headers=headers).json()
+    ch1, ch2 = (c["id"] for c in course["chapters"])
+    url = f"/api/v1/training/my-courses/{training_setup['centre']}/chapters"
+    seek = api.post(f"{url}/{ch1}/progress", json={"intervals": [[0, 30], [580, 600]]}, headers=headers).json()
+    assert seek["chapter_completed"] is False
+    with page.expect_navigation():
+        page.click("[data-testid=study]")
+    expect(page.get_by_test_id("chapter-state")).to_have_text(["未完成", "未完成"])
+    assert api.post(f"{url}/{ch1}/progress", json={"intervals": [[30, 580]]}, headers=headers).json()["chapter_completed"]
+    assert api.post(f"{url}/{ch2}/progress", json={"intervals": [[0, 300]]}, headers=headers).json()["chapter_completed"]
+    page.reload()
+    expect(page.get_by_test_id("chapter-state")).to_have_text(["已完成", "已完成"])
+
+    page.fill("textarea[name=text]", "结合《高等数学》设计了三个思政融入点。")
+    with page.expect_navigation():
+        page.click("[data-testid=submit-summary]")
+    expect(page.get_by_test_id("summary-state")).to_contain_text("已提交")
+    expect(page.get_by_test_id("hours-state")).to_contain_text("可申请网培中心证书")
+
+    page.goto("/training/hours")
+    row = page.get_by_test_id("hours-row")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("网培中心资源")
+    expect(row.get_by_test_id("eligible")).to_have_text("是")
+    expect(page.get_by_test_id("eligible-hours")).to_have_text("2.5")
+
+
+def test_school_admin_reviews_a_hosting_application(page, live_server, training_setup, container, sign_in):
+    t = container.training
+    trainee_id = t.trainees.register(
+        school_id=training_setup["school_id"], address="127.0.0.1", unit_name=SCHOOL_NAME, username="teacher_wang",
+        name="王老师", password=PASSWORD, confirm_password=PASSWORD,
+    )
+    portal_sign_in(page, "teacher_wang")
+    page.goto("/training/hosting")
+    page.fill("input[name=title]", "混合式教学案例分享")
+    page.fill("textarea[name=outline]", "三门课程的混合式改革经验")
+    page.fill("input[name=preferred_date]", "2026-10-20")
+    with page.expect_navigation():
+        page.click("[data-testid=apply]")
+    expect(page.get_by_test_id("hosting-row").get_by_test_id("status")).to_have_text("待学校审核")
+    assert trainee_id
+
+    page.context.clear_cookies()
+    sign_in("nsd_admin")
+    page.goto("/admin/training/hosting-applications")
+    rows = page.get_by_test_id("hosting-row")
+    expect(rows).to_have_count(1)
+    with page.expect_navigation():
+        rows.get_by_role("link", name="审核").click()
+    with page.expect_navigation():
+        page.click("[data-testid=reject]")
+    expect(page.get_by_test_id("error")).to_contain_text("不通过原因为必填项")
+    with page.expect_navigation():
+        page.click("[data-testid=approve]")
+    expect(page.get_by_test_id("status")).to_have_text("待网培中心安排")
+    expect(page.get_by_test_id("audit-tab")).to_contain_text("学校审核通过")
+    expect(page.get_by_test_id("audit-tab")).to_contain_text("申请开设直播讲座")
