@@ -9,6 +9,7 @@ from typing import Any
 
 from tests.http.api_helpers import API, ok, problem
 from tests.http.issue3_support import learner, learner_login
+from tests.photo_support import jpeg, png
 from tests.support import make_id_number
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -145,3 +146,79 @@ def test_academic_affairs_finds_pending_requests_in_the_review_queue(client, log
     assert ok(client.get(queue, headers=login("gulou")))["total"] == 1
     me = learner_login(client, world, second, 2)
     assert [i["learner_id"] for i in ok(client.get(queue, headers=me))["items"]] == [second]
+
+
+def attached(name: str, content: bytes) -> dict[str, str]:
+    return {"file_name": name, "content": base64.b64encode(content).decode()}
+
+
+def test_a_learner_signed_in_with_their_student_number_serves_themselves(client, login, world):
+    """学生自助: the learner logs in with the student number, finds their record, asks for their
+    one change with proof files, follows its status, confirms the record once it is approved,
+    and asks for a status change with a proof file, following it on their record."""
+    lid = learner(client, login, world)
+    other = learner(client, login, world, 2)
+    me = learner_login(client, world, lid)
+    account = ok(client.get(f"{API}/me", headers=me))
+    assert account["learner_id"] == lid and account["roles"] == ["learner"]
+    assert ok(client.get(f"{API}/learners/{lid}", headers=me))["student_number"] == account["username"]
+    shown = ok(client.get(url(lid), headers=me))
+    assert (shown["record_status_label"], shown["may_confirm"], shown["may_request_by_learner"]) == ("未确认", True, True)
+
+    files = [attached("户口本.png", png()), attached("说明.pdf", PDF)]
+    req = ok(ask(client, me, lid, {"ethnicity": "回族"}, reason="民族登记错误", attachments=files), 201)
+    assert (req["status_label"], req["requested_by_role_label"]) == ("待审核", "学生")
+    assert [(a["file_name"], a["content_type"]) for a in req["attachments"]] == [
+        ("户口本.png", "image/png"), ("说明.pdf", "application/pdf"),
+    ]
+    r = client.get(url(lid, f"record-changes/{req['id']}/attachments/1"), headers=me)
+    assert r.status_code == 200 and r.content == PDF
+    shown = ok(client.get(url(lid), headers=me))
+    assert (shown["record_status_label"], shown["may_confirm"], shown["pending_request_id"]) == ("待审核", False, req["id"])
+    problem(ask(client, me, lid, {"ethnicity": "壮族"}), 409, "learner_record.pending_review")
+    problem(client.post(url(lid, "record-confirmation"), headers=me), 409, "learner_record.pending_review")
+    # Another learner's record, requests and proof files are not theirs to see.
+    problem(client.get(url(other), headers=me), 404)
+    other_me = learner_login(client, world, other, 2)
+    problem(client.get(url(lid, f"record-changes/{req['id']}/attachments/0"), headers=other_me), 404)
+    problem(client.get(url(lid, f"record-changes/{req['id']}"), headers=other_me), 404)
+
+    ok(review(client, login("jiaowu"), lid, req["id"], "approval", comment="已核对户口本"))
+    shown = ok(client.get(url(lid), headers=me))
+    assert shown["record_status_label"] == "审核通过" and values(shown["basic"])["ethnicity"] == "回族"
+    assert [(i["status_label"], i["comment"]) for i in shown["requests"]] == [("审核通过", "已核对户口本")]
+    assert shown["may_request_by_learner"] is False and shown["may_confirm"] is True
+    assert ok(client.post(url(lid, "record-confirmation"), headers=me))["record_status_label"] == "已确认"
+
+    sc = ok(client.post(f"{API}/status-changes", json={
+        "kind": "withdrawal", "reason": "出国定居", "attachments": [attached("签证.jpg", jpeg(None))],
+    }, headers=me), 201)
+    assert (sc["kind_label"], sc["status_label"], sc["learner_id"]) == ("退学", "待初审", lid)
+    assert [i["id"] for i in ok(client.get(f"{API}/status-changes", headers=me))["items"]] == [sc["id"]]
+    assert ok(client.get(f"{API}/status-changes", headers=other_me))["total"] == 0
+    [history] = ok(client.get(url(lid), headers=me))["status_history"]
+    assert (history["kind_label"], history["status_label"], history["requested_by_role_label"]) == ("退学", "待初审", "学生")
+
+
+def test_a_learners_malformed_proof_files_are_refused_and_their_one_chance_kept(client, login, world):
+    """A file disguised by its name, an oversized one, or a wrong type among good ones: the
+    request is refused with what is wrong, nothing is saved, and the one chance is kept."""
+    lid = learner(client, login, world)
+    me = learner_login(client, world, lid)
+    disguised = attached("证明.pdf", b"MZ\x90\x00 an executable renamed .pdf")
+    body = problem(ask(client, me, lid, {"ethnicity": "回族"}, attachments=[disguised]), 422, "upload.type")
+    assert "证明材料“证明.pdf”须为 PDF、JPG、PNG 文件（按文件内容识别" in body["detail"]
+    gif = attached("照片.jpg", b"GIF89a\x01\x00\x01\x00")
+    body = problem(ask(client, me, lid, {"ethnicity": "回族"}, attachments=[attached("a.pdf", PDF), gif]), 422, "upload.type")
+    assert "照片.jpg" in body["detail"]
+    huge = attached("大.pdf", b"%PDF-1.4\n" + b"0" * (5 * 1024 * 1024) + b"\n%%EOF\n")
+    body = problem(ask(client, me, lid, {"ethnicity": "回族"}, attachments=[huge]), 422, "upload.too_large")
+    assert "不能超过 5 MB" in body["detail"]
+    broken_png = attached("坏.png", png()[:60])
+    problem(ask(client, me, lid, {"ethnicity": "回族"}, attachments=[broken_png]), 422, "upload.type")
+    problem(ask(client, me, lid, {"ethnicity": "回族"}, attachments=[attached("a.pdf", PDF)] * 11), 422, "status_change.too_many_attachments")
+    shown = ok(client.get(url(lid), headers=me))
+    assert (shown["requests"], shown["may_request_by_learner"], shown["record_status_label"]) == ([], True, "未确认")
+    sc = {"kind": "withdrawal", "reason": "出国", "attachments": [disguised]}
+    problem(client.post(f"{API}/status-changes", json=sc, headers=me), 422, "upload.type")
+    assert ok(client.get(f"{API}/status-changes", headers=me))["total"] == 0
