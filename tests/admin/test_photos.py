@@ -142,3 +142,19 @@ def test_an_export_lists_the_learners_without_a_photo(sign_in, client, login, wo
     assert student_number(client, login, b) in missing and "没有使用中的电子照片，未导出" in missing
     assert make_id_number(seq=2) not in page.content()
     expect(page.locator("[data-testid=download]")).to_have_count(1)
+
+
+@browser
+def test_a_zip_with_a_path_traversal_name_is_refused_whole_with_the_chinese_message(sign_in, client, login, world):
+    lid = learner(client, login, world, seq=1)
+    number = student_number(client, login, lid)
+    page = sign_in("xuanwu")
+    page.click("nav.menu >> text=导入/导出电子照片")
+    archive = zip_of({f"{make_id_number(seq=1)}.JPG": jpeg(30), "../../etc/x.jpg": jpeg(30)})
+    with page.expect_navigation():
+        choose(page, "import-form", "照片.zip", archive, "application/zip")
+    error = page.get_by_test_id("error")
+    expect(error).to_contain_text("压缩包中含有不安全的文件路径“../../etc/x.jpg”")
+    expect(error).to_contain_text("整个压缩包未导入")
+    assert "/imports/" not in page.url
+    expect(page.locator(f"tr[data-student-number='{number}'] [data-testid=photo-status]")).to_have_text("未上传")

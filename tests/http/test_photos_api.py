@@ -138,6 +138,36 @@ def test_zip_import_verdicts_and_bad_archives_refused_whole(client, login, world
     problem(send_zip(client, login("jiaowu"), zip_of(good)), 403)
 
 
+def encrypted_zip(name: str, content: bytes) -> bytes:
+    """A ZIP whose entry says it is encrypted (general purpose flag bit 0, in the local and the
+    central header): what an archiver writes for a password-protected file."""
+    data = bytearray(zip_of({name: content}))
+    for signature, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.index(signature) + flags_at
+        data[at] |= 0x1
+    return bytes(data)
+
+
+def test_more_malformed_archives_are_refused_whole_with_what_is_wrong(client, login, world):
+    a = learner(client, login, world, seq=1)
+    tp = login("xuanwu")
+    good = {f"{make_id_number(seq=1)}.JPG": jpeg(30)}
+    whole = zip_of({**good, f"{make_id_number(seq=2)}.JPG": jpeg(30)})
+    for archive, words in [
+        (zip_of({**good, "..\\..\\x.jpg": jpeg(30)}), "不安全的文件路径"),
+        (zip_of({**good, "C:/照片/x.jpg": jpeg(30)}), "不安全的文件路径"),
+        (encrypted_zip(f"{make_id_number(seq=1)}.JPG", jpeg(30)), "压缩包已加密，请去掉密码后再上传"),
+        (whole[: len(whole) // 2], "压缩包已损坏，无法读取"),  # cut off in the middle
+        (zip_of({"__MACOSX/._a.jpg": b"x", "照片/": b""}), "压缩包中没有照片"),
+    ]:
+        body = problem(send_zip(client, tp, archive), 422, "photo.zip_invalid")
+        assert words in body["detail"] and body["detail"].endswith("整个压缩包未导入"), body["detail"]
+    # Larger than a request may be: refused before it is read, with a message for people.
+    body = problem(send_zip(client, tp, b"PK\x03\x04" + b"0" * (21 * 1024 * 1024)), 413, "request.too_large")
+    assert "上传的内容过大" in body["detail"]
+    assert ok(client.get(f"{API}/learners/{a}/photos", headers=tp))["photos"] == []  # nothing half-imported
+
+
 def test_export_job_by_id_number_or_student_number(client, login, world):
     a = learner(client, login, world, seq=1)
     b = learner(client, login, world, seq=2)

@@ -83,6 +83,12 @@ def test_the_rules_of_a_transfer_are_answered_as_problems(client, login, world):
     disguised = {"file_name": "证明.png", "content": base64.b64encode(b"GIF89a not a png").decode()}
     body = problem(ask(client, tp, "transfer", learner_id=lid, target_teaching_point_id=str(world.tp["102"]), attachments=[disguised]), 422, "upload.type")
     assert "PNG" in body["detail"]
+    huge = {"file_name": "大.pdf", "content": base64.b64encode(PDF[:-7] + b"0" * (5 * 1024 * 1024) + b"%%EOF\n").decode()}
+    body = problem(ask(client, tp, "transfer", learner_id=lid, target_teaching_point_id=str(world.tp["102"]), attachments=[huge]), 422, "upload.too_large")
+    assert body["detail"] == "证明材料“大.pdf”文件不能超过 5 MB"
+    truncated = {"file_name": "证明.pdf", "content": base64.b64encode(PDF[:20]).decode()}
+    problem(ask(client, tp, "transfer", learner_id=lid, target_teaching_point_id=str(world.tp["102"]), attachments=[truncated]), 422, "upload.type")
+    assert ok(client.get(SC, headers=tp))["total"] == 0  # nothing saved
     sc = ok(ask(client, tp, "transfer", learner_id=lid, target_teaching_point_id=str(world.tp["102"])), 201)
     assert sc["status_label"] == "初审通过"  # entered by the teaching point
     problem(ask(client, tp, "withdrawal", learner_id=lid), 409, "status_change.already_pending")

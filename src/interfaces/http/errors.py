@@ -49,6 +49,8 @@ def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Respons
     code = {404: "not_found", 405: "method_not_allowed", 413: "request.too_large", 403: "forbidden"}.get(
         exc.status_code, "http.error"
     )
+    if exc.status_code == 413:
+        return problem(413, code, "上传的内容过大，超过了单次请求允许的大小，请减小文件或分批上传")
     return problem(exc.status_code, code, str(exc.detail))
 
 
