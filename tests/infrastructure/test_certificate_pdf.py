@@ -1,20 +1,19 @@
 """Certificates are checked as a person sees them: each PDF is rasterised with poppler's pdftoppm,
-its text read back with pdftotext, and the QR code decoded from the page image with zxing-cpp."""
+its text read back with pdftotext, and the QR code decoded from the page image with zxing-cpp
+(tests/pdf_support.py)."""
 
 from __future__ import annotations
 
 import datetime
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
-import zxingcpp
-from PIL import Image
 
 from application.training.certificate_document import CertificateDocument, CertificateRenderingUnavailable
 from infrastructure.certificates import fonts
 from infrastructure.certificates.pdf import PdfCertificateRenderer
+from tests.pdf_support import ink_share, qr_codes, rasterise, squeezed, text_of
 
 VERIFY_URL = "http://127.0.0.1:8000/verify/certificates/JS2026-000123"
 LONG_NAME = "阿卜杜热合曼·买买提依明·艾合买提江·吐尔逊巴依·库尔班"
@@ -45,36 +44,11 @@ def renderer(tmp_path: Path) -> PdfCertificateRenderer:
     return PdfCertificateRenderer(None, tmp_path / "cache")
 
 
-def rasterise(pdf: bytes, tmp_path: Path, dpi: int) -> list[Image.Image]:
-    source = tmp_path / "certificate.pdf"
-    source.write_bytes(pdf)
-    prefix = tmp_path / f"page-{dpi}"
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(source), str(prefix)], check=True)
-    pages = sorted(tmp_path.glob(f"page-{dpi}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
-    return [Image.open(page).convert("L") for page in pages]
-
-
-def text_of(pdf: bytes, tmp_path: Path) -> str:
-    source = tmp_path / "certificate-text.pdf"
-    source.write_bytes(pdf)
-    return subprocess.run(["pdftotext", "-raw", str(source), "-"], check=True, capture_output=True, text=True).stdout
-
-
-def squeezed(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def ink_share(page: Image.Image) -> float:
-    """The share of the page's pixels that are not (nearly) white."""
-    histogram = page.histogram()
-    return sum(histogram[:200]) / (page.width * page.height)
-
-
-def test_a_long_certificate_flows_onto_landscape_a4_pages_that_carry_ink(renderer, tmp_path):
+def test_a_long_certificate_flows_onto_landscape_a4_pages_that_carry_ink(renderer):
     pdf = renderer.render(long_document())
 
     assert pdf.startswith(b"%PDF-")
-    pages = rasterise(pdf, tmp_path, dpi=40)
+    pages = rasterise(pdf, dpi=40)
     assert len(pages) >= 2
     for page in pages:
         assert page.width > page.height
@@ -82,10 +56,10 @@ def test_a_long_certificate_flows_onto_landscape_a4_pages_that_carry_ink(rendere
         assert 0.01 < ink_share(page) < 0.5
 
 
-def test_the_text_reads_back_with_name_school_serial_hours_items_and_amendments(renderer, tmp_path):
+def test_the_text_reads_back_with_name_school_serial_hours_items_and_amendments(renderer):
     document = long_document()
 
-    text = text_of(renderer.render(document), tmp_path)
+    text = text_of(renderer.render(document))
 
     flat = squeezed(text)
     assert "继续教育学时证书" in flat
@@ -108,27 +82,26 @@ def test_the_text_reads_back_with_name_school_serial_hours_items_and_amendments(
     assert set(re.findall(r"第 \d+ 页 共 (\d+) 页", text)) == {str(page_count)}
 
 
-def test_every_page_has_a_qr_code_that_opens_the_verification_page(renderer, tmp_path):
-    pages = rasterise(renderer.render(long_document()), tmp_path, dpi=150)
+def test_every_page_has_a_qr_code_that_opens_the_verification_page(renderer):
+    pages = rasterise(renderer.render(long_document()), dpi=150)
 
     for page in pages:
-        decoded = [barcode.text for barcode in zxingcpp.read_barcodes(page)]
-        assert decoded == [VERIFY_URL]
+        assert qr_codes(page) == [VERIFY_URL]
 
 
-def test_a_certificate_without_amendments_says_nothing_about_corrections(renderer, tmp_path):
+def test_a_certificate_without_amendments_says_nothing_about_corrections(renderer):
     document = long_document(items=(("直播讲座：课程思政", 15),), total_tenths=15, amendments=())
 
     pdf = renderer.render(document)
 
-    assert len(rasterise(pdf, tmp_path, dpi=30)) == 1
-    flat = squeezed(text_of(pdf, tmp_path))
+    assert len(rasterise(pdf, dpi=30)) == 1
+    flat = squeezed(text_of(pdf))
     assert "更正" not in flat
     assert "直播讲座：课程思政1.5" in flat
     assert "合计1.5" in flat
 
 
-def test_characters_outside_the_common_set_are_still_drawn(renderer, tmp_path):
+def test_characters_outside_the_common_set_are_still_drawn(renderer):
     document = long_document(
         trainee_name="王喆玥", items=(("师德师风专题", 20),), total_tenths=20,
         amendments=("2026-10-05 更正姓名：王哲玥 → 王喆玥", "2026-10-06 更正单位：坤山中学 → 堃山中学"),
@@ -137,7 +110,7 @@ def test_characters_outside_the_common_set_are_still_drawn(renderer, tmp_path):
 
     pdf = renderer.render(document)
 
-    flat = squeezed(text_of(pdf, tmp_path))
+    flat = squeezed(text_of(pdf))
     assert "姓名：王喆玥" in flat
     assert "更正单位：坤山中学→堃山中学" in flat
 
@@ -173,7 +146,7 @@ def test_without_a_cjk_font_on_the_machine_certificates_are_unavailable_until_on
 
     missing[0].symlink_to(installed)
     pdf = renderer.render(long_document(items=(("师德师风专题", 20),), total_tenths=20))
-    assert "师德师风专题" in text_of(pdf, tmp_path)
+    assert "师德师风专题" in text_of(pdf)
 
 
 def test_the_simplified_chinese_face_of_a_collection_is_chosen():
