@@ -11,7 +11,7 @@ import pytest
 
 from domains.shared.errors import InvalidInput
 from domains.training.activities import ActivityDeclaration
-from domains.training.lectures import HostingApplication, Lecture
+from domains.training.lectures import HostingApplication, Lecture, LectureOrigin
 from domains.training.members import TrainingMember
 from domains.training.progress import CourseStudy, covers, merge_intervals
 from domains.training.schools import TrainingSchool, matching_range, parse_campus_ranges
@@ -185,6 +185,16 @@ def test_sign_up_closes_when_the_lecture_starts_and_attendance_waits_for_its_end
     refused(lec, lambda a: a.sign_up(TRAINEE, STARTS), "lecture.sign_up_closed")
     signed = lecture("centre", ("SignedUp", {"trainee_id": TRAINEE}))
     refused(signed, lambda a: a.record_full_attendance(TRAINEE, STARTS + timedelta(minutes=89)), "lecture.not_over")
+
+
+def test_a_lecture_is_scheduled_in_the_future_within_two_years():
+    now = STARTS - timedelta(days=1)
+    for at, code in ((now, "lecture.start_in_past"), (now + timedelta(days=731), "lecture.start_too_far")):
+        with pytest.raises(InvalidInput) as info:
+            Lecture.schedule(LectureOrigin.CENTRE, None, "讲座", "张教授", at, 90, now)
+        assert info.value.code == code
+    lec = Lecture.schedule(LectureOrigin.CENTRE, None, "讲座", "张教授", now + timedelta(days=730), 90, now)
+    assert lec.tenths == 15
 
 
 def test_a_school_lecture_is_not_certificate_eligible():

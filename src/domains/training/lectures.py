@@ -23,6 +23,7 @@ from domains.shared.values import require_text
 
 CENTRE_LECTURE_TENTHS = 15  # 0.3 学分 = 1.5 学时
 MAX_LECTURE_MINUTES = 8 * 60
+MAX_AHEAD = datetime.timedelta(days=730)  # lectures are scheduled at most two years ahead
 
 
 class LectureOrigin(StrEnum):
@@ -82,6 +83,8 @@ class Lecture(DomainAggregate):
             raise InvalidInput("lecture.owner_mismatch", "学校直播讲座须属于某个学校", field="training_school_id")
         if starts_at.tzinfo is None or starts_at <= now:
             raise InvalidInput("lecture.start_in_past", "讲座开始时间须晚于当前时间", field="starts_at")
+        if starts_at > now + MAX_AHEAD:
+            raise InvalidInput("lecture.start_too_far", "讲座开始时间须在两年之内", field="starts_at")
         minutes = check_minutes(duration_minutes)
         # A centre lecture counts 1.5 hours; a school lecture counts its own length.
         tenths = CENTRE_LECTURE_TENTHS if origin is LectureOrigin.CENTRE else max(1, minutes * 10 // 60)
