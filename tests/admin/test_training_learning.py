@@ -140,3 +140,32 @@ def test_school_admin_reviews_a_hosting_application(page, live_server, training_
     expect(page.get_by_test_id("status")).to_have_text("待网培中心安排")
     expect(page.get_by_test_id("audit-tab")).to_contain_text("学校审核通过")
     expect(page.get_by_test_id("audit-tab")).to_contain_text("申请开设直播讲座")
+
+
+def test_wechat_login_works_only_after_the_trainee_binds_it_following_an_account_login(
+    page, live_server, training_setup, container
+):
+    container.training.trainees.register(
+        school_id=training_setup["school_id"], address="127.0.0.1", unit_name=SCHOOL_NAME, username="teacher_zhao",
+        name="赵老师", password=PASSWORD, confirm_password=PASSWORD,
+    )
+    page.goto("/training/login")
+    page.fill("input[name=wechat_user]", "zhao-wx")
+    with page.expect_navigation():
+        page.click("[data-testid=wechat-login]")
+    expect(page.get_by_test_id("error")).to_contain_text("请先使用账号和密码登录")
+
+    portal_sign_in(page, "teacher_zhao")
+    page.goto("/training/bindings")
+    expect(page.get_by_test_id("wechat-state")).to_have_text("未绑定")
+    page.fill("input[name=wechat_user]", "zhao-wx")
+    with page.expect_navigation():
+        page.click("[data-testid=bind-wechat]")
+    expect(page.get_by_test_id("wechat-state")).to_have_text("已绑定")
+
+    page.context.clear_cookies()
+    page.goto("/training/login")
+    page.fill("input[name=wechat_user]", "zhao-wx")
+    with page.expect_navigation():
+        page.click("[data-testid=wechat-login]")
+    expect(page.get_by_test_id("current-user")).to_contain_text("teacher_zhao")

@@ -63,6 +63,18 @@ def with_training_school(conn: Connection, actor: Actor) -> Actor:
     return replace(actor, training_school_id=training_school_of(conn, actor.user_id))
 
 
+def my_membership(conn: Connection, actor: Actor) -> dict[str, Any]:
+    """The acting member's own registration and bindings (绑定状态)."""
+    row = conn.execute(
+        select(members, schools.c.name.label("school_name"))
+        .select_from(members.outerjoin(schools, schools.c.id == members.c.training_school_id))
+        .where(members.c.account_id == actor.user_id)
+    ).mappings().first()
+    if row is None:
+        raise NotFound("not_found", "培训平台用户不存在")
+    return dict(row)
+
+
 def _label_course(row: dict[str, Any]) -> dict[str, Any]:
     kind = ResourceKind(row["kind"])
     row["kind_label"] = kind.label

@@ -342,6 +342,16 @@ class TrainingAdminPages(Controller):
             return self._declarations(request, actor, refusal_status(exc), error=exc.message)
         return done(request, f"{BASE}/declarations", "已认定" if recognise else "已不予认定")
 
+    @get("/sms-outbox", sync_to_thread=True)
+    def sms_outbox(self, request: Request[Any, Any, Any]) -> Template:
+        """The embedded SMS sender's outbox: the codes it would have sent (mobiles masked), for
+        development and demonstrations; the centre's administrators only."""
+        actor = training_admin(request)
+        actor.require(CENTRE)
+        sender = container_of(request).training.sms_sender
+        sent = list(reversed(getattr(sender, "sent", [])))[:20]
+        return page(request, "training_sms_outbox.html", actor, messages=sent, simulated=hasattr(sender, "sent"))
+
     # -- trainees -----------------------------------------------------------------------------------
 
     @get("/trainees", sync_to_thread=True)

@@ -23,7 +23,7 @@ from litestar.response import Redirect, Template
 from application.common.actor import Actor
 from application.common.queries import Page
 from application.training import learning_queries as q
-from domains.shared.errors import DomainError
+from domains.shared.errors import DomainError, InvalidInput
 from domains.shared.values import Role
 from domains.training.resources import RESOURCE_LABELS
 from interfaces.admin import routes
@@ -75,6 +75,17 @@ def done(request: Request[Any, Any, Any], to: str, message: str) -> Response[Any
     response.set_cookie(key=FLASH, value=message.encode().hex(), max_age=60, httponly=True,
                         secure=cookie_secure(request), samesite="lax", path=BASE)
     return response
+
+
+def _wechat_code(request: Request[Any, Any, Any], wechat_user: str) -> str:
+    """An OAuth code from the WeChat simulator for the named WeChat user (the embedded default)."""
+    wechat = container_of(request).training.wechat
+    if not hasattr(wechat, "authorize"):
+        raise DomainError("training_login.wechat_unavailable", "请使用微信扫码授权登录")
+    name = wechat_user.strip()
+    if not name:
+        raise InvalidInput("training_login.wechat_user_required", "请输入微信号（模拟授权）", field="wechat_user")
+    return str(wechat.authorize(name[:64]))
 
 
 def _hours_range(raw: str) -> tuple[int | None, int | None]:
@@ -135,6 +146,44 @@ class TrainingPortalPages(Controller):
         response = Redirect(f"{BASE}/my-courses")
         response.set_cookie(session_cookie(request, token, c.settings.session_minutes * 60))
         return response
+
+    def _login_page(self, request: Request[Any, Any, Any], status_code: int = 200, **context: Any) -> Template:
+        return portal(request, "training_portal_login.html", None, status_code=status_code, **context)
+
+    def _open_session(self, request: Request[Any, Any, Any], account_id: uuid.UUID) -> Response[Any]:
+        c = container_of(request)
+        token, _ = c.sessions.open(account_id, "admin")
+        response = Redirect(f"{BASE}/my-courses")
+        response.set_cookie(session_cookie(request, token, c.settings.session_minutes * 60))
+        return response
+
+    @post("/login/sms-code", sync_to_thread=True)
+    def login_sms_code(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+        mobile = str(data.get("mobile") or "")
+        try:
+            container_of(request).training.trainees.request_sms_code(mobile, campus_address(request))
+        except DomainError as exc:
+            return self._login_page(request, refusal_status(exc), error=exc.message, mobile=mobile)
+        return self._login_page(request, mobile=mobile, sms_sent=True)
+
+    @post("/login/sms", sync_to_thread=True)
+    def login_sms(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+        mobile = str(data.get("mobile") or "")
+        try:
+            account_id = container_of(request).training.trainees.sms_login(mobile, str(data.get("code") or ""))
+        except DomainError as exc:
+            return self._login_page(request, refusal_status(exc), error=exc.message, mobile=mobile, sms_sent=True)
+        return self._open_session(request, account_id)
+
+    @post("/login/wechat", sync_to_thread=True)
+    def login_wechat(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+        """微信登录 through the configured WeChat OAuth adapter (the embedded default simulates it)."""
+        try:
+            code = _wechat_code(request, str(data.get("wechat_user") or ""))
+            account_id = container_of(request).training.trainees.wechat_login(code)
+        except DomainError as exc:
+            return self._login_page(request, refusal_status(exc), error=exc.message)
+        return self._open_session(request, account_id)
 
     @post("/logout", sync_to_thread=True)
     def logout(self, request: Request[Any, Any, Any]) -> Response[Any]:
@@ -276,6 +325,46 @@ class TrainingPortalPages(Controller):
         except DomainError as exc:
             return self._declarations(request, actor, refusal_status(exc), error=exc.message, form=data)
         return done(request, f"{BASE}/declarations", "已提交申报，等待学校审核")
+
+    # -- bindings -------------------------------------------------------------------------------------
+
+    def _bindings(self, request: Request[Any, Any, Any], actor: Actor, status_code: int = 200, **context: Any) -> Template:
+        return portal(request, "training_portal_bindings.html", actor, status_code=status_code,
+                      member=read_model(request, q.my_membership, actor), **context)
+
+    @get("/bindings", sync_to_thread=True)
+    def bindings(self, request: Request[Any, Any, Any]) -> Template:
+        return self._bindings(request, trainee_actor(request))
+
+    @post("/bindings/wechat", sync_to_thread=True)
+    def bind_wechat(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+        actor = trainee_actor(request)
+        try:
+            code = _wechat_code(request, str(data.get("wechat_user") or ""))
+            container_of(request).training.trainees.bind_wechat(actor, code)
+        except DomainError as exc:
+            return self._bindings(request, actor, refusal_status(exc), error=exc.message)
+        return done(request, f"{BASE}/bindings", "微信已绑定，可使用微信登录")
+
+    @post("/bindings/sms-code", sync_to_thread=True)
+    def bind_sms_code(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+        actor = trainee_actor(request)
+        mobile = str(data.get("mobile") or "")
+        try:
+            container_of(request).training.trainees.request_sms_code(mobile, campus_address(request))
+        except DomainError as exc:
+            return self._bindings(request, actor, refusal_status(exc), error=exc.message, mobile=mobile)
+        return self._bindings(request, actor, mobile=mobile, sms_sent=True)
+
+    @post("/bindings/mobile", sync_to_thread=True)
+    def bind_mobile(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+        actor = trainee_actor(request)
+        mobile = str(data.get("mobile") or "")
+        try:
+            container_of(request).training.trainees.bind_mobile(actor, mobile, str(data.get("code") or ""))
+        except DomainError as exc:
+            return self._bindings(request, actor, refusal_status(exc), error=exc.message, mobile=mobile, sms_sent=True)
+        return done(request, f"{BASE}/bindings", "手机号已绑定，可使用手机动态码登录")
 
     @get("/hours", sync_to_thread=True)
     def hours(self, request: Request[Any, Any, Any]) -> Template:
