@@ -142,6 +142,11 @@ def test_an_export_lists_the_learners_without_a_photo(sign_in, client, login, wo
     assert student_number(client, login, b) in missing and "没有使用中的电子照片，未导出" in missing
     assert make_id_number(seq=2) not in page.content()
     expect(page.locator("[data-testid=download]")).to_have_count(1)
+    # Auditors post no forms in the admin UI: no export form for them.
+    page = sign_in("shenji")
+    page.goto("/admin/learner-photos")
+    expect(page.locator("[data-testid=list] tbody tr")).to_have_count(2)
+    expect(page.locator("main form[method=post]")).to_have_count(0)
 
 
 @browser

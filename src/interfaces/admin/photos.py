@@ -27,6 +27,7 @@ from application.learners.photo_projection import (
 from application.learners.photos import ENTRY_MAX_BYTES, EXPORT_KIND, IMPORT_KIND, NAMINGS, ZIP_MAX_BYTES
 from application.learners.queries import get_learner
 from domains.shared.errors import DomainError, InvalidInput
+from domains.shared.values import Role
 from interfaces.admin import routes
 from interfaces.admin.jobs import progress, progress_response
 from interfaces.admin.enrolment import choices_of
@@ -71,7 +72,9 @@ class PhotoRosterPages(Controller):
         return page(
             request, "photos_list.html", actor, status_code=status_code, result=result, statuses=STATUSES,
             photo_statuses=list(PHOTO_STATUSES.items()), namings=NAMINGS, params=params,
-            may_import=actor.teaching_point_id is not None, **choices, **context,
+            may_import=actor.teaching_point_id is not None,
+            # Auditors post no forms in the admin UI (they export through the API).
+            may_export=Role.AUDITOR not in actor.roles, **choices, **context,
         )
 
     @get("/", sync_to_thread=True)
