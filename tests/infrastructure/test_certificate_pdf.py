@@ -5,6 +5,7 @@ its text read back with pdftotext, and the QR code decoded from the page image w
 from __future__ import annotations
 
 import datetime
+from concurrent.futures import ThreadPoolExecutor
 import re
 from pathlib import Path
 
@@ -164,3 +165,13 @@ def test_a_font_without_chinese_glyphs_is_refused(tmp_path):
 
     with pytest.raises(CertificateRenderingUnavailable):
         fonts.locate_cjk_font(latin)
+
+
+def test_certificates_drawn_at_once_in_several_threads_are_each_whole(renderer):
+    documents = [long_document(serial=f"JS2026-00012{n}", trainee_name=name) for n, name in enumerate(("张珊", "李四", "王五", "赵六"))]
+    expected = [renderer.render(document) for document in documents]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        drawn = list(pool.map(renderer.render, documents))
+
+    assert drawn == expected
