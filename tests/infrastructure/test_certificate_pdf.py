@@ -168,7 +168,8 @@ def test_a_font_without_chinese_glyphs_is_refused(tmp_path):
 
 
 def test_certificates_drawn_at_once_in_several_threads_are_each_whole(renderer):
-    documents = [long_document(serial=f"JS2026-00012{n}", trainee_name=name) for n, name in enumerate(("张珊", "李四", "王五", "赵六"))]
+    names = ("张珊", "李四", "王五", "赵六")
+    documents = [long_document(serial=f"JS2026-00012{n}", trainee_name=name) for n, name in enumerate(names)]
     expected = [renderer.render(document) for document in documents]
 
     with ThreadPoolExecutor(max_workers=4) as pool:
