@@ -53,3 +53,26 @@ def test_learning_read_models_rebuild_to_the_live_tables(container, clock):
     assert any(r for r in live["rm_training_lectures"] if str(lecture) in str(r))
     container.runner.rebuild(["training_learning"])
     assert dump_read_models(container) == live
+
+
+def test_two_reports_completing_the_last_chapter_at_once_credit_the_ledger_once(container):
+    from domains.shared.errors import DomainError
+    from tests.application.test_concurrency import RaceAtSave, run_together
+
+    t = container.training
+    school = t.schools.register_school(SYSTEM, "河海大学", "10.8.0.0/16")
+    course = t.learning.publish_course(SYSTEM, kind="centre", title="教学能力提升", tenths=15, summary_prompt="总结",
+                                       chapters=[{"title": "一", "duration_seconds": 60}])
+    me = _trainee(container, school, "chen")
+    t.learning.sign_up(me, [course])
+    t.learning.submit_summary(me, course, "总结")
+    chapter = container.store.get(course).chapters[0]["id"]
+    with RaceAtSave(container.store, 2):
+        results = run_together(lambda: t.learning.report_watched(me, course, chapter, [[0, 60]]),
+                               lambda: t.learning.report_watched(me, course, chapter, [[0, 60]]))
+    outcomes = sorted(outcome for outcome, _ in results)
+    assert outcomes == ["error", "ok"], results
+    assert all(isinstance(v, DomainError) for o, v in results if o == "error")
+    ledger = container.store.get(CertificateLedger.create_id(me.user_id))
+    assert [(i.source_id, i.tenths) for i in ledger.pool] == [(course, 15)]
+    assert container.store.get(CourseStudy.create_id(me.user_id, course)).completed

@@ -370,7 +370,8 @@ def hours_detail(conn: Connection, actor: Actor, trainee_id: uuid.UUID | None = 
         r["kind_label"] = HOURS_KIND_LABELS[r["kind"]]
         r["status_label"] = HOURS_STATUS_LABELS[r["status"]]
         r["hours"] = hours_text(r["tenths"])
-    total = sum(r["tenths"] for r in rows if r["status"] != "rejected")
+    # process hours count in the total; declarations count once the school recognises them
+    total = sum(r["tenths"] for r in rows if r["status"] not in ("rejected", "submitted"))
     eligible = sum(r["tenths"] for r in rows if r["certificate_eligible"])
     return {
         "trainee_id": trainee_id,
