@@ -169,3 +169,30 @@ def test_wechat_login_works_only_after_the_trainee_binds_it_following_an_account
     with page.expect_navigation():
         page.click("[data-testid=wechat-login]")
     expect(page.get_by_test_id("current-user")).to_contain_text("teacher_zhao")
+
+
+def test_every_training_page_opens_for_its_roles(page, live_server, training_setup, container, sign_in):
+    t = container.training
+    t.schools.appoint_admin(SYSTEM, role_name="training_centre_admin", school_id=None, username="wangpei",
+                            name="网培中心", password=PASSWORD, confirm_password=PASSWORD)
+    t.trainees.register(school_id=training_setup["school_id"], address="127.0.0.1", unit_name=SCHOOL_NAME,
+                        username="teacher_sun", name="孙老师", password=PASSWORD, confirm_password=PASSWORD)
+    school = training_setup["school_id"]
+    admin_pages = ["/admin/training/schools", f"/admin/training/schools/{school}", "/admin/training/courses",
+                   f"/admin/training/courses/{training_setup['centre']}", "/admin/training/courses/new",
+                   "/admin/training/lectures", "/admin/training/hosting-applications", "/admin/training/trainees",
+                   "/admin/training/activities", "/admin/training/declarations"]
+    for username, extra in (("wangpei", ["/admin/training/sms-outbox"]), ("nsd_admin", [])):
+        page.context.clear_cookies()
+        sign_in(username)
+        expect(page.locator("nav.menu")).to_contain_text("教师培训")
+        for url in admin_pages + extra:
+            response = page.goto(url)
+            assert response.status == 200, (username, url, response.status)
+    page.context.clear_cookies()
+    portal_sign_in(page, "teacher_sun")
+    for url in ["/training/courses", "/training/training-list", "/training/my-courses", "/training/lectures",
+                "/training/hosting", "/training/declarations", "/training/hours", "/training/bindings"]:
+        response = page.goto(url)
+        assert response.status == 200, (url, response.status)
+    assert page.goto("/admin/training/schools").url.endswith("/admin/login")  # trainees have no admin pages
