@@ -45,6 +45,7 @@ from interfaces.admin.routes import Form, done
 from interfaces.admin.session import admin_actor
 from interfaces.admin.status_changes import Multipart, uploads_of
 from interfaces.http.context import container_of
+from interfaces.http.files import stored_file_response
 
 Req = Request[Any, Any, Any]
 QUEUE = "/admin/record-changes"
@@ -201,13 +202,7 @@ class RecordChangePages(Controller):
         actor = admin_actor(request)
         with c.engine.connect() as conn:
             ref = record_change_attachment(conn, actor, learner_of(conn, request_id), request_id, index)["ref"]
-        stored = c.files.get(ref)
-        if stored is None:
-            raise NotFound("not_found", "证明材料不存在")
-        return Response(
-            stored[1], media_type=stored[0],
-            headers={"Cache-Control": "private, no-cache", "X-Content-Type-Options": "nosniff"},
-        )
+        return stored_file_response(c, ref)
 
     def _review(self, request: Req, request_id: uuid.UUID, data: dict[str, Any], approve: bool) -> Response[Any]:
         actor = admin_actor(request)

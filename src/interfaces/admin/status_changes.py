@@ -51,6 +51,7 @@ from interfaces.admin.rendering import audit_tab, page
 from interfaces.admin.routes import Form, done
 from interfaces.admin.session import admin_actor
 from interfaces.http.context import container_of
+from interfaces.http.files import stored_file_response
 
 Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 S = StatusChangeStatus
@@ -280,13 +281,7 @@ class StatusChangePages(Controller):
         c = container_of(request)
         with c.engine.connect() as conn:
             found = attachment_of(conn, admin_actor(request), status_change_id, index)
-        stored = c.files.get(found["ref"])
-        if stored is None:
-            raise NotFound("not_found", "证明材料不存在")
-        return Response(
-            stored[1], media_type=stored[0],
-            headers={"Cache-Control": "private, no-cache", "X-Content-Type-Options": "nosniff"},
-        )
+        return stored_file_response(c, found["ref"])
 
     @post("/{status_change_id:uuid}/{step:str}", sync_to_thread=True)
     def act(self, request: Request[Any, Any, Any], status_change_id: uuid.UUID, step: str, data: Form) -> Response[Any]:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from application.common.actor import Actor
 from application.identity.projection import accounts
 from infrastructure.container import Container
+from interfaces.http.files import PRIVATE_FILE_HEADERS
 
 
 def default_avatar(name: str) -> bytes:
@@ -25,7 +26,6 @@ def avatar_response(container: Container, actor: Actor) -> Response[bytes]:
     with container.engine.connect() as conn:
         ref = conn.execute(select(accounts.c.avatar_ref).where(accounts.c.id == actor.user_id)).scalar()
     stored = container.files.get(ref) if ref else None
-    headers = {"Cache-Control": "private, no-cache", "X-Content-Type-Options": "nosniff"}
     if stored is None:
-        return Response(default_avatar(actor.name), media_type="image/svg+xml", headers=headers)
-    return Response(stored[1], media_type=stored[0], headers=headers)
+        return Response(default_avatar(actor.name), media_type="image/svg+xml", headers=PRIVATE_FILE_HEADERS)
+    return Response(stored[1], media_type=stored[0], headers=PRIVATE_FILE_HEADERS)

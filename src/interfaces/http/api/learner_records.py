@@ -19,9 +19,9 @@ from application.learners.record_change_projection import (
     list_record_changes,
     record_change_attachment,
 )
-from domains.shared.errors import NotFound
 from interfaces.http.api.common import ROSTER, ListOut, list_out, page_of
 from interfaces.http.context import api_actor, container_of
+from interfaces.http.files import stored_file_response
 
 
 class ContactIn(msgspec.Struct):
@@ -111,11 +111,7 @@ class LearnerRecordController(Controller):
         c = container_of(request)
         with c.engine.connect() as conn:
             ref = record_change_attachment(conn, api_actor(request), learner_id, request_id, index)["ref"]
-        stored = c.files.get(ref)
-        if stored is None:
-            raise NotFound("not_found", "证明材料不存在")
-        headers = {"Cache-Control": "private, no-cache", "X-Content-Type-Options": "nosniff"}
-        return Response(stored[1], media_type=stored[0], headers=headers)
+        return stored_file_response(c, ref)
 
     @post("/record-changes/{request_id:uuid}/approval", sync_to_thread=True, status_code=200)
     def approve(self, request: Req, learner_id: uuid.UUID, request_id: uuid.UUID, data: CommentIn | None = None) -> dict[str, Any]:

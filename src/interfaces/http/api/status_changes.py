@@ -18,9 +18,9 @@ from application.learners.status_change_projection import (
     list_status_changes,
 )
 from application.learners.status_changes import Upload
-from domains.shared.errors import NotFound
 from interfaces.http.api.common import ROSTER, ListOut, list_out, page_of
 from interfaces.http.context import api_actor, container_of
+from interfaces.http.files import stored_file_response
 
 
 class AttachmentIn(msgspec.Struct):
@@ -110,13 +110,7 @@ class StatusChangeController(Controller):
         c = container_of(request)
         with c.engine.connect() as conn:
             found = attachment_of(conn, api_actor(request), status_change_id, index)
-        stored = c.files.get(found["ref"])
-        if stored is None:
-            raise NotFound("not_found", "证明材料不存在")
-        return Response(
-            stored[1], media_type=stored[0],
-            headers={"Cache-Control": "private, no-cache", "X-Content-Type-Options": "nosniff"},
-        )
+        return stored_file_response(c, found["ref"])
 
     def _step(self, request: Request[Any, Any, Any], status_change_id: uuid.UUID, action: str, *args: Any) -> dict[str, Any]:
         getattr(container_of(request).status_changes, action)(api_actor(request), status_change_id, *args)
