@@ -216,3 +216,23 @@ def test_two_trainees_applying_at_once_both_get_a_certificate_with_distinct_seri
     with tw.container.engine.connect() as conn:
         listed = list_certificates(conn, centre, Page(), CertificateFilter())
     assert sorted(i["serial"] for i in listed.items) == ["WP2026-000001", "WP2026-000002"]
+
+
+def test_the_certificate_read_models_rebuild_to_the_live_tables(tw):
+    from tests.application.workload import dump_read_models
+
+    c = tw.container.certificate_ledgers
+    certificate_id = issued(tw)
+    tw.credit("zhangsan", ("名师讲座", 1.5), kind="centre_lecture")
+    c.report_error(tw.actor("njnu_admin"), certificate_id, "year", "2025")
+    c.correct(tw.actor("wangpei"), certificate_id)
+    tw.credit("lisi", ("课程思政建设", 10))
+    c.set_allowance(tw.actor("njnu_admin"), tw.accounts["lisi"], 2026, "50")
+    job_id = c.start_batch(tw.actor("njnu_admin"))
+    c.run(job_id)
+    live = dump_read_models(tw.container)
+    for table in ("rm_certificate_ledgers", "rm_certificate_ledger_items", "rm_certificate_ledger_years",
+                  "rm_certificates", "rm_certificate_history", "rm_certificate_batches"):
+        assert live[table], table
+    tw.container.runner.rebuild(["certificate_ledger"])
+    assert dump_read_models(tw.container) == live

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 
+from domains.shared.errors import InvalidInput
 from domains.shared.values import Role
 from domains.training.ledger import (
     Certificate,
@@ -283,3 +284,25 @@ def test_serial_numbers_follow_each_other_within_a_year():
     s = given(CertificateSerialSequence, ("Started", {"year": 2026}), ("Issued", {"number": 122}))
     assert s.issue() == "WP2026-000123"
     assert CertificateSerialSequence.create_id(2026) == s.create_id(2026) != CertificateSerialSequence.create_id(2027)
+
+
+def test_hours_typed_wrongly_are_refused_as_invalid_input():
+    for raw in ("", "abc", "5.55", "5.", ".5", "-1", "²", "1" * 7, True, None):
+        try:
+            parse_tenths(raw)
+        except InvalidInput as exc:
+            assert exc.code == "hours.malformed"
+        else:
+            raise AssertionError(raw)
+
+
+def test_crediting_refuses_what_is_not_certificate_eligible():
+    a = ledger()
+    refused(a, lambda a: a.credit(item(1), "school_course", "校本课程", 10, datetime.date(2026, 9, 1)), "ledger.kind_invalid")
+    refused(a, lambda a: a.credit(item(1), "centre_course", "课程", 0, datetime.date(2026, 9, 1)), "ledger.hours_invalid")
+    refused(a, lambda a: a.credit(item(1), "centre_course", " ", 10, datetime.date(2026, 9, 1)), "field.required")
+
+
+def test_a_year_with_odd_digits_is_refused():
+    c = certificate()
+    refused(c, lambda c: c.report_error(Role.TRAINING_SCHOOL_ADMIN, "year", "²⁰²⁵", None, AT), "ledger.year_invalid")

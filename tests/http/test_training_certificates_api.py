@@ -273,3 +273,19 @@ def test_downloading_twice_reprints_without_deducting_hours(client, tw, who):
     assert [(e["event_type"], e["event_label"]) for e in events][-3:] == [
         ("Downloaded", "下载/重新打印证书（不扣学时）"),
     ] * 3
+
+
+def test_invalid_input_is_refused_never_a_500(client, tw, who):
+    tw.credit("zhangsan", ("课程思政建设", 30))
+    trainee = tw.accounts["zhangsan"]
+    admin = who("njnu_admin")
+    problem(client.get(CERTS, params={"year": 10**12}, headers=admin), 422)
+    problem(client.get(f"{LEDGERS}/me", params={"year": 99999}, headers=who("zhangsan")), 422, "ledger.year_invalid")
+    problem(client.get(LEDGERS, params={"year": -5}, headers=admin), 422)
+    problem(client.put(f"{LEDGERS}/{trainee}/allowances/99999", json={"hours": "50"}, headers=admin), 422)
+    problem(client.put(f"{LEDGERS}/{trainee}/allowances/2026", json={"hours": "²"}, headers=admin), 422)
+    problem(client.put(f"{LEDGERS}/{trainee}/allowances/2026", json={"hours": "9" * 40}, headers=admin), 422)
+    problem(client.put(f"{LEDGERS}/{trainee}/allowances/2026", json={"hours": "2000"}, headers=admin), 422,
+            "ledger.allowance_invalid")
+    problem(client.get(f"{CERTS}/{'X' * 500}", headers=admin), 404)
+    assert ok(client.get(f"{CERTS}/{'X' * 500}/verification", params={"code": "y" * 300}))["genuine"] is False

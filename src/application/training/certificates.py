@@ -332,7 +332,7 @@ class CertificateLedgers:
 
 
 def _year(raw: object) -> int:
-    if isinstance(raw, str) and raw.strip().isdigit():
+    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
         raw = int(raw.strip())
     return check_year(raw)
 

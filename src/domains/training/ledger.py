@@ -76,7 +76,8 @@ def parse_tenths(raw: object, field: str = "hours", label: str = "学时") -> in
         return raw * 10
     text = (str(raw) if raw is not None else "").strip()
     whole, dot, frac = text.partition(".")
-    if not whole.isdigit() or (dot and (len(frac) != 1 or not frac.isdigit())) or len(whole) > 6:
+    digits = whole.isascii() and whole.isdigit() and (not dot or (len(frac) == 1 and frac.isascii() and frac.isdigit()))
+    if not digits or len(whole) > 6:
         raise InvalidInput("hours.malformed", f"{label}须为数字，最多一位小数（如 50 或 52.5）", field=field)
     return int(whole) * 10 + (int(frac) if dot else 0)
 
@@ -366,7 +367,7 @@ class AmendableField(StrEnum):
     def parse_value(self, raw: object, field: str = "correct_value") -> str:
         if self is AmendableField.YEAR:
             text = str(raw if raw is not None else "").strip()
-            if not text.isdigit() or len(text) != 4:
+            if not (text.isascii() and text.isdigit()) or len(text) != 4:
                 raise InvalidInput("ledger.year_invalid", "学时年份须为四位年份", field=field)
             return str(check_year(int(text), field))
         return require_text(str(raw) if raw is not None else "", field, "姓名", 50)

@@ -60,8 +60,9 @@ def _today(request: Request[Any, Any, Any]) -> datetime.date:
 
 
 def _int(raw: Any) -> int | None:
+    """A small whole number typed into a filter (a year, a page); anything else is ignored."""
     text = str(raw or "").strip()
-    return int(text) if text.isdigit() and len(text) <= 6 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else None
 
 
 def _uuid(raw: Any) -> uuid.UUID | None:

@@ -25,6 +25,7 @@ from application.training.certificate_queries import (
     verify,
 )
 from domains.shared.errors import InvalidInput
+from domains.training.ledger import check_year
 from interfaces.admin.exports import workbook_bytes, xlsx_response
 from interfaces.http.api.common import ListOut, list_out, page_of
 from interfaces.http.context import api_actor, container_of
@@ -64,7 +65,7 @@ class BatchIn(msgspec.Struct):
 
 
 def _year(request: Request[Any, Any, Any], year: int | None) -> int:
-    return year if year is not None else container_of(request).clock.today().year
+    return check_year(year) if year is not None else container_of(request).clock.today().year
 
 
 def _date(raw: str | None, field: str) -> datetime.date | None:
@@ -88,7 +89,8 @@ def certificate_filter(
     amended: bool = False,
 ) -> CertificateFilter:
     return CertificateFilter(
-        training_school_id=training_school_id, trainee_id=trainee_id, year=year, serial=serial, name=name,
+        training_school_id=training_school_id, trainee_id=trainee_id, year=check_year(year) if year is not None else None,
+        serial=serial, name=name,
         issued_from=_date(issued_from, "issued_from"), issued_to=_date(issued_to, "issued_to"),
         open_report=open_report, amended=amended,
     )
