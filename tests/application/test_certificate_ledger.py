@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import threading
 import uuid
 
@@ -236,3 +237,40 @@ def test_the_certificate_read_models_rebuild_to_the_live_tables(tw):
         assert live[table], table
     tw.container.runner.rebuild(["certificate_ledger"])
     assert dump_read_models(tw.container) == live
+
+
+def test_hours_earned_by_learning_reach_the_pool_and_a_certificate(tw):
+    """A centre course completed in full (every chapter watched through, the summary submitted)
+    and a centre lecture attended in full are credited by the learning side; school-based courses
+    never are."""
+    from domains.training.resources import TrainingCourse
+
+    t = tw.container.training
+    centre = tw.actor("wangpei")
+    course_id = t.learning.publish_course(
+        centre, kind="centre", title="课程思政建设", tenths=25, summary_prompt="写一份课程思政设计",
+        chapters=[{"title": "导论", "duration_seconds": 600}, {"title": "方法", "duration_seconds": 300}],
+    )
+    trainee = tw.actor("zhangsan")
+    t.learning.sign_up(trainee, [course_id])
+    course = tw.store.get(course_id)
+    assert isinstance(course, TrainingCourse)
+    for chapter in course.chapters:
+        t.learning.report_watched(trainee, course_id, chapter["id"], [[0, chapter["duration_seconds"]]])
+    from application.training.ledgers import find_ledger
+
+    assert find_ledger(tw.store, tw.accounts["zhangsan"]) is None  # the summary assignment is still missing
+    t.learning.submit_summary(trainee, course_id, "本课程的课程思政设计：" + "思政" * 20)
+    lecture_id = t.lectures.schedule(centre, origin="centre", school_id=None, title="名师讲座", speaker="王教授",
+                                     starts_at="2026-09-10T19:00:00+08:00", duration_minutes=90)
+    t.lectures.sign_up(trainee, lecture_id)
+    tw.container.clock.at = datetime.datetime(2026, 9, 10, 21, 0, tzinfo=datetime.UTC)  # after the lecture
+    t.lectures.record_full_attendance(centre, lecture_id, tw.accounts["zhangsan"])
+
+    pool = view(tw, "zhangsan")["pool"]
+    assert sorted((i["title"], i["hours"], i["kind"]) for i in pool) == [
+        ("名师讲座", "1.5", "centre_lecture"), ("课程思政建设", "2.5", "centre_course"),
+    ]
+    tw.container.certificate_ledgers.set_allowance(tw.actor("njnu_admin"), tw.accounts["zhangsan"], 2026, "2")
+    tw.container.certificate_ledgers.apply(trainee, [i["source_id"] for i in pool])  # 4.0 = 2.0 + 2.0
+    assert view(tw, "zhangsan")["certificates"][0]["total_hours"] == "4.0"
