@@ -16,7 +16,6 @@ The use cases decide who may do what; a teaching point sees only its own learner
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -38,8 +37,8 @@ from domains.learners.record_change import BASIC_FIELDS, DERIVED_FIELDS, PRIOR_E
 from domains.shared.errors import DomainError, NotFound
 from domains.shared.values import Role
 from interfaces.admin import routes
-from interfaces.admin.enrolment import export_response, list_filters, list_page, refusal_status
-from interfaces.admin.refunds import Tab
+from interfaces.admin.enrolment import export_response, list_page, refusal_status
+from interfaces.admin.queues import Tab, tabbed_filters
 from interfaces.admin.rendering import audit_tab, page
 from interfaces.admin.routes import Form, done
 from interfaces.admin.session import admin_actor
@@ -153,12 +152,7 @@ class RecordChangePages(Controller):
     path = QUEUE
 
     def _query(self, request: Req, actor: Actor) -> tuple[Tab, RosterFilter, dict[str, str]]:
-        tab = next((t for t in TABS if t.key == request.query_params.get("tab")), TABS[0])
-        filters, _, params = list_filters(request, actor)
-        if tab.status is not None:
-            params.pop("status", None)
-            filters = replace(filters, status=tab.status)
-        params["tab"] = tab.key
+        tab, filters, _, params = tabbed_filters(request, actor, TABS)
         return tab, filters, params
 
     @get("/", sync_to_thread=True)

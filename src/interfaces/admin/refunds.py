@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -31,12 +31,12 @@ from interfaces.admin import routes
 from interfaces.admin.enrolment import (
     export_response,
     find_learners,
-    list_filters,
     list_page,
     refusal_status,
     yes_no,
     yuan,
 )
+from interfaces.admin.queues import Tab, tabbed_filters
 from interfaces.admin.rendering import audit_tab, page
 from interfaces.admin.routes import Form, done
 from interfaces.admin.session import admin_actor
@@ -57,13 +57,6 @@ EXPORT_COLUMNS = (
     ("academic_comment", "教务审核意见"), ("finance_comment", "财务审核意见"), ("reject_reason", "驳回原因"),
     ("refund_reference", "退费凭证号"), ("closed_at", "办结时间"),
 )
-
-
-@dataclass(frozen=True)
-class Tab:
-    key: str
-    label: str
-    status: str | None = None  # a tab of one status has no status filter of its own
 
 
 def tabs_for(actor: Actor) -> list[Tab]:
@@ -122,14 +115,7 @@ class RefundPages(Controller):
     path = "/admin/refunds"
 
     def _query(self, request: Request[Any, Any, Any], actor: Actor) -> tuple[Tab, RosterFilter, dict[str, Any], dict[str, str]]:
-        tabs = tabs_for(actor)
-        tab = next((t for t in tabs if t.key == request.query_params.get("tab")), tabs[0])
-        filters, extra, params = list_filters(request, actor, ("course_id",))
-        if tab.status is not None:
-            params.pop("status", None)
-            filters = replace(filters, status=tab.status)
-        params["tab"] = tab.key
-        return tab, filters, extra, params
+        return tabbed_filters(request, actor, tabs_for(actor), id_keys=("course_id",))
 
     @get("/", sync_to_thread=True)
     def index(self, request: Request[Any, Any, Any]) -> Template:

@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -45,8 +44,8 @@ from domains.learners.status_change import ATTACHMENT_MAX_BYTES, StatusChangeKin
 from domains.shared.errors import DomainError, NotFound
 from domains.shared.values import Role
 from interfaces.admin import routes
-from interfaces.admin.enrolment import export_response, list_filters, list_page, refusal_status, uuid_param
-from interfaces.admin.refunds import Tab
+from interfaces.admin.enrolment import export_response, list_page, refusal_status, uuid_param
+from interfaces.admin.queues import Tab, tabbed_filters
 from interfaces.admin.rendering import audit_tab, page
 from interfaces.admin.routes import Form, done
 from interfaces.admin.session import admin_actor
@@ -155,14 +154,7 @@ class StatusChangePages(Controller):
     path = BASE
 
     def _query(self, request: Request[Any, Any, Any], actor: Actor) -> tuple[Tab, RosterFilter, dict[str, Any], dict[str, str]]:
-        tabs = tabs_for(actor)
-        tab = next((t for t in tabs if t.key == request.query_params.get("tab")), tabs[0])
-        filters, extra, params = list_filters(request, actor, text_keys=("kind",))
-        if tab.status is not None:
-            params.pop("status", None)
-            filters = replace(filters, status=tab.status)
-        params["tab"] = tab.key
-        return tab, filters, extra, params
+        return tabbed_filters(request, actor, tabs_for(actor), text_keys=("kind",))
 
     @get("/", sync_to_thread=True)
     def index(self, request: Request[Any, Any, Any]) -> Template:
