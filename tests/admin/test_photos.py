@@ -163,3 +163,15 @@ def test_a_zip_with_a_path_traversal_name_is_refused_whole_with_the_chinese_mess
     expect(error).to_contain_text("整个压缩包未导入")
     assert "/imports/" not in page.url
     expect(page.locator(f"tr[data-student-number='{number}'] [data-testid=photo-status]")).to_have_text("未上传")
+
+
+@browser
+def test_an_upload_over_the_request_limit_gets_the_chinese_error_page(sign_in, client, login, world):
+    learner(client, login, world, seq=1)
+    page = sign_in("xuanwu")
+    page.click("nav.menu >> text=导入/导出电子照片")
+    oversize = b"PK\x03\x04" + b"\0" * (21 * 1024 * 1024)
+    with page.expect_navigation():
+        choose(page, "import-form", "照片.zip", oversize, "application/zip")
+    expect(page.get_by_test_id("error")).to_have_text("上传的内容过大，超过了单次请求允许的大小，请减小文件或分批上传")
+    expect(page.locator("nav.menu")).to_contain_text("导入/导出电子照片")  # the admin page, signed in, not JSON

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 import structlog
 from litestar import Request, Response
+from litestar.exceptions import HTTPException
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.template.config import TemplateConfig
@@ -22,6 +23,7 @@ from infrastructure.clock import SHANGHAI
 from interfaces.admin.menu import menu_for
 from interfaces.admin.session import FLASH, LoginRequired, take_flash
 from interfaces.http.context import container_of
+from interfaces.http.errors import TOO_LARGE
 
 log = structlog.get_logger(__name__)
 
@@ -93,6 +95,26 @@ def login_redirect(request: Request[Any, Any, Any], _: LoginRequired) -> Respons
 
 
 def error_page(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    status = {"not_found": 404, "forbidden": 403, "invalid": 422}.get(exc.kind, 409)
+    return _error(request, status, exc.message, exc.code)
+
+
+# What Litestar itself refuses before a page runs (an upload over the request limit, a form body
+# it cannot read), said in Chinese on the admin error page rather than as JSON.
+HTTP_ERRORS = {
+    400: ("request.invalid", "提交的内容无法识别，请检查后重新提交"),
+    404: ("not_found", "页面不存在"),
+    405: ("method_not_allowed", "不支持此操作方式"),
+    413: ("request.too_large", TOO_LARGE),
+}
+
+
+def http_error_page(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    code, message = HTTP_ERRORS.get(exc.status_code, ("http.error", "请求未能完成，请稍后重试"))
+    return _error(request, exc.status_code, message, code)
+
+
+def _error(request: Request[Any, Any, Any], status: int, message: str, code: str) -> Response[Any]:
     from interfaces.admin.session import admin_actor
 
     try:
@@ -102,5 +124,4 @@ def error_page(request: Request[Any, Any, Any], exc: DomainError) -> Response[An
     except Exception:  # the error page must render even when the session lookup fails
         log.exception("admin.error_page_actor_failed")
         actor = None
-    status = {"not_found": 404, "forbidden": 403, "invalid": 422}.get(exc.kind, 409)
-    return page(request, "error.html", actor, status_code=status, message=exc.message, code=exc.code)  # type: ignore[return-value]
+    return page(request, "error.html", actor, status_code=status, message=message, code=code)  # type: ignore[return-value]

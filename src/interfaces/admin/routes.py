@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import anyio.to_thread
 from litestar import Controller, Request, Response, Router, get, post
 from litestar.connection import ASGIConnection
+from litestar.exceptions import HTTPException
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
@@ -21,7 +22,7 @@ from application.identity.service import AVATAR_MAX_BYTES
 from application.organisation.queries import get_teaching_point, list_teaching_points
 from domains.shared.errors import DomainError, Forbidden
 from domains.shared.values import Role
-from interfaces.admin.rendering import audit_tab, error_page, login_redirect, page
+from interfaces.admin.rendering import audit_tab, error_page, http_error_page, login_redirect, page
 from interfaces.admin.session import (
     COOKIE,
     LoginRequired,
@@ -250,7 +251,7 @@ def admin_router() -> Router:
     return Router(
         path="/",
         route_handlers=ADMIN_CONTROLLERS,
-        exception_handlers={LoginRequired: login_redirect, DomainError: error_page},
+        exception_handlers={LoginRequired: login_redirect, DomainError: error_page, HTTPException: http_error_page},
         guards=[auditors_read_only],
         include_in_schema=False,
     )

@@ -28,6 +28,9 @@ class TooManyAttempts(DomainError):
 STATUS_BY_KIND.update({"unauthenticated": 401, "throttled": 429, "unavailable": 503})
 
 
+TOO_LARGE = "上传的内容过大，超过了单次请求允许的大小，请减小文件或分批上传"
+
+
 def problem(status: int, code: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:
     body = {"type": "about:blank", "title": code, "status": status, "code": code, "detail": detail, **extra}
     return Response(content=body, status_code=status, media_type=PROBLEM)
@@ -50,7 +53,7 @@ def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Respons
         exc.status_code, "http.error"
     )
     if exc.status_code == 413:
-        return problem(413, code, "上传的内容过大，超过了单次请求允许的大小，请减小文件或分批上传")
+        return problem(413, code, TOO_LARGE)
     return problem(exc.status_code, code, str(exc.detail))
 
 
@@ -66,4 +69,4 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     Exception: internal_error_handler,
 }
 
-__all__ = ["EXCEPTION_HANDLERS", "MediaType", "TooManyAttempts", "Unauthenticated", "problem"]
+__all__ = ["EXCEPTION_HANDLERS", "TOO_LARGE", "MediaType", "TooManyAttempts", "Unauthenticated", "problem"]
