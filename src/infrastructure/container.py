@@ -16,7 +16,7 @@ from application.enrolment.service import Enrolment
 from application.exams.service import Exams
 from application.finance.service import Finance
 from application.identity.service import Identity
-from application.learners.photos import PHOTO_IMPORT_TASK, LearnerPhotoService
+from application.learners.photos import PHOTO_EXPORT_TASK, PHOTO_IMPORT_TASK, LearnerPhotoService
 from application.learners.record_changes import LearnerRecords
 from application.learners.status_changes import StatusChanges
 from application.organisation.service import Organisation
@@ -91,6 +91,7 @@ def build(settings: Settings | None = None, clock: Clock | None = None, fast_has
     jobs.register(BATCH_SELECTION_TASK, batch_selections.run, resume=batch_selections.resume)
     learner_photos = LearnerPhotoService(store, clock, files, engine.connect, inspect_photo, jobs, SqlJobState(engine))
     jobs.register(PHOTO_IMPORT_TASK, learner_photos.run, resume=learner_photos.resume)
+    jobs.register(PHOTO_EXPORT_TASK, learner_photos.run_export, resume=learner_photos.resume_exports)
     return Container(
         settings=settings,
         engine=engine,
