@@ -196,3 +196,63 @@ def test_every_training_page_opens_for_its_roles(page, live_server, training_set
         response = page.goto(url)
         assert response.status == 200, (url, response.status)
     assert page.goto("/admin/training/schools").url.endswith("/admin/login")  # trainees have no admin pages
+
+
+def _silence_wav(seconds: int) -> bytes:
+    import io
+    import wave
+
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"\x00\x00" * 8000 * seconds)
+    return buffer.getvalue()
+
+
+def _serve_with_ranges(route: Any, body: bytes, content_type: str) -> None:
+    """A media server that answers range requests, so the player can seek."""
+    wanted = route.request.headers.get("range", "")
+    start, end = 0, len(body) - 1
+    if wanted.startswith("bytes="):
+        first, _, last = wanted[6:].partition("-")
+        start = int(first or 0)
+        end = min(int(last), end) if last else end
+    headers = {"Accept-Ranges": "bytes", "Content-Range": f"bytes {start}-{end}/{len(body)}"}
+    route.fulfill(status=206 if wanted else 200, body=body[start:end + 1], content_type=content_type, headers=headers)
+
+
+def test_the_course_pages_player_reports_what_it_played_and_seeking_ahead_does_not_complete_the_chapter(
+    page, live_server, training_setup, container
+):
+    t = container.training
+    course = t.learning.publish_course(SYSTEM, kind="centre", title="三秒微课", tenths=1, summary_prompt="总结",
+                                       chapters=[{"title": "微课", "duration_seconds": 3,
+                                                  "video_url": "/media/micro-lesson.wav"}])
+    account = t.trainees.register(school_id=training_setup["school_id"], address="127.0.0.1", unit_name=SCHOOL_NAME,
+                                  username="teacher_qian", name="钱老师", password=PASSWORD, confirm_password=PASSWORD)
+    from application.common.actor import Actor
+    from domains.shared.values import Role
+
+    t.learning.sign_up(Actor(user_id=account, username="teacher_qian", name="钱老师", roles=frozenset({Role.TRAINEE}),
+                             training_school_id=training_setup["school_id"]), [course])
+    wav = _silence_wav(3)
+    page.route("**/media/micro-lesson.wav", lambda route: _serve_with_ranges(route, wav, "audio/wav"))
+    portal_sign_in(page, "teacher_qian")
+    page.goto(f"/training/my-courses/{course}")
+    state = page.get_by_test_id("chapter-state")
+    expect(state).to_have_text("未完成")
+
+    # jump to the last second and play to the end: only that second was played
+    page.evaluate("""() => { const v = document.querySelector('video'); v.muted = true;
+        v.addEventListener('loadedmetadata', () => { v.currentTime = 2; v.play(); }, {once: true});
+        if (v.readyState >= 1) { v.currentTime = 2; v.play(); } }""")
+    expect(page.get_by_test_id("watched")).to_have_text("1秒")
+    expect(state).to_have_text("未完成")
+
+    # the whole chapter from the start
+    page.evaluate("() => { const v = document.querySelector('video'); v.currentTime = 0; v.play(); }")
+    expect(state).to_have_text("已完成")
+    page.reload()
+    expect(page.get_by_test_id("chapter-state")).to_have_text("已完成")

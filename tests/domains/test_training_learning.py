@@ -229,3 +229,15 @@ def test_a_declaration_of_a_future_activity_is_refused():
     with pytest.raises(InvalidInput) as info:
         ActivityDeclaration.declare(TRAINEE, SCHOOL_ID, "研讨会", "某单位", date(2026, 12, 1), 20, date(2026, 9, 1))
     assert info.value.code == "declaration.future_date"
+
+
+def test_a_chapters_video_address_is_https_or_a_path_on_this_site():
+    from domains.training.resources import parse_chapters
+
+    ok = parse_chapters([{"title": "一", "duration_seconds": 60, "video_url": "https://v.example.cn/1.mp4"},
+                         {"title": "二", "duration_seconds": 60, "video_url": "/media/2.mp4"},
+                         {"title": "三", "duration_seconds": 60}])
+    assert [c["video_url"] for c in ok] == ["https://v.example.cn/1.mp4", "/media/2.mp4", None]
+    for bad in ("javascript:alert(1)", "http://v.example.cn/1.mp4", '/a" onerror="x', "//evil.example/x.mp4", "/a b.mp4"):
+        assert error_code(lambda bad=bad: parse_chapters([{"title": "一", "duration_seconds": 60, "video_url": bad}])) == (
+            "training_course.video_url_invalid")

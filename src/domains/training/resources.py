@@ -8,6 +8,7 @@ its video chapters and a summary assignment.
 
 from __future__ import annotations
 
+import re
 import uuid
 from enum import StrEnum
 from typing import Any
@@ -21,6 +22,8 @@ from domains.shared.values import require_text
 MAX_CHAPTERS = 200
 MAX_CHAPTER_SECONDS = 6 * 3600
 MAX_COURSE_TENTHS = 2_000
+# Where a chapter's video is served: an https address or a path on this site.
+_VIDEO_URL = re.compile(r"^(https://|/(?!/))[^\s\"'<>\\]{1,490}$")
 
 
 class ResourceKind(StrEnum):
@@ -68,7 +71,7 @@ def check_tenths(value: object, field: str, label: str, maximum: int) -> int:
 
 
 def parse_chapters(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """[{"title": ..., "duration_seconds": ...}] -> chapters with their own ids."""
+    """[{"title": ..., "duration_seconds": ..., "video_url": ...}] -> chapters with their own ids."""
     if not isinstance(raw, list) or not raw:
         raise InvalidInput("training_course.chapters_required", "至少需要一个视频章节", field="chapters")
     if len(raw) > MAX_CHAPTERS:
@@ -85,7 +88,16 @@ def parse_chapters(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 f"第{number}章时长须为1至{MAX_CHAPTER_SECONDS}秒之间的整数",
                 field="chapters",
             )
-        chapters.append({"id": str(uuid.uuid4()), "number": number, "title": title, "duration_seconds": seconds})
+        video_url = (str(item.get("video_url") or "")).strip() or None
+        if video_url is not None and not _VIDEO_URL.match(video_url):
+            raise InvalidInput(
+                "training_course.video_url_invalid", f"第{number}章视频地址须为 https:// 开头的网址或本站路径",
+                field="chapters",
+            )
+        chapters.append({
+            "id": str(uuid.uuid4()), "number": number, "title": title, "duration_seconds": seconds,
+            "video_url": video_url,
+        })
     return chapters
 
 

@@ -49,13 +49,18 @@ def training_admin(request: Request[Any, Any, Any]) -> Actor:
 
 
 def parse_chapter_lines(text: str) -> list[dict[str, Any]]:
-    """"第1讲 导论 | 600" per line -> chapters; a malformed line is passed on for the domain to refuse."""
+    """"第1讲 导论 | 600 | https://…" per line (the video address optional) -> chapters; a malformed
+    line is passed on for the domain to refuse with its message."""
     chapters: list[dict[str, Any]] = []
     for line in (text or "").splitlines():
         if not line.strip():
             continue
-        title, _, seconds = line.rpartition("|") if "|" in line else (line, "", "")
-        chapters.append({"title": title.strip(), "duration_seconds": int(seconds) if seconds.strip().isdigit() else None})
+        parts = [p.strip() for p in line.split("|")]
+        seconds = parts[1] if len(parts) > 1 else ""
+        chapters.append({
+            "title": parts[0], "duration_seconds": int(seconds) if seconds.isdigit() and len(seconds) < 7 else None,
+            "video_url": parts[2] if len(parts) > 2 else None,
+        })
     return chapters
 
 

@@ -31,7 +31,7 @@ from interfaces.admin.enrolment import refusal_status, uuid_param
 from interfaces.admin.routes import Form, as_list
 from interfaces.admin.session import COOKIE, LoginRequired, cookie_secure, expired_cookie, session_cookie
 from interfaces.admin.training import SORTS, read_model, tenths_of
-from interfaces.http.api.training import campus_address
+from interfaces.http.api.training import ProgressIn, campus_address
 from interfaces.http.context import container_of, login, resolve_actor
 
 BASE = "/training"
@@ -259,6 +259,24 @@ class TrainingPortalPages(Controller):
     @get("/my-courses/{course_id:uuid}", sync_to_thread=True)
     def course(self, request: Request[Any, Any, Any], course_id: uuid.UUID) -> Template:
         return self._course(request, trainee_actor(request), course_id)
+
+    @post("/my-courses/{course_id:uuid}/chapters/{chapter_id:str}/progress", sync_to_thread=True, status_code=200)
+    def progress(
+        self, request: Request[Any, Any, Any], course_id: uuid.UUID, chapter_id: str, data: ProgressIn
+    ) -> Response[Any]:
+        """The course page's player reports what it played (its `played` ranges), with the CSRF
+        header; the answer says whether the server counts the chapter complete."""
+        actor = trainee_actor(request)
+        try:
+            completed = container_of(request).training.learning.report_watched(
+                actor, course_id, chapter_id, data.intervals
+            )
+        except DomainError as exc:
+            return Response({"code": exc.code, "detail": exc.message}, status_code=refusal_status(exc))
+        course = read_model(request, q.get_course, actor, course_id)
+        chapter = next(c for c in course["chapters"] if c["id"] == chapter_id)
+        return Response({"chapter_completed": completed, "watched_seconds": chapter["watched_seconds"],
+                         "hours_state": course["study"]["hours_state"]})
 
     @post("/my-courses/{course_id:uuid}/summary", sync_to_thread=True)
     def summary(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: Form) -> Response[Any]:

@@ -104,6 +104,7 @@ class TokenOut(msgspec.Struct):
 class ChapterIn(msgspec.Struct):
     title: str
     duration_seconds: int
+    video_url: str | None = None  # https://… or a path on this site
 
 
 class CourseIn(msgspec.Struct):
