@@ -19,13 +19,15 @@ FIGURES = {
     "rebuild": True,
     "raw_insert_selection": False,
     "selection_rush": True,
+    "certificate_render": False,
+    "certificate_issue": True,
 }  # figure -> has a ratio to a raw reference
 
 
 def test_bench_writes_every_figure(tmp_path: Path, database_url: str, capsys) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "bench.json"
     code = main(
-        ["bench", "--forms", "50", "--stock-forms", "10", "--selection-learners", "80", "--database-url", database_url, "--json", str(out)]
+        ["bench", "--forms", "50", "--stock-forms", "10", "--selection-learners", "80", "--certificates", "3", "--database-url", database_url, "--json", str(out)]
     )
     assert code == 0
     figures = json.loads(out.read_text())

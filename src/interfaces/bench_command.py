@@ -12,8 +12,8 @@ from interfaces.cli import EXTRA_COMMANDS
 def _bench(args: argparse.Namespace) -> int:
     from interfaces import bench
 
-    if args.forms < 1 or args.selection_learners < 1:
-        raise SystemExit("--forms and --selection-learners must be at least 1")
+    if args.forms < 1 or args.selection_learners < 1 or args.certificates < 1:
+        raise SystemExit("--forms, --selection-learners and --certificates must be at least 1")
     database = args.database_url or "a fresh temporary SQLite file"
     print(f"eduledger bench: {args.forms} forms on {database}", file=sys.stderr, flush=True)
     load_before = os.getloadavg()[0]
@@ -23,6 +23,7 @@ def _bench(args: argparse.Namespace) -> int:
         stock_forms=args.stock_forms,
         progress=lambda line: print(f"  {line}", file=sys.stderr, flush=True),
         selection_learners=args.selection_learners,
+        certificates=args.certificates,
     )
     # Other work on the machine slows every figure; the ratios, measured side by side, less so.
     note = f"load average {load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
@@ -44,6 +45,10 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--selection-learners", type=int, default=20_000,
         help="learners of the course-selection rush, 5 courses each (20000)",
+    )
+    p.add_argument(
+        "--certificates", type=int, default=200,
+        help="certificates rendered, then applied for and downloaded as PDF by as many trainees (200)",
     )
     p.add_argument(
         "--database-url",

@@ -21,6 +21,9 @@ def _serve(args: argparse.Namespace) -> int:
         from interfaces.demo import load_demo
 
         print(load_demo(container), flush=True)
+    # The certificate font's working set is built once per machine (kept under var/cache);
+    # building it now spares the first certificate download the wait.
+    threading.Thread(target=container.certificate_renderer.warm, name="certificate-font", daemon=True).start()
     print(f"EduLedger serving on http://{args.host}:{args.port}/ (admin UI /admin/, API /api/v1, OpenAPI /schema)", flush=True)
     if args.workers > 1:
         # Stateless API processes: each builds its own container from the same settings.
