@@ -170,8 +170,8 @@ TRAINING_ACCOUNTS = [
 
 def load_training_demo(c: Container) -> list[str]:
     """The teacher-training platform: a school whose campus range is the loopback network (so
-    registration works locally), its administrator, a trainee with one centre course completed,
-    courses of the three kinds on the school's training list, and a centre lecture to sign up for."""
+    registration works locally), its administrator, a trainee with one centre course completed and
+    a printable allowance of 50 hours for the year, courses of the three kinds on the school's training list, and a centre lecture to sign up for."""
     t = c.training
     t.schools.appoint_admin(SYSTEM, role_name="training_centre_admin", school_id=None, username="wangpei",
                             name="网培中心管理员", password=DEMO_PASSWORD, confirm_password=DEMO_PASSWORD)
@@ -203,6 +203,8 @@ def load_training_demo(c: Container) -> list[str]:
     for chapter in course["chapters"]:
         t.learning.report_watched(trainee, centre, chapter["id"], [[0, chapter["duration_seconds"]]])
     t.learning.submit_summary(trainee, centre, "在《高等数学》中设计了三个思政融入点，并在两个班试讲。")
+    # The school's task for the year (可打印学时), so 学分与证书打印 can issue a certificate at once.
+    c.certificate_ledgers.set_allowance(school_admin, trainee_id, c.clock.today().year, "50")
     t.lectures.schedule(SYSTEM, origin="centre", school_id=None, title="新时代高校教师职业道德规范解读",
                         speaker="张教授", starts_at=c.clock.now() + timedelta(days=7), duration_minutes=90)
     return [f"  {u:<14} {n}  {r}" for u, n, r in TRAINING_ACCOUNTS]
