@@ -95,7 +95,7 @@ def login_redirect(request: Request[Any, Any, Any], _: LoginRequired) -> Respons
 
 
 def error_page(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
-    status = {"not_found": 404, "forbidden": 403, "invalid": 422}.get(exc.kind, 409)
+    status = {"not_found": 404, "forbidden": 403, "invalid": 422, "unavailable": 503}.get(exc.kind, 409)
     return _error(request, status, exc.message, exc.code)
 
 
