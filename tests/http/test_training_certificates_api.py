@@ -289,3 +289,14 @@ def test_invalid_input_is_refused_never_a_500(client, tw, who):
             "ledger.allowance_invalid")
     problem(client.get(f"{CERTS}/{'X' * 500}", headers=admin), 404)
     assert ok(client.get(f"{CERTS}/{'X' * 500}/verification", params={"code": "y" * 300}))["genuine"] is False
+
+
+def test_the_centre_sees_every_schools_ledgers_with_the_school_named(client, tw, who):
+    tw.credit("zhangsan", ("课程思政建设", 30))
+    tw.credit("wangwu", ("课程思政建设", 30))
+    listed = ok(client.get(LEDGERS, headers=who("wangpei")))
+    assert sorted((i["username"], i["school_name"]) for i in listed["items"]) == [
+        ("wangwu", "东南大学"), ("zhangsan", "南京师范大学"),
+    ]
+    one = ok(client.get(LEDGERS, params={"training_school_id": str(tw.schools["东南大学"])}, headers=who("wangpei")))
+    assert [i["username"] for i in one["items"]] == ["wangwu"]

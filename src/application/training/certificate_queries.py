@@ -15,6 +15,7 @@ from application.common.actor import Actor
 from application.common.queries import Page, PageOf, paged
 from application.curriculum.queries import shape
 from application.identity.projection import accounts
+from application.training.learning_projection import schools as training_schools
 from application.training.certificate_document import CertificateDocument, hours_number
 from application.training.certificate_projection import (
     certificate_batches,
@@ -160,9 +161,11 @@ def list_ledgers(conn: Connection, actor: Actor, page: Page, year: int, filters:
     y = ledger_years.c
     query = select(
         certificate_ledgers, accounts.c.name.label("trainee_name"), accounts.c.username,
+        training_schools.c.name.label("school_name"),
         y.allowance_tenths, func.coalesce(y.consumed_tenths, 0).label("consumed_tenths"),
     ).select_from(
         certificate_ledgers.outerjoin(accounts, accounts.c.id == certificate_ledgers.c.trainee_id)
+        .outerjoin(training_schools, training_schools.c.id == certificate_ledgers.c.training_school_id)
         .outerjoin(ledger_years, and_(y.ledger_id == certificate_ledgers.c.id, y.year == year))
     )
     query = _scope(query, actor, certificate_ledgers.c.trainee_id, certificate_ledgers.c.training_school_id)
@@ -181,7 +184,8 @@ def list_ledgers(conn: Connection, actor: Actor, page: Page, year: int, filters:
         remaining = max(0, (allowance or 0) - r["consumed_tenths"])
         out.append({
             "trainee_id": r["trainee_id"], "trainee_name": r["trainee_name"] or "", "username": r["username"] or "",
-            "training_school_id": r["training_school_id"], "pool_tenths": r["pool_tenths"],
+            "training_school_id": r["training_school_id"], "school_name": r["school_name"] or "",
+            "pool_tenths": r["pool_tenths"],
             "pool_hours": hours(r["pool_tenths"]), "pool_items": r["pool_items"],
             "certificates": r["certificates"], "certified_hours": hours(r["certified_tenths"]),
             "allowance_set": allowance is not None, "allowance": hours(allowance) if allowance is not None else None,

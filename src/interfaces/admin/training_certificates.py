@@ -37,6 +37,7 @@ from application.training.certificate_queries import (
     schools_with_certificates,
     verify,
 )
+from application.training.learning_queries import school_choices
 from domains.shared.errors import DomainError
 from domains.shared.values import Role
 from domains.training.ledger import AmendableField
@@ -148,8 +149,9 @@ class LedgerPages(Controller):
                                with_pool=_flag(q.get("with_pool")), training_school_id=_uuid(q.get("training_school_id")))
         with container_of(request).engine.connect() as conn:
             result = list_ledgers(conn, actor, Page(number=_int(q.get("page")) or 1), year, filters)
+            schools = school_choices(conn) if actor.has(Role.TRAINING_CENTRE_ADMIN, Role.AUDITOR) else []
         return page(request, "training_certificate_ledgers.html", actor, status_code=status_code, result=result,
-                    year=year, params=dict(q), **context)
+                    year=year, params=dict(q), schools=schools, **context)
 
     @get("/", sync_to_thread=True)
     def index(self, request: Request[Any, Any, Any]) -> Template:
