@@ -274,3 +274,19 @@ def test_hours_earned_by_learning_reach_the_pool_and_a_certificate(tw):
     tw.container.certificate_ledgers.set_allowance(tw.actor("njnu_admin"), tw.accounts["zhangsan"], 2026, "2")
     tw.container.certificate_ledgers.apply(trainee, [i["source_id"] for i in pool])  # 4.0 = 2.0 + 2.0
     assert view(tw, "zhangsan")["certificates"][0]["total_hours"] == "4.0"
+
+
+def test_downloads_at_once_are_each_recorded_and_deduct_nothing(tw):
+    c = tw.container.certificate_ledgers
+    certificate_id = issued(tw)
+    actor = tw.actor("zhangsan")
+    renderer = tw.container.certificate_renderer
+
+    def download():
+        return c.download(actor, certificate_id, "https://wp.example.edu.cn", renderer)
+
+    results = race(download, download, download)
+    assert all(isinstance(r, tuple) and r[1].startswith(b"%PDF") for r in results), results
+    assert certificate(tw, "zhangsan", "WP2026-000001")["downloads"] == 3
+    v = view(tw, "zhangsan")
+    assert (v["consumed"], v["remaining"]) == ("50.0", "0.0")

@@ -220,6 +220,8 @@ class CertificateLedgers:
             except DomainError as exc:
                 if exc.code != CONFLICT:
                     raise
+        else:  # the file is still the trainee's: only the audit record of this download is missing
+            log.warning("certificate.download_not_recorded", serial=document.serial)
         return certificate_filename(document), content
 
     def verification_url(self, actor: Actor, certificate_id: uuid.UUID, verify_base: str) -> str:
