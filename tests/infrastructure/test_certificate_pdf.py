@@ -5,6 +5,7 @@ its text read back with pdftotext, and the QR code decoded from the page image w
 from __future__ import annotations
 
 import datetime
+import logging
 from concurrent.futures import ThreadPoolExecutor
 import re
 from pathlib import Path
@@ -176,3 +177,11 @@ def test_certificates_drawn_at_once_in_several_threads_are_each_whole(renderer):
         drawn = list(pool.map(renderer.render, documents))
 
     assert drawn == expected
+
+
+def test_drawing_a_certificate_leaves_the_logs_quiet(renderer, caplog):
+    caplog.set_level(logging.INFO)
+
+    renderer.render(long_document(trainee_name="王喆玥"))
+
+    assert [record.name for record in caplog.records if record.levelno >= logging.INFO] == []

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import tempfile
 import threading
@@ -27,6 +28,9 @@ from fontTools import subset as ftsubset
 from fontTools import ttLib
 
 from application.training.certificate_document import CertificateRenderingUnavailable
+
+# fontTools reports each subsetting step at INFO, whole glyph lists included: not for our logs.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 FONT_VARIABLE = "EDULEDGER_CERTIFICATE_FONT"
 DEBIAN_FONTS = (
