@@ -5,6 +5,7 @@ verification page with both values in the certificate's history."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -94,6 +95,17 @@ def test_a_school_administrator_sets_allowances_and_generates_certificates_in_ba
 
     page.locator("nav.menu").get_by_role("link", name="证书查询", exact=True).click()
     expect(page.get_by_test_id("certificate-row")).to_have_count(2)
+    page.fill("input[name=name]", "张")
+    with page.expect_navigation():
+        page.get_by_role("button", name="查询").click()
+    expect(page.get_by_test_id("certificate-row")).to_have_count(1)
+    with page.expect_download() as info:
+        page.get_by_test_id("export").click()
+    from openpyxl import load_workbook
+
+    with open(info.value.path(), "rb") as f:
+        rows = list(load_workbook(io.BytesIO(f.read())).active.iter_rows(values_only=True))
+    assert [r[1] for r in rows[1:]] == ["张三"] and rows[0][0] == "证书编号"
 
 
 def test_a_corrected_name_shows_on_the_verification_page_with_the_amendment(page, tw, sign_in, browser, live_server):

@@ -300,3 +300,17 @@ def test_the_centre_sees_every_schools_ledgers_with_the_school_named(client, tw,
     ]
     one = ok(client.get(LEDGERS, params={"training_school_id": str(tw.schools["东南大学"])}, headers=who("wangpei")))
     assert [i["username"] for i in one["items"]] == ["wangwu"]
+
+
+def test_auditors_read_every_ledger_and_certificate_and_change_nothing(client, tw, who, world, login):
+    serial = issued(client, tw, who)["serial"]
+    auditor = login("shenji")
+    assert ok(client.get(CERTS, headers=auditor))["total"] == 1
+    assert ok(client.get(f"{CERTS}/{serial}", headers=auditor))["serial"] == serial
+    assert ok(client.get(f"{LEDGERS}/{tw.accounts['zhangsan']}", headers=auditor))["consumed"] == "50.0"
+    problem(client.post(f"{CERTS}/{serial}/error-reports", json={"field": "year", "correct_value": "2025"},
+                        headers=auditor), 403)
+    problem(client.put(f"{LEDGERS}/{tw.accounts['zhangsan']}/allowances/2026", json={"hours": "60"}, headers=auditor), 403)
+    problem(client.get(f"{CERTS}/{serial}/pdf", headers=auditor), 403)
+    # Staff of the open university's teaching points have no business here.
+    problem(client.get(CERTS, headers=login("xuanwu")), 403)
