@@ -10,9 +10,12 @@ import pytest
 
 from application.training.certificate_queries import (
     CertificateFilter,
+    LedgerFilter,
+    get_batch,
     get_certificate,
     ledger_view,
     list_certificates,
+    list_ledgers,
     verify,
 )
 from application.common.queries import Page
@@ -290,3 +293,33 @@ def test_downloads_at_once_are_each_recorded_and_deduct_nothing(tw):
     assert certificate(tw, "zhangsan", "WP2026-000001")["downloads"] == 3
     v = view(tw, "zhangsan")
     assert (v["consumed"], v["remaining"]) == ("50.0", "0.0")
+
+
+def test_the_school_sets_allowances_before_the_first_hour_is_earned(tw):
+    c = tw.container.certificate_ledgers
+    admin = tw.actor("njnu_admin")
+    with tw.container.engine.connect() as conn:
+        listed = list_ledgers(conn, admin, Page(), 2026, LedgerFilter())
+    assert sorted((i["username"], i["allowance_set"], i["pool_hours"]) for i in listed.items) == [
+        ("lisi", False, "0.0"), ("zhangsan", False, "0.0"),
+    ]
+    c.set_allowance(admin, tw.accounts["zhangsan"], 2026, "50")
+    assert c.set_allowances(admin, [tw.accounts["zhangsan"], tw.accounts["lisi"]], 2026, "50") == {
+        "changed": 1, "unchanged": 1,
+    }
+    with pytest.raises(DomainError) as info:
+        c.set_allowance(admin, tw.accounts["wangwu"], 2026, "50")  # another school's trainee
+    assert info.value.kind == "not_found"
+    with pytest.raises(DomainError) as info:
+        c.set_allowance(admin, tw.accounts["njnu_admin"], 2026, "50")  # not a trainee
+    assert info.value.kind == "not_found"
+    assert view(tw, "lisi")["remaining"] == "50.0" and view(tw, "lisi")["pool"] == []
+    [a] = tw.credit("zhangsan", ("课程思政建设", 30))
+    c.apply(tw.actor("zhangsan"), [a])
+    assert view(tw, "zhangsan")["remaining"] == "20.0"
+    # A batch for a trainee without hours says so.
+    job_id = c.start_batch(admin, [tw.accounts["lisi"]])
+    c.run(job_id)
+    with tw.container.engine.connect() as conn:
+        job = get_batch(conn, admin, job_id)
+    assert [(r["ok"], r["code"]) for r in job["trainees"]] == [(False, "certificate_batch.empty_pool")]

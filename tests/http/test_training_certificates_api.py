@@ -97,8 +97,11 @@ def test_allowances_are_the_schools_own(client, tw, who):
                        headers=who("njnu_admin")), 422, "hours.malformed")
     set_allowance(client, who, tw, "zhangsan")
     listed = ok(client.get(LEDGERS, params={"year": 2026}, headers=who("njnu_admin")))
-    assert [(i["username"], i["remaining"]) for i in listed["items"]] == [("zhangsan", "50.0")]
-    assert ok(client.get(LEDGERS, headers=who("wangpei")))["total"] == 2
+    assert [(i["username"], i["allowance"], i["remaining"]) for i in listed["items"]] == [
+        ("lisi", None, "0.0"), ("zhangsan", "50.0", "50.0"),  # every trainee of the school, hours or not
+    ]
+    assert ok(client.get(LEDGERS, params={"with_pool": "true"}, headers=who("njnu_admin")))["total"] == 1
+    assert ok(client.get(LEDGERS, headers=who("wangpei")))["total"] == 3
     problem(client.get(f"{LEDGERS}/{tw.accounts['zhangsan']}", headers=who("seu_admin")), 404)
     problem(client.get(f"{LEDGERS}/{tw.accounts['zhangsan']}", headers=who("lisi")), 404)
     changed = ok(client.post(f"{LEDGERS}/allowances", json={
@@ -295,8 +298,8 @@ def test_the_centre_sees_every_schools_ledgers_with_the_school_named(client, tw,
     tw.credit("zhangsan", ("课程思政建设", 30))
     tw.credit("wangwu", ("课程思政建设", 30))
     listed = ok(client.get(LEDGERS, headers=who("wangpei")))
-    assert sorted((i["username"], i["school_name"]) for i in listed["items"]) == [
-        ("wangwu", "东南大学"), ("zhangsan", "南京师范大学"),
+    assert sorted((i["username"], i["school_name"], i["pool_hours"]) for i in listed["items"]) == [
+        ("lisi", "南京师范大学", "0.0"), ("wangwu", "东南大学", "30.0"), ("zhangsan", "南京师范大学", "30.0"),
     ]
     one = ok(client.get(LEDGERS, params={"training_school_id": str(tw.schools["东南大学"])}, headers=who("wangpei")))
     assert [i["username"] for i in one["items"]] == ["wangwu"]

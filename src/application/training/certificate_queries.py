@@ -15,6 +15,7 @@ from application.common.actor import Actor
 from application.common.queries import Page, PageOf, paged
 from application.curriculum.queries import shape
 from application.identity.projection import accounts
+from application.training.learning_projection import members as training_members
 from application.training.learning_projection import schools as training_schools
 from application.training.certificate_document import CertificateDocument, hours_number
 from application.training.certificate_projection import (
@@ -89,7 +90,10 @@ def ledger_view(conn: Connection, actor: Actor, trainee_id: uuid.UUID, year: int
     single application may select, the certificate records and the hours detail (我的学时明细)."""
     actor.require(*READERS)
     ledger = ledger_row(conn, trainee_id)
-    if ledger is None or not may_see(actor, trainee_id, ledger["training_school_id"]):
+    if ledger is None:  # a registered trainee with no hours credited yet
+        school_id = schools_of(conn, [trainee_id]).get(trainee_id)
+        ledger = {"id": None, "training_school_id": school_id, "pool_tenths": 0, "certified_tenths": 0}
+    if ledger["training_school_id"] is None or not may_see(actor, trainee_id, ledger["training_school_id"]):
         raise NotFound("not_found", NOT_YOURS)
     items = [
         _item(r)
@@ -155,29 +159,34 @@ class LedgerFilter:
 
 
 def list_ledgers(conn: Connection, actor: Actor, page: Page, year: int, filters: LedgerFilter) -> PageOf:
-    """The trainees' ledgers a school administrator (their school) or the centre (every school)
-    sees: pool hours, the year's allowance, consumed and remaining printable."""
+    """Every trainee a school administrator (their school) or the centre (every school) sees, with
+    their ledger if hours were credited yet: pool hours, the year's allowance, consumed and
+    remaining printable. Allowances can be set before the first hour is earned."""
     actor.require(*STAFF_READERS)
-    y = ledger_years.c
+    y, m, led = ledger_years.c, training_members.c, certificate_ledgers.c
     query = select(
-        certificate_ledgers, accounts.c.name.label("trainee_name"), accounts.c.username,
-        training_schools.c.name.label("school_name"),
+        m.account_id.label("trainee_id"), m.training_school_id, accounts.c.name.label("trainee_name"),
+        accounts.c.username, training_schools.c.name.label("school_name"),
+        func.coalesce(led.pool_tenths, 0).label("pool_tenths"), func.coalesce(led.pool_items, 0).label("pool_items"),
+        func.coalesce(led.certified_tenths, 0).label("certified_tenths"),
+        func.coalesce(led.certificates, 0).label("certificates"),
         y.allowance_tenths, func.coalesce(y.consumed_tenths, 0).label("consumed_tenths"),
     ).select_from(
-        certificate_ledgers.outerjoin(accounts, accounts.c.id == certificate_ledgers.c.trainee_id)
-        .outerjoin(training_schools, training_schools.c.id == certificate_ledgers.c.training_school_id)
-        .outerjoin(ledger_years, and_(y.ledger_id == certificate_ledgers.c.id, y.year == year))
-    )
-    query = _scope(query, actor, certificate_ledgers.c.trainee_id, certificate_ledgers.c.training_school_id)
+        training_members.join(accounts, accounts.c.id == m.account_id)
+        .outerjoin(training_schools, training_schools.c.id == m.training_school_id)
+        .outerjoin(certificate_ledgers, led.trainee_id == m.account_id)
+        .outerjoin(ledger_years, and_(y.ledger_id == led.id, y.year == year))
+    ).where(m.role == Role.TRAINEE.value)
+    query = _scope(query, actor, m.account_id, m.training_school_id)
     if filters.training_school_id:
-        query = query.where(certificate_ledgers.c.training_school_id == filters.training_school_id)
+        query = query.where(m.training_school_id == filters.training_school_id)
     if filters.name:
         query = query.where(accounts.c.name.contains(filters.name.strip()))
     if filters.username:
         query = query.where(accounts.c.username.startswith(filters.username.strip()))
     if filters.with_pool:
-        query = query.where(certificate_ledgers.c.pool_tenths > 0)
-    result = paged(conn, query, page, [accounts.c.username, certificate_ledgers.c.id])
+        query = query.where(led.pool_tenths > 0)
+    result = paged(conn, query, page, [accounts.c.username, m.account_id])
     out = []
     for r in result.items:
         allowance = r["allowance_tenths"]
@@ -209,9 +218,10 @@ def school_trainees_with_pool(conn: Connection, training_school_id: uuid.UUID) -
 
 
 def schools_of(conn: Connection, trainee_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    """The school of each of these trainees (registered trainees only)."""
+    m = training_members.c
     rows = conn.execute(
-        select(certificate_ledgers.c.trainee_id, certificate_ledgers.c.training_school_id)
-        .where(certificate_ledgers.c.trainee_id.in_(trainee_ids))
+        select(m.account_id, m.training_school_id).where(m.account_id.in_(trainee_ids), m.role == Role.TRAINEE.value)
     )
     return {r[0]: r[1] for r in rows}
 

@@ -22,6 +22,8 @@ import secrets
 import uuid
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
+from typing import Any
+
 import structlog
 from sqlalchemy import Connection
 
@@ -41,7 +43,7 @@ from application.training.certificate_queries import (
     schools_of,
     verification_path,
 )
-from application.training.ledgers import find_ledger
+from application.training.ledgers import find_ledger, load_or_open_ledger
 from domains.shared.errors import DomainError, InvalidInput, NotFound
 from domains.shared.values import Role
 from domains.training.ledger import (
@@ -54,6 +56,7 @@ from domains.training.ledger import (
     check_year,
     parse_tenths,
 )
+from domains.training.members import TrainingMember
 
 log = structlog.get_logger(__name__)
 
@@ -91,7 +94,13 @@ class CertificateLedgers:
     # -- loading with scope ------------------------------------------------------------------------
 
     def _ledger(self, actor: Actor, trainee_id: uuid.UUID) -> CertificateLedger:
+        """The trainee's ledger, opened (to be saved with the caller's save) for a registered
+        trainee who has no hours yet, so the school can set allowances ahead."""
         ledger = find_ledger(self.store, trainee_id)
+        if ledger is None:
+            member = self.store.find(TrainingMember.create_id(trainee_id))
+            if isinstance(member, TrainingMember) and member.role == Role.TRAINEE.value and member.training_school_id:
+                ledger = load_or_open_ledger(self.store, trainee_id, member.training_school_id)
         if ledger is None or not may_see(actor, ledger.trainee_id, ledger.training_school_id):
             raise NotFound("not_found", NOT_YOURS)
         return ledger
@@ -113,8 +122,8 @@ class CertificateLedgers:
         """可打印学时 of one trainee for one year (校级管理员 of the trainee's school)."""
         role = actor.require(Role.TRAINING_SCHOOL_ADMIN)
         tenths = parse_tenths(hours_value, "hours", "可打印学时")
-        ledger = self._ledger(actor, trainee_id)
         with recording(actor, role):
+            ledger = self._ledger(actor, trainee_id)
             ledger.set_allowance(role, _year(year), tenths)
         self.store.save(ledger)
 
@@ -131,15 +140,16 @@ class CertificateLedgers:
             raise InvalidInput("ledger.trainees_required", "请选择参训教师", field="trainee_ids")
         if len(ids) > MAX_BATCH:
             raise InvalidInput("ledger.too_many_trainees", f"一次最多为{MAX_BATCH}名参训教师设置", field="trainee_ids")
-        found = self.store.find_many([CertificateLedger.create_id(t) for t in ids])
-        ledgers = [found.get(CertificateLedger.create_id(t)) for t in ids]
-        if any(not isinstance(x, CertificateLedger) or not may_see(actor, x.trainee_id, x.training_school_id)
-               for x in ledgers):
-            raise NotFound("not_found", "所选参训教师中有不存在或不属于本校的人员，请刷新后重试")
+        found = self.store.find_many(
+            [CertificateLedger.create_id(t) for t in ids] + [TrainingMember.create_id(t) for t in ids]
+        )
         changed = []
         with recording(actor, role):
+            ledgers = [_ledger_or_new(found, t) for t in ids]
+            if any(x is None or not may_see(actor, x.trainee_id, x.training_school_id) for x in ledgers):
+                raise NotFound("not_found", "所选参训教师中有不存在或不属于本校的人员，请刷新后重试")
             for ledger in ledgers:
-                assert isinstance(ledger, CertificateLedger)
+                assert ledger is not None
                 if ledger.allowance(the_year) != tenths:
                     ledger.set_allowance(role, the_year, tenths)
                     changed.append(ledger)
@@ -169,6 +179,8 @@ class CertificateLedgers:
         seen_version: int | None = None
         for _ in range(SERIAL_ATTEMPTS):
             ledger = find_ledger(self.store, trainee_id)
+            if ledger is None and training_school_id is not None:  # a trainee of the school with no hours yet
+                raise DomainError("certificate_batch.empty_pool", "没有可申请证书的学时，无需生成")
             if ledger is None or (training_school_id is not None and ledger.training_school_id != training_school_id):
                 raise NotFound("not_found", NOT_YOURS)
             if training_school_id is None and not may_see(actor, ledger.trainee_id, ledger.training_school_id):
@@ -331,6 +343,17 @@ class CertificateLedgers:
 
         self.jobs.each_item(job, token, range(1, len(trainee_ids) + 1), lambda ns: [one(n) for n in ns], chunk=CHUNK)
         return True
+
+
+def _ledger_or_new(found: dict[uuid.UUID, Any], trainee_id: uuid.UUID) -> CertificateLedger | None:
+    """From aggregates read in bulk: the trainee's ledger, or a new one for a registered trainee."""
+    ledger = found.get(CertificateLedger.create_id(trainee_id))
+    if isinstance(ledger, CertificateLedger):
+        return ledger
+    member = found.get(TrainingMember.create_id(trainee_id))
+    if isinstance(member, TrainingMember) and member.role == Role.TRAINEE.value and member.training_school_id:
+        return CertificateLedger.open(trainee_id, member.training_school_id)
+    return None
 
 
 def _year(raw: object) -> int:
