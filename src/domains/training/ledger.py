@@ -281,8 +281,9 @@ class CertificateLedger(DomainAggregate):
             trainee_name=require_text(trainee_name, "trainee_name", "姓名", 50),
             school_name=require_text(school_name, "school_name", "学校名称", 100),
             year=year,
-            items=[
-                {"source_id": s, "kind": self.items[s].kind, "title": self.items[s].title, "tenths": self.items[s].tenths}
+            items=[  # plain JSON (the source id as text), as the certificate shows its items
+                {"source_id": str(s), "kind": self.items[s].kind, "title": self.items[s].title,
+                 "tenths": self.items[s].tenths}
                 for s in selected
             ],
             total_tenths=total,
