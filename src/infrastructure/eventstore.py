@@ -36,6 +36,7 @@ from psycopg.sql import SQL, Identifier
 
 from application.common.context import note_position
 from domains.learners.learner import StudentNumberSequence
+from domains.training.ledger import CertificateSerialSequence
 from domains.shared.errors import DomainError, NotFound
 from infrastructure import audit_chain
 from infrastructure.audit_chain import CHAIN_TABLE, GENESIS
@@ -316,9 +317,10 @@ class EventMapper(Mapper):
 
 class EventLog(Application):
     name = "EduLedger"
-    # A student number sequence gains an event with every approval, year after year: it is
-    # loaded from its latest snapshot plus at most this many events (ADR 0007).
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {StudentNumberSequence: 50}
+    # A student number sequence gains an event with every approval, year after year (and a
+    # certificate serial sequence one with every certificate of the year): it is loaded from its
+    # latest snapshot plus at most this many events (ADR 0007, 0011).
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {StudentNumberSequence: 50, CertificateSerialSequence: 50}
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording]:
         """The library's `save`, collecting from our aggregates without the runtime-protocol

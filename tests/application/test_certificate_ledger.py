@@ -323,3 +323,19 @@ def test_the_school_sets_allowances_before_the_first_hour_is_earned(tw):
     with tw.container.engine.connect() as conn:
         job = get_batch(conn, admin, job_id)
     assert [(r["ok"], r["code"]) for r in job["trainees"]] == [(False, "certificate_batch.empty_pool")]
+
+
+def test_the_serial_sequence_loads_from_a_snapshot_after_many_certificates(tw):
+    from domains.training.ledger import CertificateSerialSequence
+
+    c = tw.container.certificate_ledgers
+    c.set_allowance(tw.actor("njnu_admin"), tw.accounts["zhangsan"], 2026, "500")
+    actor = tw.actor("zhangsan")
+    for n in range(60):
+        [source] = tw.credit("zhangsan", (f"微课{n}", 0.5))
+        c.apply(actor, [source])
+    sequence_id = CertificateSerialSequence.create_id(2026)
+    snapshots = list(tw.container.log.snapshots.get(sequence_id))
+    assert snapshots and snapshots[-1].originator_version == 50
+    assert tw.store.get(sequence_id).last == 60
+    assert view(tw, "zhangsan")["certificates"][0]["serial"] == "WP2026-000060"
