@@ -306,3 +306,16 @@ def test_crediting_refuses_what_is_not_certificate_eligible():
 def test_a_year_with_odd_digits_is_refused():
     c = certificate()
     refused(c, lambda c: c.report_error(Role.TRAINING_SCHOOL_ADMIN, "year", "²⁰²⁵", None, AT), "ledger.year_invalid")
+
+
+def test_the_year_of_issue_decides_which_allowance_is_consumed():
+    a = ledger(allowance(500), credited(1, 100), credited(2, 100), allowance(300, year=2027))
+    seq_2027 = CertificateSerialSequence.start(2027)
+    events = when(a, lambda a: a.issue_certificate(
+        Role.TRAINEE, [item(1)], seq_2027, CODE, "张三", "示范大学", datetime.date(2027, 1, 2)))
+    then(events, ("CertificateIssued", {"serial": "WP2027-000001", "year": 2027, "tenths": 100}))
+    assert (a.remaining(2026), a.remaining(2027)) == (500, 200)
+    # A sequence of another year is not used for this year's certificate.
+    refused(a, lambda a: a.issue_certificate(
+        Role.TRAINEE, [item(2)], CertificateSerialSequence.start(2026), CODE, "张三", "示范大学",
+        datetime.date(2027, 1, 2)), "certificate.serial_year_mismatch")
