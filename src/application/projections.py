@@ -16,6 +16,8 @@ from application.learners.record_change_projection import LearnerRecordsProjecti
 from application.learners.status_change_projection import StatusChangesProjection
 from application.organisation.projection import OrganisationProjection
 from application.teaching.projection import TeachingProjection
+from application.training.certificate_projection import CertificateLedgerProjection
+from application.training.learning_projection import TrainingLearningProjection
 
 
 def all_projections() -> list[Projection]:
@@ -32,5 +34,7 @@ def all_projections() -> list[Projection]:
         StatusChangesProjection(),
         LearnerRecordsProjection(),
         LearnerPhotosProjection(),
+        TrainingLearningProjection(),
+        CertificateLedgerProjection(),
         AuditLogProjection(),
     ]

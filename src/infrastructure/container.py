@@ -22,7 +22,11 @@ from application.learners.status_changes import StatusChanges
 from application.organisation.service import Organisation
 from application.projections import all_projections
 from application.teaching.service import Teaching
+from application.training.certificates import CERTIFICATE_BATCH_TASK, CertificateLedgers
+from application.training.platform import TrainingPlatform
 from infrastructure import audit_chain
+from infrastructure.certificates.fonts import configured_font_path
+from infrastructure.certificates.pdf import PdfCertificateRenderer
 from infrastructure.clock import SystemClock
 from infrastructure.database import make_engine
 from infrastructure.eventstore import AggregateStore, EventLog
@@ -34,6 +38,7 @@ from infrastructure.photos import inspect_photo
 from infrastructure.projections import ProjectionRunner
 from infrastructure.sessions import LoginThrottle, SessionStore
 from infrastructure.settings import Settings, load_settings
+from infrastructure.training_login import build_training_platform
 
 
 @dataclass
@@ -62,6 +67,9 @@ class Container:
     status_changes: StatusChanges
     learner_records: LearnerRecords
     learner_photos: LearnerPhotoService
+    certificate_renderer: PdfCertificateRenderer
+    certificate_ledgers: CertificateLedgers
+    training: TrainingPlatform
     extras: dict[str, Any] = field(default_factory=dict)
 
     def close(self) -> None:
@@ -92,6 +100,8 @@ def build(settings: Settings | None = None, clock: Clock | None = None, fast_has
     learner_photos = LearnerPhotoService(store, clock, files, engine.connect, inspect_photo, jobs, SqlJobState(engine))
     jobs.register(PHOTO_IMPORT_TASK, learner_photos.run, resume=learner_photos.resume)
     jobs.register(PHOTO_EXPORT_TASK, learner_photos.run_export, resume=learner_photos.resume_exports)
+    certificate_ledgers = CertificateLedgers(store, clock, engine.connect, jobs, SqlJobState(engine))
+    jobs.register(CERTIFICATE_BATCH_TASK, certificate_ledgers.run, resume=certificate_ledgers.resume)
     return Container(
         settings=settings,
         engine=engine,
@@ -116,5 +126,8 @@ def build(settings: Settings | None = None, clock: Clock | None = None, fast_has
         status_changes=StatusChanges(store, clock, files, engine.connect),
         learner_records=LearnerRecords(store, clock, files, engine.connect),
         learner_photos=learner_photos,
+        certificate_renderer=PdfCertificateRenderer(configured_font_path(), settings.var_dir / "cache"),
+        certificate_ledgers=certificate_ledgers,
+        training=build_training_platform(store, clock, engine, hasher, settings),
         teaching=Teaching(store, clock, engine.connect),
     )

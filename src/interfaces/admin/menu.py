@@ -100,6 +100,30 @@ MENU: tuple[Section, ...] = (
         ),
     ),
     Section(
+        "教师培训",
+        (
+            _e("个人信息", "/admin/me", Role.TRAINING_CENTRE_ADMIN, Role.TRAINING_SCHOOL_ADMIN),
+            _e("修改密码", "/admin/me/password", Role.TRAINING_CENTRE_ADMIN, Role.TRAINING_SCHOOL_ADMIN),
+            _e("学校培训平台", "/admin/training/schools", Role.TRAINING_CENTRE_ADMIN, Role.TRAINING_SCHOOL_ADMIN),
+            _e("培训课程", "/admin/training/courses", Role.TRAINING_CENTRE_ADMIN, Role.TRAINING_SCHOOL_ADMIN),
+            _e("直播讲座", "/admin/training/lectures", Role.TRAINING_CENTRE_ADMIN, Role.TRAINING_SCHOOL_ADMIN),
+            _e("直播开办申请", "/admin/training/hosting-applications", Role.TRAINING_CENTRE_ADMIN, Role.TRAINING_SCHOOL_ADMIN),
+            _e("参训教师", "/admin/training/trainees", Role.TRAINING_CENTRE_ADMIN, Role.TRAINING_SCHOOL_ADMIN),
+            _e("线下活动", "/admin/training/activities", Role.TRAINING_SCHOOL_ADMIN),
+            _e("校外活动学分申报", "/admin/training/declarations", Role.TRAINING_SCHOOL_ADMIN),
+            _e("短信模拟发件箱", "/admin/training/sms-outbox", Role.TRAINING_CENTRE_ADMIN),
+        ),
+    ),
+    Section(
+        "学分与证书",
+        (
+            _e("参训教师学时账户", "/admin/training/ledgers", Role.TRAINING_SCHOOL_ADMIN, Role.TRAINING_CENTRE_ADMIN, AUD),
+            _e("证书查询", "/admin/training/certificates", Role.TRAINING_SCHOOL_ADMIN, Role.TRAINING_CENTRE_ADMIN, AUD),
+            _e("证书更正", "/admin/training/certificates?open_report=1", Role.TRAINING_CENTRE_ADMIN),
+            _e("批量生成证书", "/admin/training/certificate-batches", Role.TRAINING_SCHOOL_ADMIN, Role.TRAINING_CENTRE_ADMIN),
+        ),
+    ),
+    Section(
         "审计",
         (_e("审计链校验", "/admin/audit/chain", AUD), _e("记录历史回放", "/admin/audit/aggregates", AUD)),
     ),

@@ -18,3 +18,5 @@ from interfaces.admin import status_changes  # noqa: F401,E402  (学籍异动、
 from interfaces.admin import learner_records  # noqa: F401,E402  (学籍信息确认与变更、学籍变更审核)
 from interfaces.admin import teaching  # noqa: F401,E402  (学务导师分配、班级管理、为学生分配考点)
 from interfaces.admin import photos  # noqa: F401,E402  (导入/导出电子照片)
+from interfaces.admin import training_certificates  # noqa: F401,E402  (学分与证书打印、证书查询与更正、批量生成证书、证书验证)
+from interfaces.admin import training, training_portal  # noqa: F401,E402  (教师培训平台：学校、课程、讲座、学时；参训教师学习中心)

@@ -40,6 +40,8 @@ from interfaces.http.api.organisation import (
     TeachingPointController,
 )
 from interfaces.http.api.status_changes import STATUS_CHANGE_CONTROLLERS
+from interfaces.http.api.training import TRAINING_CONTROLLERS
+from interfaces.http.api.training_certificates import TRAINING_CERTIFICATE_CONTROLLERS
 from interfaces.http.context import CorrelationMiddleware, reject_nul_characters
 from interfaces.http.errors import EXCEPTION_HANDLERS
 
@@ -62,6 +64,8 @@ API_CONTROLLERS = [
     *STATUS_CHANGE_CONTROLLERS,
     *LEARNER_RECORD_CONTROLLERS,
     *PHOTO_CONTROLLERS,
+    *TRAINING_CONTROLLERS,
+    *TRAINING_CERTIFICATE_CONTROLLERS,
     AuditController,
 ]
 
