@@ -6,16 +6,16 @@ from application.training.certificate_document import (
     CertificateDocument,
     certificate_filename,
     format_hours,
-    hours_number,
+    hours_text,
 )
 
 
 def test_tenths_print_as_hours_with_one_decimal():
-    assert hours_number(520) == "52.0"
-    assert hours_number(521) == "52.1"
-    assert hours_number(15) == "1.5"
-    assert hours_number(3) == "0.3"
-    assert hours_number(0) == "0.0"
+    assert hours_text(520) == "52.0"
+    assert hours_text(521) == "52.1"
+    assert hours_text(15) == "1.5"
+    assert hours_text(3) == "0.3"
+    assert hours_text(0) == "0.0"
     assert format_hours(500) == "50.0 学时"
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from domains.shared.errors import DomainError
+from domains.training.ledger import hours_text
 
 CERTIFICATE_TITLE = "继续教育学时证书"
 ISSUING_BODY = "网培中心"
@@ -47,16 +48,9 @@ class CertificateRenderingUnavailable(DomainError):
         super().__init__("certificates.rendering_unavailable", f"证书文件暂时无法生成：{detail}，请联系系统管理员")
 
 
-def hours_number(tenths: int) -> str:
-    """Tenths of an hour as the number printed on certificates: 520 -> "52.0", 3 -> "0.3"."""
-    sign = "-" if tenths < 0 else ""
-    whole, tenth = divmod(abs(tenths), 10)
-    return f"{sign}{whole}.{tenth}"
-
-
 def format_hours(tenths: int) -> str:
     """Tenths of an hour with the unit: 520 -> "52.0 学时"."""
-    return f"{hours_number(tenths)} 学时"
+    return f"{hours_text(tenths)} 学时"
 
 
 def certificate_filename(document: CertificateDocument) -> str:

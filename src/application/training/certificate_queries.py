@@ -17,7 +17,7 @@ from application.curriculum.queries import shape
 from application.identity.projection import accounts
 from application.training.learning_projection import members as training_members
 from application.training.learning_projection import schools as training_schools
-from application.training.certificate_document import CertificateDocument, hours_number
+from application.training.certificate_document import CertificateDocument, hours_text
 from application.training.certificate_projection import (
     certificate_batches,
     certificate_history,
@@ -66,7 +66,7 @@ def _scope(query: Select[Any], actor: Actor, trainee_col: Any, school_col: Any) 
 
 
 def hours(tenths: int | None) -> str:
-    return hours_number(tenths or 0)
+    return hours_text(tenths or 0)
 
 
 # -- a trainee's ledger ------------------------------------------------------------------------------

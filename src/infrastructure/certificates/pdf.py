@@ -27,7 +27,7 @@ from application.training.certificate_document import (
     ISSUING_BODY,
     CertificateDocument,
     CertificateRenderingUnavailable,
-    hours_number,
+    hours_text,
 )
 from infrastructure.certificates.fonts import WORKING_SETS, CjkFont, locate_cjk_font
 
@@ -51,14 +51,14 @@ def chinese_date(day: datetime.date) -> str:
 def _statement(document: CertificateDocument) -> str:
     return (
         f"经审核，该学员于 {document.year} 年度参加{ISSUING_BODY}组织的教师培训，完成下列学习内容，"
-        f"共计 {hours_number(document.total_tenths)} 学时，特发此证。"
+        f"共计 {hours_text(document.total_tenths)} 学时，特发此证。"
     )
 
 
 def _particulars(document: CertificateDocument) -> tuple[tuple[str, str, str, str], ...]:
     return (
         ("姓名", document.trainee_name, "学时年度", f"{document.year} 年"),
-        ("所在单位", document.school_name, "合计学时", f"{hours_number(document.total_tenths)} 学时"),
+        ("所在单位", document.school_name, "合计学时", f"{hours_text(document.total_tenths)} 学时"),
     )
 
 
@@ -187,10 +187,10 @@ class _CertificatePdf(FPDF):
                 row = table.row()
                 row.cell(str(number))
                 row.cell(title)
-                row.cell(hours_number(tenths))
+                row.cell(hours_text(tenths))
             total = table.row()
             total.cell("合计", colspan=2, align=Align.R)
-            total.cell(hours_number(document.total_tenths))
+            total.cell(hours_text(document.total_tenths))
 
     def _closing(self) -> None:
         document = self.document
