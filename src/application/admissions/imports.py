@@ -40,6 +40,7 @@ from application.admissions.service import Admissions
 from application.common.actor import Actor
 from application.common.context import current_correlation_id
 from application.common.jobs import (
+    BulkJobService,
     BulkJob,
     ItemResult,
     JobQueue,
@@ -324,7 +325,7 @@ class _Programmes:
 # -- the use case -----------------------------------------------------------------------------
 
 
-class FormImports:
+class FormImports(BulkJobService):
     def __init__(
         self,
         admissions: Admissions,
@@ -367,13 +368,6 @@ class FormImports:
             content=content,
         )
         return self.jobs.start(job, "文件未导入")
-
-    def run(self, job_id: uuid.UUID, actor: Actor | None = None) -> None:
-        """The job body. Safe to call any number of times for one job id."""
-        self.jobs.run(job_id, actor, self._run)
-
-    def resume(self) -> int:
-        return self.jobs.resume()
 
     # -- the job body ---------------------------------------------------------------------
 

@@ -347,3 +347,21 @@ import_rows_view = table(
     column("message", String),
     column("record_id", Uuid),
 )
+
+
+class BulkJobService:
+    """A use-case class whose background job body is its `_run`, on its `jobs` runner."""
+
+    jobs: JobRunner
+
+    def run(self, job_id: uuid.UUID, actor: Actor | None = None) -> None:
+        """The job body. Safe to call any number of times for one job id."""
+        self.jobs.run(job_id, actor, self._run)
+
+    def resume(self) -> int:
+        """Enqueue again the jobs left unfinished (after a restart)."""
+        return self.jobs.resume()
+
+    def _run(self, job: BulkJob, token: str) -> bool:
+        raise NotImplementedError
+

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, select
 from application.common.actor import Actor
 from application.common.context import current_correlation_id
 from application.common.jobs import (
+    BulkJobService,
     TRANSIENT,
     BulkJob,
     ItemResult,
@@ -85,7 +86,7 @@ def describe(outcome: LearnerSelection) -> str:
     return "；".join(parts) or "没有需要选的课程"
 
 
-class BatchSelections:
+class BatchSelections(BulkJobService):
     def __init__(
         self,
         enrolment: Enrolment,
@@ -136,13 +137,6 @@ class BatchSelections:
             ).encode(),
         )
         return self.jobs.start(job, "未能开始批量选课")
-
-    def run(self, job_id: uuid.UUID, actor: Actor | None = None) -> None:
-        """The job body. Safe to call any number of times for one job id."""
-        self.jobs.run(job_id, actor, self._run)
-
-    def resume(self) -> int:
-        return self.jobs.resume()
 
     def _run(self, job: BulkJob, token: str) -> bool:
         payload = json.loads(job.content or b"{}")

@@ -28,7 +28,7 @@ from sqlalchemy import Connection, select
 from application.common.actor import Actor
 from application.common.context import current_correlation_id
 from application.common.filters import RosterFilter
-from application.common.jobs import BulkJob, ItemResult, JobQueue, JobRunner, JobState, JobStatus
+from application.common.jobs import BulkJob, BulkJobService, ItemResult, JobQueue, JobRunner, JobState, JobStatus
 from application.common.ports import Clock, EventStore, FileStore
 from application.common.recording import recording
 from application.enrolment.service import learner_for
@@ -137,7 +137,7 @@ def unpack(content: bytes) -> list[tuple[str, bytes]]:
     return photos
 
 
-class LearnerPhotoService:
+class LearnerPhotoService(BulkJobService):
     def __init__(
         self,
         store: EventStore,
@@ -235,13 +235,6 @@ class LearnerPhotoService:
             content=content,
         )
         return self.jobs.start(job, "未能开始导入电子照片")
-
-    def run(self, job_id: uuid.UUID, actor: Actor | None = None) -> None:
-        """The import job's body. Safe to call any number of times for one job id."""
-        self.jobs.run(job_id, actor, self._run)
-
-    def resume(self) -> int:
-        return self.jobs.resume()
 
     def _run(self, job: BulkJob, token: str) -> bool:
         entries = unpack(job.content or b"")

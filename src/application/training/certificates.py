@@ -29,7 +29,7 @@ from sqlalchemy import Connection
 
 from application.common.actor import Actor
 from application.common.context import current_correlation_id
-from application.common.jobs import BulkJob, ItemResult, JobQueue, JobRunner, JobState, item_outcome
+from application.common.jobs import BulkJob, BulkJobService, ItemResult, JobQueue, JobRunner, JobState, item_outcome
 from application.common.loading import load
 from application.common.ports import Clock, EventStore
 from application.common.recording import recording
@@ -77,7 +77,7 @@ def new_verification_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-class CertificateLedgers:
+class CertificateLedgers(BulkJobService):
     def __init__(
         self,
         store: EventStore,
@@ -313,13 +313,6 @@ class CertificateLedgers:
             content=json.dumps({"training_school_id": str(school_id), "trainee_ids": [str(t) for t in ids]}).encode(),
         )
         return self.jobs.start(job, "未能开始批量生成证书")
-
-    def run(self, job_id: uuid.UUID, actor: Actor | None = None) -> None:
-        """The job body; safe to call any number of times for one job id."""
-        self.jobs.run(job_id, actor, self._run)
-
-    def resume(self) -> int:
-        return self.jobs.resume()
 
     def _run(self, job: BulkJob, token: str) -> bool:
         payload = json.loads(job.content or b"{}")
