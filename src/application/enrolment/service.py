@@ -36,6 +36,7 @@ from domains.curriculum.programme_curriculum import ProgrammeCurriculum
 from domains.enrolment.enrollment import Enrollment, EnrollmentStatus
 from domains.enrolment.policy import (
     CourseOffer,
+    Selectable,
     UnmetCondition,
     Window,
     check_selectable,
@@ -101,6 +102,10 @@ class SelectionCatalogue:
     standards: dict[str, FeeStandard]
     now: datetime
     offers: dict[uuid.UUID, dict[uuid.UUID, CourseOffer]] = field(default_factory=dict)  # by programme
+    # What the preconditions say of a course for a programme: the same for every learner of it.
+    verdicts: dict[tuple[uuid.UUID, uuid.UUID], tuple[tuple[UnmetCondition, ...], Selectable | None]] = field(
+        default_factory=dict
+    )
 
 
 @dataclass
@@ -268,13 +273,24 @@ class Enrolment:
         selection would take up again, read in bulk."""
         ids = []
         for learner in learners:
-            offers = self._listing_offers(catalogue, learner.programme_id)
             for course in catalogue.courses:
                 ids.append(Enrollment.create_id(learner.id, course.id))
-                if course.includes_final_exam and not unmet_conditions(offers[course.id], catalogue.now):
-                    exam = check_selectable(offers[course.id], catalogue.now).exam_registration
-                    ids.append(ExamRegistration.create_id(learner.id, course.id, exam.batch_id))
+                _, chosen = self._verdict(catalogue, learner.programme_id, course)
+                if course.includes_final_exam and chosen is not None:
+                    ids.append(ExamRegistration.create_id(learner.id, course.id, chosen.exam_registration.batch_id))
         return self.store.find_many(ids)
+
+    def _verdict(
+        self, catalogue: SelectionCatalogue, programme_id: uuid.UUID, course: Course
+    ) -> tuple[list[UnmetCondition], Selectable | None]:
+        """The course's unmet conditions for the programme, or the windows it is selected in."""
+        key = (programme_id, course.id)
+        if key not in catalogue.verdicts:
+            offer = self._listing_offers(catalogue, programme_id)[course.id]
+            unmet = unmet_conditions(offer, catalogue.now)
+            catalogue.verdicts[key] = (tuple(unmet), None if unmet else check_selectable(offer, catalogue.now))
+        unmet_found, chosen = catalogue.verdicts[key]
+        return list(unmet_found), chosen
 
     def _listing_offers(self, catalogue: SelectionCatalogue, programme_id: uuid.UUID) -> dict[uuid.UUID, CourseOffer]:
         """The courses' offers for one programme, worked out once per call."""
@@ -302,7 +318,7 @@ class Enrolment:
             wanted = [c for c in wanted if c.id in keep]
         refused: list[tuple[Course, list[UnmetCondition]]] = []
         for course in wanted:
-            unmet = unmet_conditions(offers[course.id], catalogue.now)
+            unmet, _ = self._verdict(catalogue, learner.programme_id, course)
             if course.id in taken:
                 unmet.insert(0, UnmetCondition(0, "enrollment.already_selected", f"该学生已选课程“{course.name}”，不再重复选课"))
             if unmet:
