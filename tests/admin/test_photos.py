@@ -99,8 +99,8 @@ def test_zip_import_shows_each_verdict_then_export_by_student_number(sign_in, cl
     page.wait_for_selector("[data-testid=import-job][data-status=done]", timeout=30000)
     assert page.inner_text("[data-testid=job-status]") == "已完成"
     assert "成功 1 张，失败 1 张" in page.inner_text("[data-testid=job-counts]")
+    expect(page.locator("[data-testid=file-result]")).to_have_count(2)
     verdicts = page.locator("[data-testid=file-result]").all_inner_texts()
-    assert len(verdicts) == 2
     assert "已导入" in verdicts[0] and "而不是 JPEG" in verdicts[1] and "未导入" in verdicts[1]
 
     page.click("text=返回导入/导出电子照片")
