@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Select, func, select
+
+from application.common.actor import Actor
 
 
 MAX_PAGE = 1_000_000
@@ -45,3 +48,13 @@ def paged(conn: Connection, query: Select[Any], page: Page, order_by: Any) -> Pa
 
 def split_list(text: str | None) -> list[str]:
     return [x for x in (text or "").split(",") if x]
+
+
+def in_scope(query: Select[Any], actor: Actor, column: Any, chosen: uuid.UUID | None = None) -> Select[Any]:
+    """Rows of the actor's own teaching point; school staff see every one, or the one `chosen`."""
+    scope = actor.visible_teaching_point()
+    if scope is not None:
+        return query.where(column == scope)
+    if chosen is not None:
+        return query.where(column == chosen)
+    return query

@@ -35,7 +35,7 @@ from application.common.jobs import (
 )
 from application.common.loading import load
 from application.common.ports import Clock
-from application.common.queries import Page, PageOf, paged
+from application.common.queries import Page, PageOf, in_scope, paged
 from application.enrolment.service import Enrolment, LearnerSelection
 from application.admissions.projection import programmes
 from application.common.filters import RosterFilter
@@ -246,9 +246,7 @@ def list_batch_selections(conn: Connection, actor: Actor, page: Page) -> PageOf:
     """Batch selections newest first: a teaching point sees its own, school staff all."""
     actor.require(*READERS)
     query = _job_query().where(_J.kind == KIND)
-    scope = actor.visible_teaching_point()
-    if scope is not None:
-        query = query.where(_J.teaching_point_id == scope)
+    query = in_scope(query, actor, _J.teaching_point_id)
     result = paged(conn, query, page, [_J.created_at.desc(), _J.id])
     result.items = [_shape(r) for r in result.items]
     return result

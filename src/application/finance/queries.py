@@ -10,7 +10,7 @@ from sqlalchemy import Connection, func, select
 
 from application.common.actor import Actor
 from application.common.filters import RosterFilter
-from application.common.queries import Page, PageOf, paged
+from application.common.queries import Page, PageOf, in_scope, paged
 from application.curriculum.projection import courses
 from application.curriculum.queries import shape
 from application.enrolment.queries import STAFF_READERS, joined, roster, scoped, visible
@@ -137,9 +137,7 @@ def list_remittance_slips(
 ) -> PageOf:
     actor.require(Role.TEACHING_POINT_ADMIN, Role.FINANCE, Role.AUDITOR, Role.SYSTEM_ADMIN)
     query = _slip_query()
-    scope = actor.visible_teaching_point()
-    if scope is not None:
-        query = query.where(remittance_slips.c.teaching_point_id == scope)
+    query = in_scope(query, actor, remittance_slips.c.teaching_point_id)
     if status:
         query = query.where(remittance_slips.c.status == status)
     if teaching_point_id:

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, or_, select
 
 from application.common.actor import Actor
 from application.common.ports import PasswordHasher
-from application.common.queries import Page, PageOf, paged, split_list
+from application.common.queries import Page, PageOf, in_scope, paged, split_list
 from application.identity.projection import accounts
 from application.organisation.projection import teaching_points
 from domains.identity.account import AccountKind
@@ -73,11 +73,7 @@ def list_staff(
             accounts.c.status != "deleted",
         )
     )
-    scope = actor.visible_teaching_point()
-    if scope is not None:
-        query = query.where(accounts.c.teaching_point_id == scope)
-    elif teaching_point_id is not None:
-        query = query.where(accounts.c.teaching_point_id == teaching_point_id)
+    query = in_scope(query, actor, accounts.c.teaching_point_id, teaching_point_id)
     if q:
         query = query.where(or_(accounts.c.username.contains(q), accounts.c.name.contains(q)))
     if role:

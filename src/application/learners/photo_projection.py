@@ -19,7 +19,7 @@ from application.common.jobs import JobStatus, import_jobs_view, import_rows_vie
 from application.common.projection import Projection, Writes, handles, read_models
 from application.curriculum.projection import utc
 from application.learners.projection import learners
-from application.common.queries import Page, PageOf, paged
+from application.common.queries import Page, PageOf, in_scope, paged
 from application.learners.queries import roster_query, roster_row
 from application.learners.queries import get_learner
 from domains.learners.photo import LearnerPhotos
@@ -152,9 +152,7 @@ def export_roster(
     query = select(learners.c.id, has_photo.label("has_photo")).select_from(
         learners.join(programmes, programmes.c.id == learners.c.programme_id)
     )
-    scope = actor.visible_teaching_point()
-    if scope is not None:
-        query = query.where(learners.c.teaching_point_id == scope)
+    query = in_scope(query, actor, learners.c.teaching_point_id)
     if (condition := _photo_status(photo_status)) is not None:
         query = query.where(condition)
     query = filters.apply(query, learners).order_by(learners.c.student_number, learners.c.id).limit(limit + 1)
@@ -246,9 +244,7 @@ def list_photo_roster(
     condition = _photo_status(photo_status)
     has_photo = exists().where(learner_photos.c.learner_id == learners.c.id, learner_photos.c.is_current)
     query = roster_query().add_columns(has_photo.label("has_photo"))
-    scope = actor.visible_teaching_point()
-    if scope is not None:
-        query = query.where(learners.c.teaching_point_id == scope)
+    query = in_scope(query, actor, learners.c.teaching_point_id)
     if condition is not None:
         query = query.where(condition)
     result = paged(conn, filters.apply(query, learners), page, [learners.c.student_number])

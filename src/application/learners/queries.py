@@ -12,7 +12,7 @@ from application.admissions.projection import programmes, study_batches
 from application.admissions.queries import PROGRAMME_COLUMNS
 from application.common.actor import Actor
 from application.common.filters import RosterFilter
-from application.common.queries import Page, PageOf, paged
+from application.common.queries import Page, PageOf, in_scope, paged
 from application.learners.projection import learners
 from application.organisation.projection import teaching_points
 from domains.learners.learner import LearnerStatus
@@ -47,10 +47,7 @@ def list_learners(conn: Connection, actor: Actor, page: Page, filters: RosterFil
         Role.ACADEMIC_MENTOR, Role.HEAD_TEACHER,
     )
     query = roster_query()
-    scope = actor.visible_teaching_point()
-    if scope is not None:
-        query = query.where(learners.c.teaching_point_id == scope)
-    query = filters.apply(query, learners)
+    query = filters.apply(in_scope(query, actor, learners.c.teaching_point_id), learners)
     result = paged(conn, query, page, [learners.c.student_number])
     result.items = [roster_row(r, masked=True) for r in result.items]
     return result
@@ -76,10 +73,7 @@ def export_learners(conn: Connection, actor: Actor, filters: RosterFilter) -> It
         Role.ACADEMIC_MENTOR, Role.HEAD_TEACHER,
     )
     query = roster_query()
-    scope = actor.visible_teaching_point()
-    if scope is not None:
-        query = query.where(learners.c.teaching_point_id == scope)
-    query = filters.apply(query, learners).order_by(learners.c.student_number).limit(EXPORT_LIMIT)
+    query = filters.apply(in_scope(query, actor, learners.c.teaching_point_id), learners).order_by(learners.c.student_number).limit(EXPORT_LIMIT)
     masked = not actor.is_school_staff
     for row in conn.execute(query).mappings():
         yield roster_row(dict(row), masked=masked)

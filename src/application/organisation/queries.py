@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, or_, select
 
 from application.common.actor import Actor
-from application.common.queries import Page, PageOf, paged, split_list
+from application.common.queries import Page, PageOf, in_scope, paged, split_list
 from application.organisation.projection import schools, teaching_points
 from domains.shared.errors import NotFound
 
@@ -23,9 +23,7 @@ def list_teaching_points(
     conn: Connection, actor: Actor, page: Page, q: str | None = None, enabled: bool | None = None
 ) -> PageOf:
     query = select(teaching_points)
-    scope = actor.visible_teaching_point()
-    if scope is not None:
-        query = query.where(teaching_points.c.id == scope)
+    query = in_scope(query, actor, teaching_points.c.id)
     if q:
         query = query.where(or_(teaching_points.c.code.contains(q), teaching_points.c.name.contains(q)))
     if enabled is not None:

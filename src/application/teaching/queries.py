@@ -18,7 +18,7 @@ from application.admissions.projection import programmes, study_batches
 from application.admissions.queries import PROGRAMME_COLUMNS
 from application.common.actor import Actor
 from application.common.filters import RosterFilter
-from application.common.queries import Page, PageOf, paged
+from application.common.queries import Page, PageOf, in_scope, paged
 from application.curriculum.projection import courses
 from application.curriculum.queries import aware, shape
 from application.enrolment.projection import enrollments
@@ -72,10 +72,7 @@ def _roster(*columns: Any, join: Any = None) -> Select[Any]:
 
 def _scoped(query: Select[Any], actor: Actor, filters: RosterFilter) -> Select[Any]:
     actor.require(*READERS)
-    scope = actor.visible_teaching_point()
-    if scope is not None:
-        query = query.where(learners.c.teaching_point_id == scope)
-    return filters.apply(query, learners)
+    return filters.apply(in_scope(query, actor, learners.c.teaching_point_id), learners)
 
 
 def _learner_row(row: Any) -> dict[str, Any]:
@@ -301,11 +298,7 @@ def list_course_classes(
     """功能首页: the existing classes matching the query."""
     actor.require(*READERS)
     query = _class_query()
-    scope = actor.visible_teaching_point()
-    if scope is not None:
-        query = query.where(course_classes.c.teaching_point_id == scope)
-    elif teaching_point_id:
-        query = query.where(course_classes.c.teaching_point_id == teaching_point_id)
+    query = in_scope(query, actor, course_classes.c.teaching_point_id, teaching_point_id)
     if course_id:
         query = query.where(course_classes.c.course_id == course_id)
     if name:
