@@ -13,15 +13,10 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domains.shared.errors import InvalidInput
+from domains.shared.values import require_aware
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-
-def require_aware(at: datetime, field: str = "at") -> datetime:
-    """The domain never guesses a time zone: a naive time is a caller's bug."""
-    if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
-        raise InvalidInput("time.naive", "时间须带时区", field=field)
-    return at
 
 
 @dataclass(frozen=True)

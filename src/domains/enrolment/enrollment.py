@@ -26,9 +26,10 @@ from enum import StrEnum
 
 from eventsourcing.domain import event
 
-from domains.enrolment.policy import CourseOffer, check_selectable, require_aware
+from domains.enrolment.policy import CourseOffer, check_selectable
 from domains.shared.aggregate import DomainAggregate, key_id
 from domains.shared.errors import DomainError, InvalidInput
+from domains.shared.values import require_aware
 
 
 class EnrollmentStatus(StrEnum):

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from domains.shared.errors import DomainError, InvalidInput
+from domains.shared.errors import DomainError
+from domains.shared.values import require_aware
 
 _SHANGHAI = ZoneInfo("Asia/Shanghai")
 _LEVEL_LABELS = {"undergraduate": "本科", "junior_college": "专科"}
@@ -92,12 +93,6 @@ def _window_gap(windows: tuple[Window, ...], at: datetime, course: str, kind: st
     held = "、".join(f"“{w.batch_name}”（{period}{w.describe()}）" for w in windows)
     return f"课程“{course}”所在{kind}{held}当前不在{period}内"
 
-
-def require_aware(at: datetime, field: str = "at") -> datetime:
-    """The domain never guesses a time zone: a naive time is a caller's bug."""
-    if not isinstance(at, datetime) or at.utcoffset() is None:
-        raise InvalidInput("time.naive", "时间须带时区", field=field)
-    return at
 
 
 def unmet_conditions(offer: CourseOffer, at: datetime) -> list[UnmetCondition]:

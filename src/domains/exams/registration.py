@@ -22,13 +22,8 @@ from eventsourcing.domain import event
 
 from domains.shared.aggregate import DomainAggregate, key_id
 from domains.shared.errors import DomainError, InvalidInput
+from domains.shared.values import require_aware
 
-
-def require_aware(at: datetime, field: str = "at") -> datetime:
-    """The domain never guesses a time zone: a naive time is a caller's bug."""
-    if not isinstance(at, datetime) or at.utcoffset() is None:
-        raise InvalidInput("time.naive", "时间须带时区", field=field)
-    return at
 
 
 class RegistrationKind(StrEnum):

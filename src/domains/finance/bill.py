@@ -17,14 +17,8 @@ from eventsourcing.domain import event
 from domains.shared.aggregate import DomainAggregate
 from domains.shared.errors import DomainError, Forbidden, InvalidInput
 from domains.shared.money import Money
-from domains.shared.values import require_text
+from domains.shared.values import require_aware, require_text
 
-
-def require_aware(at: datetime, field: str = "at") -> datetime:
-    """The domain never guesses a time zone: a naive time is a caller's bug."""
-    if not isinstance(at, datetime) or at.utcoffset() is None:
-        raise InvalidInput("time.naive", "时间须带时区", field=field)
-    return at
 
 
 class FeeType(StrEnum):

@@ -17,11 +17,11 @@ from enum import StrEnum
 
 from eventsourcing.domain import event
 
-from domains.finance.bill import Bill, require_aware
+from domains.finance.bill import Bill
 from domains.shared.aggregate import DomainAggregate, key_id
 from domains.shared.errors import DomainError, Forbidden, InvalidInput
 from domains.shared.money import Money
-from domains.shared.values import Role, optional_text, require_text
+from domains.shared.values import Role, optional_text, require_aware, require_text
 
 _KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 

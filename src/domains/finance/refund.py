@@ -20,14 +20,15 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 
 from eventsourcing.domain import event
 
-from domains.finance.bill import Bill, require_aware
+from domains.finance.bill import Bill
 from domains.shared.aggregate import DomainAggregate
-from domains.shared.errors import DomainError, Forbidden, InvalidInput
+from domains.shared.errors import DomainError, InvalidInput
 from domains.shared.money import Money
-from domains.shared.values import Role, optional_text
+from domains.shared.values import Role, check_role, optional_text, require_aware
 
 
 class RefundStatus(StrEnum):
@@ -73,11 +74,7 @@ _FINAL = frozenset({S.REJECTED_BY_ACADEMIC_AFFAIRS, S.REJECTED_BY_FINANCE, S.REF
 REQUESTER_ROLES = frozenset({Role.TEACHING_POINT_ADMIN, Role.LEARNER})
 
 
-def _check_role(role: Role, allowed: frozenset[Role] | Role, action: str) -> None:
-    roles = allowed if isinstance(allowed, frozenset) else frozenset({allowed})
-    if role not in roles:
-        who = "、".join(r.label for r in Role if r in roles)
-        raise Forbidden("refund.role_not_allowed", f"只有{who}可以{action}")
+_check_role = partial(check_role, code="refund.role_not_allowed")
 
 
 def _reason(reason: str | None) -> str:

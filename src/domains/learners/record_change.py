@@ -31,7 +31,7 @@ from domains.learners.learner import Learner
 from domains.learners.status_change import MAX_ATTACHMENTS
 from domains.shared.aggregate import DomainAggregate
 from domains.shared.errors import DomainError, Forbidden, InvalidInput
-from domains.shared.values import Role, optional_text, parse_email, parse_mobile, require_text
+from domains.shared.values import Role, optional_text, parse_email, parse_mobile, require_aware, require_text
 
 
 class RecordStatus(StrEnum):
@@ -90,11 +90,6 @@ def contact_details(email: str | None, mobile: str | None) -> tuple[str | None, 
         raise InvalidInput("field.required", "请填写移动电话", field="mobile")
     return parse_email(email), parse_mobile(mobile or "")
 
-
-def _aware(at: datetime) -> datetime:
-    if at.tzinfo is None:
-        raise InvalidInput("time.naive", "时间须带时区")
-    return at
 
 
 def requested_changes(learner: Learner, raw: dict[str, Any], today: date) -> dict[str, Any]:
@@ -173,7 +168,7 @@ class RecordChangeRequest(DomainAggregate):
             reason=optional_text(reason, "reason", "变更原因", 200),
             attachments=[dict(a) for a in attachments],
             requested_by_role=role.value,
-            requested_at=_aware(at),
+            requested_at=require_aware(at),
         )
         learner.open_record_change(request.id, by_learner)
         return request
@@ -195,7 +190,7 @@ class RecordChangeRequest(DomainAggregate):
     def approve(self, role: Role, comment: str | None, at: datetime, learner: Learner) -> None:
         """审核通过: the learner's record takes the new values in the same save."""
         self._review(role, learner, "审核")
-        self._approved(comment=optional_text(comment, "comment", "审核意见", 200), reviewed_at=_aware(at))
+        self._approved(comment=optional_text(comment, "comment", "审核意见", 200), reviewed_at=require_aware(at))
         learner.apply_record_change(self.id, self.changes)
 
     @event("Approved")
@@ -210,7 +205,7 @@ class RecordChangeRequest(DomainAggregate):
         text = (reason or "").strip()
         if not text:
             raise InvalidInput("learner_record.reason_required", "驳回须填写原因", field="reason")
-        self._rejected(reason=require_text(text, "reason", "驳回原因", 200), reviewed_at=_aware(at))
+        self._rejected(reason=require_text(text, "reason", "驳回原因", 200), reviewed_at=require_aware(at))
         learner.refuse_record_change(self.id)
 
     @event("Rejected")

@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from eventsourcing.domain import event
@@ -36,8 +37,8 @@ from domains.enrolment.enrollment import Enrollment
 from domains.learners.learner import Learner
 from domains.organisation.teaching_point import TeachingPoint
 from domains.shared.aggregate import DomainAggregate, key_id
-from domains.shared.errors import DomainError, Forbidden, InvalidInput
-from domains.shared.values import Role, optional_text, require_text
+from domains.shared.errors import DomainError, InvalidInput
+from domains.shared.values import Role, check_role, optional_text, require_aware, require_text
 
 
 class StatusChangeKind(StrEnum):
@@ -94,11 +95,7 @@ ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 MAX_ATTACHMENTS = 10
 
 
-def _check_role(role: Role, allowed: frozenset[Role] | Role, action: str) -> None:
-    roles = allowed if isinstance(allowed, frozenset) else frozenset({allowed})
-    if role not in roles:
-        who = "、".join(r.label for r in Role if r in roles)
-        raise Forbidden("status_change.role_not_allowed", f"只有{who}可以{action}")
+_check_role = partial(check_role, code="status_change.role_not_allowed")
 
 
 def _rejection_reason(reason: str | None) -> str:
@@ -107,11 +104,6 @@ def _rejection_reason(reason: str | None) -> str:
         raise InvalidInput("status_change.reason_required", "驳回须填写原因", field="reason")
     return require_text(text, "reason", "驳回原因", 200)
 
-
-def _aware(at: datetime) -> datetime:
-    if at.tzinfo is None:
-        raise InvalidInput("time.naive", "时间须带时区")
-    return at
 
 
 def attachment(ref: str, content_type: str, file_name: str | None, size: int) -> dict[str, Any]:
@@ -282,7 +274,7 @@ class StatusChange(DomainAggregate):
             attachments=_attachments(attachments),
             droppable_enrollment_ids=list(dict.fromkeys(droppable_enrollment_ids)),
             requested_by_role=role.value,
-            requested_at=_aware(at),
+            requested_at=require_aware(at),
         )
         learner.open_status_change(change.id, kind.value)
         return change
@@ -365,7 +357,7 @@ class StatusChange(DomainAggregate):
         """A rejection with its reason; the learner may ask again."""
         self._review(role, reviewer, expected, stage)
         self._check_learner(learner)
-        record(reason=_rejection_reason(reason), rejected_at=_aware(at))
+        record(reason=_rejection_reason(reason), rejected_at=require_aware(at))
         learner.close_status_change(self.id, self.status)
 
     def _check_learner(self, learner: Learner) -> None:
@@ -379,7 +371,7 @@ class StatusChange(DomainAggregate):
     def approve_preliminarily(self, role: Role, comment: str | None, at: datetime) -> None:
         self._review(role, Role.TEACHING_POINT_ADMIN, S.PENDING_PRELIMINARY_REVIEW, "初审")
         self._preliminarily_approved(
-            comment=optional_text(comment, "comment", "初审意见", 200), approved_at=_aware(at)
+            comment=optional_text(comment, "comment", "初审意见", 200), approved_at=require_aware(at)
         )
 
     @event("PreliminarilyApproved")
@@ -434,7 +426,7 @@ class StatusChange(DomainAggregate):
                 raise DomainError("status_change.curriculum_mismatch", "课程设置不是转入专业的培养方案的")
             if any(e.learner_id != learner.id for e in enrollments):
                 raise DomainError("status_change.enrollment_mismatch", "选课记录不是该学生的")
-        self._approved(comment=optional_text(comment, "comment", "复审意见", 200), approved_at=_aware(at))
+        self._approved(comment=optional_text(comment, "comment", "复审意见", 200), approved_at=require_aware(at))
         if kind is StatusChangeKind.TRANSFER:
             learner.transfer_teaching_point(self.id, self.target_teaching_point_id)
         elif kind is StatusChangeKind.CHANGE_OF_MAJOR:
@@ -470,7 +462,7 @@ class StatusChange(DomainAggregate):
                 "status_change.not_cancellable", f"学籍异动申请当前状态为“{self.change_status.label}”，不可撤销"
             )
         self._check_learner(learner)
-        self._cancelled(cancelled_at=_aware(at))
+        self._cancelled(cancelled_at=require_aware(at))
         learner.close_status_change(self.id, self.status)
 
     @event("Cancelled")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, datetime
 from enum import StrEnum
 
-from domains.shared.errors import InvalidInput
+from domains.shared.errors import Forbidden, InvalidInput
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -180,3 +181,18 @@ def parse_roles(raw: list[str]) -> list[Role]:
         if role not in roles:
             roles.append(role)
     return roles
+
+
+def require_aware(at: datetime, field: str = "at") -> datetime:
+    """The domain never guesses a time zone: a naive time is a caller's bug."""
+    if not isinstance(at, datetime) or at.utcoffset() is None:
+        raise InvalidInput("time.naive", "时间须带时区", field=field)
+    return at
+
+
+def check_role(role: Role, allowed: Iterable[Role] | Role, action: str, code: str) -> None:
+    """Only the roles of a review step may take it: "只有教务、财务可以……" otherwise."""
+    roles = frozenset({allowed}) if isinstance(allowed, Role) else frozenset(allowed)
+    if role not in roles:
+        who = "、".join(r.label for r in Role if r in roles)
+        raise Forbidden(code, f"只有{who}可以{action}")

@@ -24,10 +24,10 @@ from datetime import date, datetime, time
 
 from eventsourcing.domain import event
 
-from domains.curriculum.period import SHANGHAI, require_aware
+from domains.curriculum.period import SHANGHAI
 from domains.shared.aggregate import DomainAggregate, key_id
 from domains.shared.errors import DomainError, InvalidInput
-from domains.shared.values import require_text
+from domains.shared.values import require_aware, require_text
 from domains.teaching.common import LearnerFacts, StaffFacts, check_learner
 
 TUTOR_ROLES = frozenset({"head_teacher", "academic_mentor"})

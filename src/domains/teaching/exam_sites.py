@@ -16,10 +16,9 @@ from datetime import datetime
 
 from eventsourcing.domain import event
 
-from domains.curriculum.period import require_aware
 from domains.shared.aggregate import DomainAggregate, key_id
 from domains.shared.errors import DomainError
-from domains.shared.values import require_text
+from domains.shared.values import require_aware, require_text
 from domains.teaching.common import LearnerFacts, check_learner
 
 

@@ -22,7 +22,7 @@ from eventsourcing.domain import event
 
 from domains.shared.aggregate import DomainAggregate, key_id
 from domains.shared.errors import DomainError
-from domains.curriculum.period import require_aware
+from domains.shared.values import require_aware
 from domains.teaching.common import LearnerFacts, StaffFacts, check_learner
 
 MENTOR_ROLE = "academic_mentor"

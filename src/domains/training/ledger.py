@@ -23,16 +23,17 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from eventsourcing.domain import event
 
 from domains.shared.aggregate import DomainAggregate, key_id
-from domains.shared.errors import DomainError, Forbidden, InvalidInput
-from domains.shared.values import Role, require_text
+from domains.shared.errors import DomainError, InvalidInput
+from domains.shared.values import Role, check_role, require_aware, require_text
 
 TOLERANCE_TENTHS = 20  # an application may exceed the remaining printable by at most 2.0 hours
 MAX_ALLOWANCE_TENTHS = 10_000  # 1,000 hours a year
@@ -88,11 +89,7 @@ def check_year(year: object, field: str = "year") -> int:
     return year
 
 
-def _check_role(role: Role, allowed: Iterable[Role], action: str) -> None:
-    allowed = frozenset(allowed)
-    if role not in allowed:
-        who = "、".join(r.label for r in Role if r in allowed)
-        raise Forbidden("ledger.role_not_allowed", f"只有{who}可以{action}")
+_check_role = partial(check_role, code="ledger.role_not_allowed")
 
 
 @dataclass(frozen=True)
@@ -439,7 +436,7 @@ class Certificate(DomainAggregate):
             )
         self._error_reported(
             report_number=self.reports + 1, field=which.value, wrong_value=wrong, correct_value=value,
-            note=(note or "").strip()[:200] or None, reported_at=_aware(at),
+            note=(note or "").strip()[:200] or None, reported_at=require_aware(at),
         )
 
     @event("ErrorReported")
@@ -465,7 +462,7 @@ class Certificate(DomainAggregate):
             raise InvalidInput("certificate.correction_same", f"更正后的{which.label}与证书上的相同", field="value")
         self._details_corrected(
             report_number=report["report_number"], field=which.value, old_value=old, new_value=new,
-            corrected_at=_aware(at),
+            corrected_at=require_aware(at),
         )
 
     @event("DetailsCorrected")
@@ -488,7 +485,7 @@ class Certificate(DomainAggregate):
         report = self._require_open_report("处理")
         self._report_declined(
             report_number=report["report_number"], reason=require_text(reason, "reason", "不予更正的原因", 200),
-            declined_at=_aware(at),
+            declined_at=require_aware(at),
         )
 
     @event("ReportDeclined")
@@ -507,7 +504,7 @@ class Certificate(DomainAggregate):
         _check_role(
             role, (Role.TRAINEE, Role.TRAINING_SCHOOL_ADMIN, Role.TRAINING_CENTRE_ADMIN), "下载证书"
         )
-        self._downloaded(downloaded_at=_aware(at))
+        self._downloaded(downloaded_at=require_aware(at))
 
     @event("Downloaded")
     def _downloaded(self, downloaded_at: datetime.datetime) -> None:
@@ -517,11 +514,6 @@ class Certificate(DomainAggregate):
         """已生成的证书不得撤销 (seed 000 §12): there is no revocation; every attempt is refused."""
         raise DomainError("certificate.irrevocable", "已生成的证书不得撤销")
 
-
-def _aware(at: datetime.datetime) -> datetime.datetime:
-    if at.tzinfo is None:
-        raise InvalidInput("time.naive", "时间须带时区")
-    return at
 
 
 class CertificateBatch(DomainAggregate):
@@ -556,5 +548,5 @@ class CertificateBatch(DomainAggregate):
             raise InvalidInput("certificate_batch.no_trainees", "没有可生成证书的参训教师", field="trainee_ids")
         return cls(
             job_id=job_id, training_school_id=training_school_id, year=check_year(year), trainee_ids=ids,
-            all_trainees=all_trainees, requested_at=_aware(at),
+            all_trainees=all_trainees, requested_at=require_aware(at),
         )
