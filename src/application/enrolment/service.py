@@ -463,11 +463,12 @@ def registrations_dropped(
         resit_bill_ids = list(conn.execute(
             select(bill_rows.c.id).where(bill_rows.c.exam_registration_id.in_(resit_ids))
         ).scalars()) if resit_ids else []
-    for resit in (load(store, rid, ExamRegistration, "报考记录") for rid in resit_ids):
+    found = store.find_many(resit_ids + resit_bill_ids) if resit_ids else {}
+    for resit in (found[i] for i in resit_ids if isinstance(found.get(i), ExamRegistration)):
         if resit.cancellable:
             resit.cancel("course_dropped", at)
             touched.append(resit)
-    touched += void_unpaid([load(store, b, Bill, "缴费单") for b in resit_bill_ids], "退课取消补考", at)
+    touched += void_unpaid([found[i] for i in resit_bill_ids if isinstance(found.get(i), Bill)], "退课取消补考", at)
     return touched
 
 

@@ -126,7 +126,8 @@ class Exams:
                     bills.c.status.in_([BillStatus.AWAITING_PAYMENT.value, BillStatus.REMITTANCE_IN_TRANSIT.value]),
                 )
             ).scalars().all()
-        return [load(self.store, bill_id, Bill, "缴费单") for bill_id in ids]
+        found = self.store.find_many(list(ids))
+        return [found[i] for i in ids if isinstance(found.get(i), Bill)]
 
     def withdraw_resit(self, actor: Actor, registration_id: uuid.UUID, reason: str | None = None) -> ResitWithdrawn:
         """撤销补考: an unpaid resit is cancelled and its bill voided; a paid resit is refused, and

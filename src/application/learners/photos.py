@@ -266,19 +266,25 @@ class LearnerPhotoService(BulkJobService):
             return ItemResult(number, ok, None if ok else "photo.spec", text, learner_id)
 
         def process(numbers: list[int]) -> list[ItemResult]:
-            results, albums = [], []
+            results: list[ItemResult] = []
+            checked_all = [(number, *verdict(number)) for number in numbers]
+            # The chunk's albums read in one go; a learner with two photos in it keeps one album.
+            found = self.store.find_many(
+                [LearnerPhotos.create_id(lid) for _, checked, _, lid in checked_all if checked.ok and lid is not None]
+            )
+            albums: dict[uuid.UUID, LearnerPhotos] = {}
             with recording(job.actor, Role.TEACHING_POINT_ADMIN):
-                for number in numbers:
-                    checked, facts, learner_id = verdict(number)
+                for number, checked, facts, learner_id in checked_all:
                     if not checked.ok or learner_id is None:
                         results.append(result(number, False, checked.message, None))
                         continue
-                    album = self._album(learner_id)
-                    self._add(album, checked, facts, entries[number - 1][1])
-                    albums.append(album)
+                    if learner_id not in albums:
+                        known = found.get(LearnerPhotos.create_id(learner_id))
+                        albums[learner_id] = known if isinstance(known, LearnerPhotos) else LearnerPhotos.start(learner_id)
+                    self._add(albums[learner_id], checked, facts, entries[number - 1][1])
                     results.append(result(number, True, "已导入", learner_id))
             if albums:
-                self.store.save(*albums)
+                self.store.save(*albums.values())
             return results
 
         def recover(number: int) -> ItemResult | None:
