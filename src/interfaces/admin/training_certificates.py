@@ -42,6 +42,7 @@ from domains.shared.errors import DomainError
 from domains.shared.values import Role
 from domains.training.ledger import AmendableField
 from interfaces.admin import routes
+from interfaces.admin.enrolment import refusal_status, uuid_param, uuids
 from interfaces.admin.jobs import progress, progress_response
 from interfaces.admin.rendering import audit_tab, page
 from interfaces.admin.routes import Form, as_list, done
@@ -66,13 +67,6 @@ def _int(raw: Any) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else None
 
 
-def _uuid(raw: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(raw)) if raw else None
-    except ValueError:
-        return None
-
-
 def _date(raw: Any) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(str(raw)) if raw else None
@@ -82,10 +76,6 @@ def _date(raw: Any) -> datetime.date | None:
 
 def _flag(raw: Any) -> bool:
     return str(raw or "") in ("1", "true", "on")
-
-
-def _ids(values: Any) -> list[uuid.UUID]:
-    return [u for u in (_uuid(v) for v in as_list(values)) if u is not None]
 
 
 # -- the trainee's own page ----------------------------------------------------------------------------
@@ -112,7 +102,7 @@ class MyCertificatePages(Controller):
     @post("/apply", sync_to_thread=True)
     def apply(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
         actor = trainee_actor(request)
-        chosen = _ids(data.get("source_ids"))
+        chosen = uuids(as_list(data.get("source_ids")))
         c = container_of(request)
         try:
             certificate_id = c.certificate_ledgers.apply(actor, chosen)
@@ -146,7 +136,7 @@ class LedgerPages(Controller):
         q = request.query_params
         year = _int(q.get("year")) or _today(request).year
         filters = LedgerFilter(name=q.get("name") or None, username=q.get("username") or None,
-                               with_pool=_flag(q.get("with_pool")), training_school_id=_uuid(q.get("training_school_id")))
+                               with_pool=_flag(q.get("with_pool")), training_school_id=uuid_param(q.get("training_school_id")))
         with container_of(request).engine.connect() as conn:
             result = list_ledgers(conn, actor, Page(number=_int(q.get("page")) or 1), year, filters)
             schools = school_choices(conn) if actor.has(Role.TRAINING_CENTRE_ADMIN, Role.AUDITOR) else []
@@ -161,12 +151,13 @@ class LedgerPages(Controller):
     def set_allowances(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
         """The same 可打印学时 for the ticked trainees."""
         actor = admin_actor(request)
+        trainee_ids = uuids(as_list(data.get("trainee_ids")))
         try:
             changed = container_of(request).certificate_ledgers.set_allowances(
-                actor, _ids(data.get("trainee_ids")), str(data.get("year") or ""), str(data.get("hours") or "")
+                actor, trainee_ids, str(data.get("year") or ""), str(data.get("hours") or "")
             )
         except DomainError as exc:
-            return self._list(request, actor, 422 if exc.kind == "invalid" else 409, error=exc.message, form=data)
+            return self._list(request, actor, refusal_status(exc), error=exc.message, form=data)
         return done(request, f"{BASE}/ledgers?year={data.get('year')}",
                     f"已为 {changed['changed']} 名参训教师设置可打印学时（{changed['unchanged']} 名原已是该值）")
 
@@ -193,7 +184,7 @@ class LedgerPages(Controller):
         except DomainError as exc:
             if exc.kind == "not_found":
                 raise
-            return self._show(request, actor, trainee_id, 422 if exc.kind == "invalid" else 409,
+            return self._show(request, actor, trainee_id, refusal_status(exc),
                               error=exc.message, form=data)
         return done(request, f"{BASE}/ledgers/{trainee_id}?year={year}", f"已设置 {year} 年度可打印学时")
 
@@ -203,7 +194,7 @@ class LedgerPages(Controller):
 
 def _certificate_filter(q: Any) -> CertificateFilter:
     return CertificateFilter(
-        training_school_id=_uuid(q.get("training_school_id")), year=_int(q.get("year")), serial=q.get("serial") or None,
+        training_school_id=uuid_param(q.get("training_school_id")), year=_int(q.get("year")), serial=q.get("serial") or None,
         name=q.get("name") or None, issued_from=_date(q.get("issued_from")), issued_to=_date(q.get("issued_to")),
         open_report=_flag(q.get("open_report")), amended=_flag(q.get("amended")),
     )
@@ -254,7 +245,7 @@ class CertificatePages(Controller):
         except DomainError as exc:
             if exc.kind == "not_found":
                 raise
-            return self._show(request, actor, serial, 422 if exc.kind == "invalid" else 409, error=exc.message,
+            return self._show(request, actor, serial, refusal_status(exc), error=exc.message,
                               form=data, failed=action)
         return done(request, f"{BASE}/certificates/{serial}", message)
 
@@ -302,25 +293,25 @@ class BatchPages(Controller):
         everyone = str(data.get("scope") or "") == "all"
         try:
             job_id = container_of(request).certificate_ledgers.start_batch(
-                actor, None if everyone else _ids(data.get("trainee_ids"))
+                actor, None if everyone else uuids(as_list(data.get("trainee_ids")))
             )
         except DomainError as exc:
-            return self._index(request, actor, 422 if exc.kind == "invalid" else 409, error=exc.message)
+            return self._index(request, actor, refusal_status(exc), error=exc.message)
         return Redirect(f"{BASE}/certificate-batches/{job_id}")
 
-    def _job(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> dict[str, Any]:
-        actor = admin_actor(request)
+    def _job(self, request: Request[Any, Any, Any], actor: Actor, job_id: uuid.UUID) -> dict[str, Any]:
         with container_of(request).engine.connect() as conn:
             return get_batch(conn, actor, job_id)
 
     @get("/{job_id:uuid}", sync_to_thread=True)
     def show(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> Template:
-        job = self._job(request, job_id)
-        return page(request, "training_certificate_batch.html", admin_actor(request), job=job, progress=progress(job))
+        actor = admin_actor(request)
+        job = self._job(request, actor, job_id)
+        return page(request, "training_certificate_batch.html", actor, job=job, progress=progress(job))
 
     @get("/{job_id:uuid}/progress", sync_to_thread=True)
     def progress_of(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> Response[dict[str, Any]]:
-        return progress_response(self._job(request, job_id))
+        return progress_response(self._job(request, admin_actor(request), job_id))
 
 
 # -- public verification ------------------------------------------------------------------------------

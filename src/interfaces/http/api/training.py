@@ -12,6 +12,7 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, get, post, put
 
+from application.common.actor import Actor
 from application.common.queries import Page
 from application.identity.queries import actor_for, get_account
 from application.training import learning_queries as q
@@ -175,8 +176,7 @@ class DeclarationReviewIn(msgspec.Struct):
     reason: str | None = None
 
 
-def _read(request: Request[Any, Any, Any], fn: Any, *args: Any, **kwargs: Any) -> Any:
-    actor = api_actor(request)
+def _read(request: Request[Any, Any, Any], actor: Actor, fn: Any, *args: Any, **kwargs: Any) -> Any:
     with container_of(request).engine.connect() as conn:
         return fn(conn, actor, *args, **kwargs)
 
@@ -250,22 +250,23 @@ class TrainingSchoolController(Controller):
 
     @get("/", sync_to_thread=True)
     def index(self, request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
-        return _read(request, q.list_schools)  # type: ignore[no-any-return]
+        return _read(request, api_actor(request), q.list_schools)  # type: ignore[no-any-return]
 
     @post("/", sync_to_thread=True, status_code=201)
     def create(self, request: Request[Any, Any, Any], data: SchoolIn) -> dict[str, Any]:
         actor = api_actor(request)
         school_id = container_of(request).training.schools.register_school(actor, data.name, data.campus_ranges)
-        return _read(request, q.get_school, school_id)  # type: ignore[no-any-return]
+        return _read(request, actor, q.get_school, school_id)  # type: ignore[no-any-return]
 
     @get("/{school_id:uuid}", sync_to_thread=True)
     def show(self, request: Request[Any, Any, Any], school_id: uuid.UUID) -> dict[str, Any]:
-        return _read(request, q.get_school, school_id)  # type: ignore[no-any-return]
+        return _read(request, api_actor(request), q.get_school, school_id)  # type: ignore[no-any-return]
 
     @put("/{school_id:uuid}", sync_to_thread=True)
     def edit(self, request: Request[Any, Any, Any], school_id: uuid.UUID, data: SchoolIn) -> dict[str, Any]:
-        container_of(request).training.schools.edit_school(api_actor(request), school_id, data.name, data.campus_ranges)
-        return _read(request, q.get_school, school_id)  # type: ignore[no-any-return]
+        actor = api_actor(request)
+        container_of(request).training.schools.edit_school(actor, school_id, data.name, data.campus_ranges)
+        return _read(request, actor, q.get_school, school_id)  # type: ignore[no-any-return]
 
     @post("/{school_id:uuid}/admins", sync_to_thread=True, status_code=201)
     def appoint(self, request: Request[Any, Any, Any], school_id: uuid.UUID, data: AdminIn) -> dict[str, Any]:
@@ -277,12 +278,13 @@ class TrainingSchoolController(Controller):
 
     @get("/{school_id:uuid}/members", sync_to_thread=True)
     def members(self, request: Request[Any, Any, Any], school_id: uuid.UUID, role: str | None = None) -> list[dict[str, Any]]:
-        return _read(request, q.list_members, school_id, role)  # type: ignore[no-any-return]
+        return _read(request, api_actor(request), q.list_members, school_id, role)  # type: ignore[no-any-return]
 
     @put("/{school_id:uuid}/training-list", sync_to_thread=True)
     def set_training_list(self, request: Request[Any, Any, Any], school_id: uuid.UUID, data: TrainingListIn) -> dict[str, Any]:
-        container_of(request).training.schools.set_training_list(api_actor(request), school_id, data.course_ids)
-        return _read(request, q.get_school, school_id)  # type: ignore[no-any-return]
+        actor = api_actor(request)
+        container_of(request).training.schools.set_training_list(actor, school_id, data.course_ids)
+        return _read(request, actor, q.get_school, school_id)  # type: ignore[no-any-return]
 
 
 class TrainingCentreAdminController(Controller):
@@ -307,23 +309,25 @@ class TrainingCourseController(Controller):
         self, request: Request[Any, Any, Any], kind: str | None = None, search: str | None = None, sort: str = "newest",
         min_tenths: int | None = None, max_tenths: int | None = None, page: int = 1, page_size: int = 20,
     ) -> ListOut:
-        return list_out(_read(request, q.list_courses, Page(page, page_size), kind, search, min_tenths, max_tenths, sort))
+        actor = api_actor(request)
+        return list_out(_read(request, actor, q.list_courses, Page(page, page_size), kind, search, min_tenths, max_tenths, sort))
 
     @post("/courses", sync_to_thread=True, status_code=201)
     def publish(self, request: Request[Any, Any, Any], data: CourseIn) -> dict[str, Any]:
+        actor = api_actor(request)
         course_id = container_of(request).training.learning.publish_course(
-            api_actor(request), kind=data.kind, title=data.title, tenths=data.tenths,
+            actor, kind=data.kind, title=data.title, tenths=data.tenths,
             chapters=[msgspec.structs.asdict(c) for c in data.chapters], summary_prompt=data.summary_prompt,
         )
-        return _read(request, q.get_course, course_id)  # type: ignore[no-any-return]
+        return _read(request, actor, q.get_course, course_id)  # type: ignore[no-any-return]
 
     @get("/courses/{course_id:uuid}", sync_to_thread=True)
     def show(self, request: Request[Any, Any, Any], course_id: uuid.UUID) -> dict[str, Any]:
-        return _read(request, q.get_course, course_id)  # type: ignore[no-any-return]
+        return _read(request, api_actor(request), q.get_course, course_id)  # type: ignore[no-any-return]
 
     @get("/training-list", sync_to_thread=True)
     def training_list(self, request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
-        return _read(request, q.training_list)  # type: ignore[no-any-return]
+        return _read(request, api_actor(request), q.training_list)  # type: ignore[no-any-return]
 
     @post("/sign-ups", sync_to_thread=True, status_code=201)
     def sign_up(self, request: Request[Any, Any, Any], data: SignUpIn) -> dict[str, Any]:
@@ -337,31 +341,31 @@ class TrainingCourseController(Controller):
 
     @get("/my-courses", sync_to_thread=True)
     def my_courses(self, request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
-        return _read(request, q.my_courses)  # type: ignore[no-any-return]
+        return _read(request, api_actor(request), q.my_courses)  # type: ignore[no-any-return]
 
     @post("/my-courses/{course_id:uuid}/chapters/{chapter_id:str}/progress", sync_to_thread=True, status_code=200)
     def progress(
         self, request: Request[Any, Any, Any], course_id: uuid.UUID, chapter_id: str, data: ProgressIn
     ) -> dict[str, Any]:
-        completed = container_of(request).training.learning.report_watched(
-            api_actor(request), course_id, chapter_id, data.intervals
-        )
-        course = _read(request, q.get_course, course_id)
+        actor = api_actor(request)
+        completed = container_of(request).training.learning.report_watched(actor, course_id, chapter_id, data.intervals)
+        course = _read(request, actor, q.get_course, course_id)
         chapter = next(c for c in course["chapters"] if c["id"] == chapter_id)
         return {"chapter_completed": completed, "chapter": chapter, "study": course["study"]}
 
     @post("/my-courses/{course_id:uuid}/summary", sync_to_thread=True, status_code=200)
     def summary(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: SummaryIn) -> dict[str, Any]:
-        container_of(request).training.learning.submit_summary(api_actor(request), course_id, data.text)
-        return _read(request, q.get_course, course_id)["study"]  # type: ignore[no-any-return]
+        actor = api_actor(request)
+        container_of(request).training.learning.submit_summary(actor, course_id, data.text)
+        return _read(request, actor, q.get_course, course_id)["study"]  # type: ignore[no-any-return]
 
     @get("/my-hours", sync_to_thread=True)
     def my_hours(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
-        return _read(request, q.hours_detail)  # type: ignore[no-any-return]
+        return _read(request, api_actor(request), q.hours_detail)  # type: ignore[no-any-return]
 
     @get("/trainees/{trainee_id:uuid}/hours", sync_to_thread=True)
     def trainee_hours(self, request: Request[Any, Any, Any], trainee_id: uuid.UUID) -> dict[str, Any]:
-        return _read(request, q.hours_detail, trainee_id)  # type: ignore[no-any-return]
+        return _read(request, api_actor(request), q.hours_detail, trainee_id)  # type: ignore[no-any-return]
 
 
 class TrainingLectureController(Controller):
@@ -370,7 +374,7 @@ class TrainingLectureController(Controller):
 
     @get("/lectures", sync_to_thread=True)
     def index(self, request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
-        return _read(request, q.list_lectures)  # type: ignore[no-any-return]
+        return _read(request, api_actor(request), q.list_lectures)  # type: ignore[no-any-return]
 
     @post("/lectures", sync_to_thread=True, status_code=201)
     def schedule(self, request: Request[Any, Any, Any], data: LectureIn) -> dict[str, Any]:
@@ -386,7 +390,7 @@ class TrainingLectureController(Controller):
 
     @get("/lectures/{lecture_id:uuid}/sign-ups", sync_to_thread=True)
     def sign_ups(self, request: Request[Any, Any, Any], lecture_id: uuid.UUID) -> list[dict[str, Any]]:
-        return _read(request, q.lecture_signups_of, lecture_id)  # type: ignore[no-any-return]
+        return _read(request, api_actor(request), q.lecture_signups_of, lecture_id)  # type: ignore[no-any-return]
 
     @post("/lectures/{lecture_id:uuid}/attendance", sync_to_thread=True, status_code=204)
     def attendance(self, request: Request[Any, Any, Any], lecture_id: uuid.UUID, data: AttendanceIn) -> None:
@@ -394,18 +398,20 @@ class TrainingLectureController(Controller):
 
     @get("/hosting-applications", sync_to_thread=True)
     def hosting(self, request: Request[Any, Any, Any], status: str | None = None) -> list[dict[str, Any]]:
-        return _read(request, q.list_hosting, status)  # type: ignore[no-any-return]
+        return _read(request, api_actor(request), q.list_hosting, status)  # type: ignore[no-any-return]
 
     @post("/hosting-applications", sync_to_thread=True, status_code=201)
     def apply(self, request: Request[Any, Any, Any], data: HostingIn) -> dict[str, Any]:
         c = container_of(request)
-        application_id = c.training.lectures.apply_to_host(api_actor(request), data.title, data.outline, data.preferred_date)
-        return _read(request, q.get_hosting, application_id)  # type: ignore[no-any-return]
+        actor = api_actor(request)
+        application_id = c.training.lectures.apply_to_host(actor, data.title, data.outline, data.preferred_date)
+        return _read(request, actor, q.get_hosting, application_id)  # type: ignore[no-any-return]
 
     @post("/hosting-applications/{application_id:uuid}/review", sync_to_thread=True, status_code=200)
     def review(self, request: Request[Any, Any, Any], application_id: uuid.UUID, data: ReviewIn) -> dict[str, Any]:
-        container_of(request).training.lectures.review_hosting(api_actor(request), application_id, data.approve, data.reason)
-        return _read(request, q.get_hosting, application_id)  # type: ignore[no-any-return]
+        actor = api_actor(request)
+        container_of(request).training.lectures.review_hosting(actor, application_id, data.approve, data.reason)
+        return _read(request, actor, q.get_hosting, application_id)  # type: ignore[no-any-return]
 
     @post("/hosting-applications/{application_id:uuid}/schedule", sync_to_thread=True, status_code=200)
     def schedule_hosting(self, request: Request[Any, Any, Any], application_id: uuid.UUID, data: ScheduleIn) -> dict[str, Any]:
@@ -421,7 +427,7 @@ class TrainingActivityController(Controller):
 
     @get("/offline-activities", sync_to_thread=True)
     def activities(self, request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
-        return _read(request, q.list_activities)  # type: ignore[no-any-return]
+        return _read(request, api_actor(request), q.list_activities)  # type: ignore[no-any-return]
 
     @post("/offline-activities", sync_to_thread=True, status_code=201)
     def organise(self, request: Request[Any, Any, Any], data: ActivityIn) -> dict[str, Any]:
@@ -436,7 +442,7 @@ class TrainingActivityController(Controller):
 
     @get("/declarations", sync_to_thread=True)
     def declarations(self, request: Request[Any, Any, Any], status: str | None = None) -> list[dict[str, Any]]:
-        return _read(request, q.list_declarations, status)  # type: ignore[no-any-return]
+        return _read(request, api_actor(request), q.list_declarations, status)  # type: ignore[no-any-return]
 
     @post("/declarations", sync_to_thread=True, status_code=201)
     def declare(self, request: Request[Any, Any, Any], data: DeclarationIn) -> dict[str, Any]:

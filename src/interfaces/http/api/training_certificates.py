@@ -11,6 +11,7 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
 
+from application.common.actor import Actor
 from application.training.certificate_queries import (
     CertificateFilter,
     LedgerFilter,
@@ -27,7 +28,7 @@ from application.training.certificate_queries import (
 from domains.shared.errors import InvalidInput
 from domains.training.ledger import check_year
 from interfaces.admin.exports import workbook_bytes, xlsx_response
-from interfaces.http.api.common import ListOut, list_out, page_of
+from interfaces.http.api.common import ListOut, Reason, list_out, page_of
 from interfaces.http.context import api_actor, container_of
 
 
@@ -54,10 +55,6 @@ class ErrorReportIn(msgspec.Struct):
 class CorrectionIn(msgspec.Struct):
     value: str | None = None  # defaults to the reported correct value
     note: str | None = None
-
-
-class ReasonIn(msgspec.Struct):
-    reason: str | None = None
 
 
 class BatchIn(msgspec.Struct):
@@ -104,8 +101,9 @@ class CertificateLedgerController(Controller):
     path = "/certificate-ledgers"
     tags = ["training"]
 
-    def _show(self, request: Request[Any, Any, Any], trainee_id: uuid.UUID, year: int | None) -> dict[str, Any]:
-        actor = api_actor(request)
+    def _show(
+        self, request: Request[Any, Any, Any], actor: Actor, trainee_id: uuid.UUID, year: int | None
+    ) -> dict[str, Any]:
         with container_of(request).engine.connect() as conn:
             return ledger_view(conn, actor, trainee_id, _year(request, year))
 
@@ -115,7 +113,7 @@ class CertificateLedgerController(Controller):
         year (default: this year), the most one application may select, certificate records and
         the hours detail."""
         actor = api_actor(request)
-        return self._show(request, actor.user_id or uuid.UUID(int=0), year)
+        return self._show(request, actor, actor.user_id or uuid.UUID(int=0), year)
 
     @get("/", sync_to_thread=True)
     def index(
@@ -131,15 +129,16 @@ class CertificateLedgerController(Controller):
 
     @get("/{trainee_id:uuid}", sync_to_thread=True)
     def show(self, request: Request[Any, Any, Any], trainee_id: uuid.UUID, year: int | None = None) -> dict[str, Any]:
-        return self._show(request, trainee_id, year)
+        return self._show(request, api_actor(request), trainee_id, year)
 
     @put("/{trainee_id:uuid}/allowances/{year:int}", sync_to_thread=True, status_code=200)
     def set_allowance(
         self, request: Request[Any, Any, Any], trainee_id: uuid.UUID, year: int, data: AllowanceIn
     ) -> dict[str, Any]:
         """可打印学时 of the trainee for the year (校级管理员); each change is recorded."""
-        container_of(request).certificate_ledgers.set_allowance(api_actor(request), trainee_id, year, data.hours)
-        return self._show(request, trainee_id, year)
+        actor = api_actor(request)
+        container_of(request).certificate_ledgers.set_allowance(actor, trainee_id, year, data.hours)
+        return self._show(request, actor, trainee_id, year)
 
     @post("/allowances", sync_to_thread=True, status_code=200)
     def set_allowances(self, request: Request[Any, Any, Any], data: AllowancesIn) -> dict[str, int]:
@@ -153,13 +152,11 @@ class CertificateController(Controller):
     path = "/certificates"
     tags = ["training"]
 
-    def _show(self, request: Request[Any, Any, Any], serial: str) -> dict[str, Any]:
-        actor = api_actor(request)
+    def _show(self, request: Request[Any, Any, Any], actor: Actor, serial: str) -> dict[str, Any]:
         with container_of(request).engine.connect() as conn:
             return get_certificate(conn, actor, serial=serial)
 
-    def _id(self, request: Request[Any, Any, Any], serial: str) -> uuid.UUID:
-        actor = api_actor(request)
+    def _id(self, request: Request[Any, Any, Any], actor: Actor, serial: str) -> uuid.UUID:
         with container_of(request).engine.connect() as conn:
             return certificate_row(conn, actor, serial=serial)["id"]  # type: ignore[no-any-return]
 
@@ -168,8 +165,8 @@ class CertificateController(Controller):
         """A trainee's application: refused (409) when the selection exceeds the remaining
         printable by more than 2.0 hours; the certificate is issued at once."""
         c = container_of(request)
-        certificate_id = c.certificate_ledgers.apply(api_actor(request), data.source_ids)
         actor = api_actor(request)
+        certificate_id = c.certificate_ledgers.apply(actor, data.source_ids)
         with c.engine.connect() as conn:
             return Response(get_certificate(conn, actor, certificate_id=certificate_id), status_code=201)
 
@@ -205,42 +202,47 @@ class CertificateController(Controller):
     def show(self, request: Request[Any, Any, Any], serial: str) -> dict[str, Any]:
         """Current details, items, the waiting error report and the history (both values of
         every correction)."""
-        return self._show(request, serial)
+        return self._show(request, api_actor(request), serial)
 
     @get("/{serial:str}/pdf", sync_to_thread=True, media_type="application/pdf")
     def pdf(self, request: Request[Any, Any, Any], serial: str) -> Response[bytes]:
         """下载/重新打印 at any time: no hours are deducted again."""
         c = container_of(request)
+        actor = api_actor(request)
         filename, content = c.certificate_ledgers.download(
-            api_actor(request), self._id(request, serial), verify_base(request), c.certificate_renderer
+            actor, self._id(request, actor, serial), verify_base(request), c.certificate_renderer
         )
         return pdf_response(filename, content)
 
     @delete("/{serial:str}", sync_to_thread=True, status_code=200)
     def revoke(self, request: Request[Any, Any, Any], serial: str) -> None:
         """已生成的证书不得撤销: always refused (409 certificate.irrevocable)."""
-        container_of(request).certificate_ledgers.revoke(api_actor(request), self._id(request, serial))
+        actor = api_actor(request)
+        container_of(request).certificate_ledgers.revoke(actor, self._id(request, actor, serial))
 
     @post("/{serial:str}/error-reports", sync_to_thread=True, status_code=200)
     def report_error(self, request: Request[Any, Any, Any], serial: str, data: ErrorReportIn) -> dict[str, Any]:
         """校级管理员报备 a wrong name or year with its correct value."""
+        actor = api_actor(request)
         container_of(request).certificate_ledgers.report_error(
-            api_actor(request), self._id(request, serial), data.field, data.correct_value, data.note
+            actor, self._id(request, actor, serial), data.field, data.correct_value, data.note
         )
-        return self._show(request, serial)
+        return self._show(request, actor, serial)
 
     @post("/{serial:str}/correction", sync_to_thread=True, status_code=200)
     def correct(self, request: Request[Any, Any, Any], serial: str, data: CorrectionIn | None = None) -> dict[str, Any]:
         """网培中心修改并备案 the reported detail (an amendment; the history keeps both values)."""
+        actor = api_actor(request)
         container_of(request).certificate_ledgers.correct(
-            api_actor(request), self._id(request, serial), data.value if data else None, data.note if data else None
+            actor, self._id(request, actor, serial), data.value if data else None, data.note if data else None
         )
-        return self._show(request, serial)
+        return self._show(request, actor, serial)
 
     @post("/{serial:str}/report-declined", sync_to_thread=True, status_code=200)
-    def decline(self, request: Request[Any, Any, Any], serial: str, data: ReasonIn) -> dict[str, Any]:
-        container_of(request).certificate_ledgers.decline_report(api_actor(request), self._id(request, serial), data.reason)
-        return self._show(request, serial)
+    def decline(self, request: Request[Any, Any, Any], serial: str, data: Reason) -> dict[str, Any]:
+        actor = api_actor(request)
+        container_of(request).certificate_ledgers.decline_report(actor, self._id(request, actor, serial), data.reason)
+        return self._show(request, actor, serial)
 
     @get("/{serial:str}/verification", sync_to_thread=True)
     def verification(self, request: Request[Any, Any, Any], serial: str, code: str | None = None) -> dict[str, Any]:
@@ -254,16 +256,16 @@ class CertificateBatchController(Controller):
     path = "/certificate-batches"
     tags = ["training"]
 
-    def _show(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> dict[str, Any]:
-        actor = api_actor(request)
+    def _show(self, request: Request[Any, Any, Any], actor: Actor, job_id: uuid.UUID) -> dict[str, Any]:
         with container_of(request).engine.connect() as conn:
             return get_batch(conn, actor, job_id)
 
     @post("/", sync_to_thread=True, status_code=202)
     def start(self, request: Request[Any, Any, Any], data: BatchIn) -> dict[str, Any]:
         """批量生成证书 for chosen trainees of the school (or all with hours in the pool)."""
-        job_id = container_of(request).certificate_ledgers.start_batch(api_actor(request), data.trainee_ids)
-        return self._show(request, job_id)
+        actor = api_actor(request)
+        job_id = container_of(request).certificate_ledgers.start_batch(actor, data.trainee_ids)
+        return self._show(request, actor, job_id)
 
     @get("/", sync_to_thread=True)
     def index(self, request: Request[Any, Any, Any], page: int = 1, page_size: int = 20) -> ListOut:
@@ -274,7 +276,7 @@ class CertificateBatchController(Controller):
     @get("/{job_id:uuid}", sync_to_thread=True)
     def show(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> dict[str, Any]:
         """Progress and each trainee's result so far."""
-        return self._show(request, job_id)
+        return self._show(request, api_actor(request), job_id)
 
 
 EXPORT_COLUMNS = [
