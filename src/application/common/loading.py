@@ -12,7 +12,16 @@ T = TypeVar("T")
 
 
 def load(store: EventStore, aggregate_id: uuid.UUID, cls: type[T], what: str = "记录") -> T:
-    aggregate = store.find(aggregate_id)
+    return _expect(store.find(aggregate_id), cls, what)
+
+
+def load_many(store: EventStore, aggregate_ids: list[uuid.UUID], cls: type[T], what: str = "记录") -> list[T]:
+    """`load` for many ids with one read: in the order asked, NotFound for the first missing."""
+    found = store.find_many(aggregate_ids)
+    return [_expect(found.get(aggregate_id), cls, what) for aggregate_id in aggregate_ids]
+
+
+def _expect(aggregate: object, cls: type[T], what: str) -> T:
     if not isinstance(aggregate, cls):
         raise NotFound("not_found", f"{what}不存在")
     return aggregate

@@ -409,14 +409,6 @@ def _same(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
 
 
-def open_reports(conn: Connection, actor: Actor) -> int:
-    """How many certificates wait for the centre's correction (the actor's scope)."""
-    actor.require(*STAFF_READERS)
-    query = _scope(select(func.count()).select_from(certificates), actor, certificates.c.trainee_id,
-                   certificates.c.training_school_id)
-    return int(conn.execute(query.where(certificates.c.open_report_field.is_not(None))).scalar_one())
-
-
 
 # -- batch generation jobs ---------------------------------------------------------------------------
 

@@ -43,7 +43,7 @@ from application.training.certificate_queries import (
     schools_of,
     verification_path,
 )
-from application.training.ledgers import find_ledger, load_or_open_ledger
+from application.training.ledgers import find_ledger
 from domains.shared.errors import DomainError, InvalidInput, NotFound
 from domains.shared.values import Role
 from domains.training.ledger import (
@@ -96,11 +96,8 @@ class CertificateLedgers(BulkJobService):
     def _ledger(self, actor: Actor, trainee_id: uuid.UUID) -> CertificateLedger:
         """The trainee's ledger, opened (to be saved with the caller's save) for a registered
         trainee who has no hours yet, so the school can set allowances ahead."""
-        ledger = find_ledger(self.store, trainee_id)
-        if ledger is None:
-            member = self.store.find(TrainingMember.create_id(trainee_id))
-            if isinstance(member, TrainingMember) and member.role == Role.TRAINEE.value and member.training_school_id:
-                ledger = load_or_open_ledger(self.store, trainee_id, member.training_school_id)
+        ids = [CertificateLedger.create_id(trainee_id), TrainingMember.create_id(trainee_id)]
+        ledger = _ledger_or_new(self.store.find_many(ids), trainee_id)
         if ledger is None or not may_see(actor, ledger.trainee_id, ledger.training_school_id):
             raise NotFound("not_found", NOT_YOURS)
         return ledger

@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 from application.common.actor import Actor
-from application.common.loading import load
+from application.common.loading import load, load_many
 from application.common.ports import Clock, EventStore
 from application.common.recording import recording
 from application.training.ledgers import load_or_open_ledger
@@ -53,11 +53,13 @@ class Learning:
         self.store.save(course)
         return course.id
 
-    def _course_for(self, school_id: uuid.UUID, course_id: uuid.UUID) -> TrainingCourse:
-        course = load(self.store, course_id, TrainingCourse, "课程")
-        if course.resource_kind is ResourceKind.SCHOOL and course.training_school_id != school_id:
-            raise NotFound("not_found", "课程不存在")
-        return course
+    def _courses_for(self, school_id: uuid.UUID, course_ids: list[uuid.UUID]) -> list[TrainingCourse]:
+        """The courses, read in one go; another school's own courses are not there for this one."""
+        courses = load_many(self.store, course_ids, TrainingCourse, "课程")
+        for course in courses:
+            if course.resource_kind is ResourceKind.SCHOOL and course.training_school_id != school_id:
+                raise NotFound("not_found", "课程不存在")
+        return courses
 
     def sign_up(self, actor: Actor, course_ids: list[uuid.UUID], via_training_list: bool = False) -> list[uuid.UUID]:
         """我要报名 / 确认报名 for one or many courses; courses already signed up for are skipped."""
@@ -67,7 +69,7 @@ class Learning:
             raise InvalidInput("training_signup.empty", "请选择要报名的课程", field="course_ids")
         if len(wanted) > MAX_SIGN_UP:
             raise InvalidInput("training_signup.too_many", f"一次最多报名{MAX_SIGN_UP}门课程", field="course_ids")
-        courses = [self._course_for(school_id, cid) for cid in wanted]
+        courses = self._courses_for(school_id, wanted)
         existing = self.store.find_many([CourseStudy.create_id(trainee_id, c.id) for c in courses])
         new = [c for c in courses if CourseStudy.create_id(trainee_id, c.id) not in existing]
         if not new:

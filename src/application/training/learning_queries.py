@@ -244,9 +244,11 @@ def training_list(conn: Connection, actor: Actor) -> list[dict[str, Any]]:
 # -- lectures and hosting -----------------------------------------------------------------------
 
 
-def list_lectures(conn: Connection, actor: Actor) -> list[dict[str, Any]]:
+def list_lectures(conn: Connection, actor: Actor, lecture_id: uuid.UUID | None = None) -> list[dict[str, Any]]:
     actor.require(Role.TRAINEE, SCHOOL_ADMIN, CENTRE)
     query = select(lectures).order_by(lectures.c.starts_at, lectures.c.title)
+    if lecture_id is not None:
+        query = query.where(lectures.c.id == lecture_id)
     if not actor.has(CENTRE):
         query = query.where(or_(lectures.c.origin == LectureOrigin.CENTRE.value,
                                 lectures.c.training_school_id == actor.training_school_id))
@@ -290,7 +292,9 @@ def _scoped(actor: Actor, query: Any, school_column: Any, trainee_column: Any) -
     return query.where(trainee_column == actor.user_id)
 
 
-def list_hosting(conn: Connection, actor: Actor, status: str | None = None) -> list[dict[str, Any]]:
+def list_hosting(
+    conn: Connection, actor: Actor, status: str | None = None, application_id: uuid.UUID | None = None
+) -> list[dict[str, Any]]:
     """A trainee's own applications; a school's for its administrator; the centre: every school's."""
     actor.require(Role.TRAINEE, SCHOOL_ADMIN, CENTRE)
     query = (
@@ -302,6 +306,8 @@ def list_hosting(conn: Connection, actor: Actor, status: str | None = None) -> l
     query = _scoped(actor, query, hosting.c.training_school_id, hosting.c.applicant_id)
     if status:
         query = query.where(hosting.c.status == status)
+    if application_id is not None:
+        query = query.where(hosting.c.id == application_id)
     rows = [dict(r) for r in conn.execute(query).mappings()]
     for r in rows:
         r["status_label"] = HostingStatus(r["status"]).label
@@ -309,10 +315,10 @@ def list_hosting(conn: Connection, actor: Actor, status: str | None = None) -> l
 
 
 def get_hosting(conn: Connection, actor: Actor, application_id: uuid.UUID) -> dict[str, Any]:
-    for row in list_hosting(conn, actor):
-        if row["id"] == application_id:
-            return row
-    raise NotFound("not_found", "直播开办申请不存在")
+    found = list_hosting(conn, actor, application_id=application_id)
+    if not found:
+        raise NotFound("not_found", "直播开办申请不存在")
+    return found[0]
 
 
 # -- school-recognised hours --------------------------------------------------------------------

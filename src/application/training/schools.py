@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from application.common.actor import Actor
-from application.common.loading import load
+from application.common.loading import load, load_many
 from application.common.ports import EventStore, PasswordHasher
 from application.common.recording import recording
 from domains.identity.account import Account, check_password_policy, parse_username
@@ -60,8 +60,7 @@ class TrainingSchools:
         role = actor.require(SCHOOL_ADMIN, CENTRE)
         own_school(actor, school_id)
         school = load(self.store, school_id, TrainingSchool, "学校培训平台")
-        for course_id in course_ids:
-            course = load(self.store, course_id, TrainingCourse, "课程")
+        for course in load_many(self.store, list(course_ids), TrainingCourse, "课程"):
             if course.resource_kind is ResourceKind.SCHOOL and course.training_school_id != school_id:
                 raise NotFound("not_found", "课程不存在或不属于您的学校")
         with recording(actor, role):

@@ -222,7 +222,7 @@ class TrainingAdminPages(Controller):
     def _lecture(self, request: Request[Any, Any, Any], actor: Actor, lecture_id: uuid.UUID, status_code: int = 200,
                  **context: Any) -> Template:
         with container_of(request).engine.connect() as conn:
-            lecture = next((x for x in q.list_lectures(conn, actor) if x["id"] == lecture_id), None)
+            lecture = next(iter(q.list_lectures(conn, actor, lecture_id)), None)
             if lecture is None:
                 raise NotFound("not_found", "直播讲座不存在")
             signups = q.lecture_signups_of(conn, actor, lecture_id)
