@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,6 +25,7 @@ from application.curriculum.projection import (
 from domains.curriculum.course import AssessmentStatus, CourseStatus
 from domains.curriculum.levels import EducationLevel
 from domains.shared.errors import Forbidden, NotFound
+from domains.shared.money import Money
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -213,3 +215,20 @@ def list_fee_standards(conn: Connection, actor: Actor) -> list[dict[str, Any]]:
          **{k: v for k, v in found.get(level.value, {}).items() if k != "level"}}
         for level in EducationLevel
     ]
+
+
+@dataclass(frozen=True)
+class QuotedStandard:
+    """A fee standard as the read model holds it, in the shape `course_fees` reads: quotes on
+    screens come from the domain's own fee rule, so they never differ from what is billed."""
+
+    credit_fee_per_credit: Money
+    exam_fee_per_course: Money
+
+
+def standards_for_quotes(conn: Connection) -> dict[str, QuotedStandard]:
+    """Every level's standard that is set (no scope: fee standards are public to the school)."""
+    return {
+        r["level"]: QuotedStandard(Money(r["credit_fee_per_credit_fen"]), Money(r["exam_fee_per_course_fen"]))
+        for r in conn.execute(select(fee_standards)).mappings()
+    }

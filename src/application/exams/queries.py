@@ -11,18 +11,19 @@ from sqlalchemy import Connection, select
 from application.common.actor import Actor
 from application.common.filters import RosterFilter
 from application.common.queries import Page, PageOf, paged, split_list
-from application.curriculum.projection import batch_courses, courses, exam_batches, fee_standards
-from application.curriculum.queries import last_day, shape
+from application.curriculum.projection import batch_courses, courses, exam_batches
+from application.curriculum.queries import QuotedStandard, last_day, shape, standards_for_quotes
 from application.enrolment.projection import enrollments
 from application.enrolment.queries import STAFF_READERS, joined, roster, scoped, visible
 from application.exams.projection import exam_registrations
 from application.finance.projection import bills
 from application.learners.projection import learners
+from domains.curriculum.fees import course_fees
 from domains.enrolment.enrollment import EnrollmentStatus
 from domains.exams.registration import ExamRegistration, RegistrationKind, RegistrationStatus
 from domains.finance.bill import BillStatus
 from domains.finance.refund import RefundStatus
-from domains.shared.errors import NotFound
+from domains.shared.errors import DomainError, NotFound
 
 
 def _registration(row: Any) -> dict[str, Any]:
@@ -82,16 +83,6 @@ def get_exam_registration(conn: Connection, actor: Actor, registration_id: uuid.
     return found[0]
 
 
-def _lower_exam_fee(conn: Connection) -> Any:
-    """The exam fee (fen) a course of these levels is billed: of two levels the lower (seed 001
-    §4.2.4); None while a level has no standard. A quote for the screen; the use case decides."""
-    standards = dict(conn.execute(select(fee_standards.c.level, fee_standards.c.exam_fee_per_course_fen)).tuples().all())
-
-    def fee(levels: list[str]) -> int | None:
-        return min(standards[x] for x in levels) if levels and all(x in standards for x in levels) else None
-
-    return fee
-
 
 def resit_options(conn: Connection, actor: Actor, learner_id: uuid.UUID, now: datetime) -> list[dict[str, Any]]:
     """What 补考报考 offers a learner: each course the learner studied (selection paid) whose
@@ -131,11 +122,21 @@ def resit_options(conn: Connection, actor: Actor, learner_id: uuid.UUID, now: da
             .order_by(bills.c.issued_at)
         ).mappings():
             resit_bills[bill["exam_registration_id"]] = {**bill, "status_label": BillStatus(bill["status"]).label}
-    fee = _lower_exam_fee(conn)
+    standards = standards_for_quotes(conn)
     for registration_id, row in wanted.items():
-        row["exam_fee_fen"] = fee(split_list(row.pop("levels")))
+        row["exam_fee_fen"] = _exam_fee_quote(row["course_name"], split_list(row.pop("levels")), standards)
         row["drop_pending"] = bool(row["refund_status"]) and not RefundStatus(row["refund_status"]).is_final
         row["registration_ends_on"] = last_day(row["registration_ends_at"])
         row["registration"] = registered.get(registration_id)
         row["bill"] = resit_bills.get(registration_id)
     return rows
+
+
+def _exam_fee_quote(course_name: str, levels: list[str], standards: dict[str, QuotedStandard]) -> int | None:
+    """The exam fee (fen) the resit is billed, by the domain's fee rule (of two levels the lower,
+    seed 001 §4.2.4); None while a level has no standard."""
+    try:
+        fees = course_fees(course_name, 0, levels, True, standards)  # type: ignore[arg-type]
+    except DomainError:
+        return None
+    return fees.exam_fee.fen if fees.exam_fee is not None else None

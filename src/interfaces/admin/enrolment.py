@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -29,7 +28,12 @@ from application.admissions.queries import filter_choices, list_study_batches
 from application.common.actor import Actor
 from application.common.filters import RosterFilter
 from application.common.queries import Page, PageOf
-from application.curriculum.queries import list_courses, list_fee_standards, list_programme_courses, list_selection_batches
+from application.curriculum.queries import (
+    list_courses,
+    list_programme_courses,
+    list_selection_batches,
+    standards_for_quotes,
+)
 from application.enrolment.queries import enrollments_by_id, learner_courses, list_enrollments, selectable_courses
 from application.enrolment.service import CoursesNotSelectable
 from application.finance.queries import list_bills, refunds_by_id
@@ -166,21 +170,10 @@ def find_learners(conn: Connection, actor: Actor, request: Request[Any, Any, Any
     return lookup, list_learners(conn, actor, Page(size=20), filters)
 
 
-@dataclass(frozen=True)
-class _Standard:
-    """A fee standard as the read model holds it, in the shape `course_fees` reads."""
-
-    credit_fee_per_credit: Money
-    exam_fee_per_course: Money
-
-
 def course_fee_quotes(conn: Connection, actor: Actor, programme_id: uuid.UUID) -> dict[uuid.UUID, dict[str, str]]:
     """What selecting each course of the programme would bill, by the domain's own fee rule;
     a course whose level has no standard yet has no quote (its unmet condition says why)."""
-    standards = {
-        s["level"]: _Standard(Money(s["credit_fee_per_credit_fen"]), Money(s["exam_fee_per_course_fen"]))
-        for s in list_fee_standards(conn, actor) if s["set"]
-    }
+    standards = standards_for_quotes(conn)
     quotes = {}
     for course in list_programme_courses(conn, actor, programme_id):
         try:
