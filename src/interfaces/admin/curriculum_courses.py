@@ -14,7 +14,7 @@ from litestar.response import Template
 
 from application.admissions.queries import list_programmes
 from application.common.actor import Actor
-from application.common.queries import Page, PageOf
+from application.common.queries import Page
 from application.curriculum.queries import (
     credits_label,
     get_course,
@@ -28,11 +28,10 @@ from domains.curriculum.levels import education_level_of
 from domains.curriculum.programme_curriculum import MAX_SEMESTER
 from domains.shared.errors import DomainError, NotFound
 from domains.shared.values import Role
-from infrastructure.clock import SHANGHAI
 from interfaces.admin import routes
 from interfaces.admin.admissions import error_field, page_number
 from interfaces.admin.curriculum import EDITORS, LEVELS, READERS, attempt, one_course_by_code, status_of, text
-from interfaces.admin.exports import workbook_bytes, xlsx_response
+from interfaces.admin.enrolment import export_response
 from interfaces.admin.rendering import audit_tab, page
 from interfaces.admin.routes import Form, as_list, done
 from interfaces.admin.session import admin_actor
@@ -68,18 +67,6 @@ def course_filters(request: Request[Any, Any, Any]) -> dict[str, str]:
     return {k: str(v).strip() for k in FILTER_KEYS if (v := request.query_params.get(k)) not in (None, "")}
 
 
-def all_courses(conn: Any, actor: Actor, params: dict[str, str]) -> list[dict[str, Any]]:
-    """Every page of the current query, for the export."""
-    rows: list[dict[str, Any]] = []
-    number = 1
-    while True:
-        result: PageOf = list_courses(conn, actor, Page(number=number, size=200), **params)
-        rows += result.items
-        if number >= result.pages:
-            return rows
-        number += 1
-
-
 class CoursePages(Controller):
     path = "/admin/courses"
 
@@ -98,12 +85,10 @@ class CoursePages(Controller):
     def export(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         actor = admin_actor(request)
         actor.require(*READERS)
-        c = container_of(request)
-        with c.engine.connect() as conn:
-            rows = [shown(r) for r in all_courses(conn, actor, course_filters(request))]
-        content, _count = workbook_bytes("课程", EXPORT_COLUMNS, rows)
-        stamp = c.clock.now().astimezone(SHANGHAI).strftime("%Y%m%d%H%M")
-        return xlsx_response(content, f"课程_{stamp}.xlsx", f"courses_{stamp}.xlsx")
+        params = course_filters(request)
+        return export_response(
+            request, "课程", "courses", EXPORT_COLUMNS, lambda conn, p: list_courses(conn, actor, p, **params), shown
+        )
 
     # -- 登记课程 ----------------------------------------------------------------------------
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -36,10 +35,9 @@ from domains.finance.payments import PaymentStatus
 from domains.shared.errors import DomainError, InvalidInput, NotFound
 from domains.shared.money import Money
 from domains.shared.values import Role
-from infrastructure.clock import SHANGHAI
 from interfaces.admin import routes
 from interfaces.admin.admissions import parse_id
-from interfaces.admin.exports import workbook_bytes, xlsx_response
+from interfaces.admin.enrolment import export_response
 from interfaces.admin.learners import ELEMENTS, page_number
 from interfaces.admin.rendering import audit_tab, page
 from interfaces.admin.routes import Form, as_list, done
@@ -87,20 +85,17 @@ def list_params(actor: Actor, source: Any) -> tuple[RosterFilter, str | None, di
     return RosterFilter.from_params(params), fee_type, params
 
 
+def _batch_names(conn: Any) -> dict[Any, str]:
+    return {b["id"]: b["name"] for b in list_study_batches(conn)}
+
+
+def _row(bill: dict[str, Any], names: dict[Any, str]) -> dict[str, Any]:
+    return {**bill, "study_batch_name": names.get(bill["study_batch_id"], ""), "amount_yuan": yuan(bill["amount_fen"])}
+
+
 def _rows(conn: Any, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    names = {b["id"]: b["name"] for b in list_study_batches(conn)}
-    return [{**b, "study_batch_name": names.get(b["study_batch_id"], ""), "amount_yuan": yuan(b["amount_fen"])} for b in items]
-
-
-def all_bills(conn: Any, actor: Actor, filters: RosterFilter, fee_type: str | None) -> Iterator[dict[str, Any]]:
-    """Every bill the query matches, page by page."""
-    number = 1
-    while True:
-        result = list_bills(conn, actor, Page(number=number, size=200), filters, fee_type=fee_type)
-        yield from _rows(conn, result.items)
-        if number >= result.pages:
-            return
-        number += 1
+    names = _batch_names(conn)
+    return [_row(b, names) for b in items]
 
 
 def point_options(conn: Any, actor: Actor) -> list[tuple[str, str]]:
@@ -149,11 +144,12 @@ class BillPages(Controller):
     def export(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         actor = admin_actor(request)
         filters, fee_type, _ = list_params(actor, request.query_params)
-        c = container_of(request)
-        with c.engine.connect() as conn:
-            content, _count = workbook_bytes("缴费单", EXPORT_COLUMNS, all_bills(conn, actor, filters, fee_type))
-        stamp = c.clock.now().astimezone(SHANGHAI).strftime("%Y%m%d%H%M")
-        return xlsx_response(content, f"缴费单_{stamp}.xlsx", f"bills_{stamp}.xlsx")
+        with container_of(request).engine.connect() as conn:
+            names = _batch_names(conn)  # once, not once per page of the export
+        return export_response(
+            request, "缴费单", "bills", EXPORT_COLUMNS,
+            lambda conn, p: list_bills(conn, actor, p, filters, fee_type=fee_type), lambda b: _row(b, names),
+        )
 
     @get("/payments", sync_to_thread=True)
     def payments(self, request: Request[Any, Any, Any]) -> Response[Any]:
