@@ -28,6 +28,7 @@ from interfaces.admin import routes
 from interfaces.admin.rendering import audit_tab, page
 from interfaces.admin.routes import Form, done
 from interfaces.admin.session import admin_actor
+from interfaces.admin.enrolment import refusal_status
 from interfaces.http.context import container_of
 
 EDITORS = (Role.ACADEMIC_AFFAIRS,)
@@ -36,10 +37,6 @@ FEE_READERS = (Role.FINANCE, Role.ACADEMIC_AFFAIRS, Role.AUDITOR, Role.SYSTEM_AD
 LEVELS = [(level.value, level.label) for level in EducationLevel]
 
 MAX_FEE_FEN = 100_000_000  # what the use case accepts: 1,000,000.00 yuan
-
-
-def status_of(exc: DomainError) -> int:
-    return 422 if exc.kind == "invalid" else 409
 
 
 def attempt(
@@ -129,7 +126,7 @@ class FeeStandardPages(Controller):
 
         return attempt(
             request, save, "/admin/fee-standards", f"{education_level.label}收费标准已保存",
-            lambda exc: self._index(request, actor, status_of(exc), forms={education_level.value: data},
+            lambda exc: self._index(request, actor, refusal_status(exc), forms={education_level.value: data},
                                     error=f"{education_level.label}：{exc.message}", error_level=education_level.value),
         )
 

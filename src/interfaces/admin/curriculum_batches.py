@@ -27,7 +27,8 @@ from domains.shared.errors import DomainError
 from interfaces.admin import routes
 from interfaces.admin.admissions import error_field, page_number
 from interfaces.admin.admissions_catalogue import in_pages
-from interfaces.admin.curriculum import EDITORS, READERS, attempt, course_ids_by_code, status_of, text
+from interfaces.admin.curriculum import EDITORS, READERS, attempt, course_ids_by_code, text
+from interfaces.admin.enrolment import refusal_status
 from interfaces.admin.rendering import audit_tab, page
 from interfaces.admin.routes import Form, done
 from interfaces.admin.session import admin_actor
@@ -110,7 +111,7 @@ class _BatchPages(Controller):
         except DomainError as exc:
             if exc.kind == "forbidden":
                 raise
-            return self._index(request, actor, status_of(exc), form=data, error=exc.message,
+            return self._index(request, actor, refusal_status(exc), form=data, error=exc.message,
                                error_field=error_field(exc))
         return done(request, f"{self.kind.path}/{batch_id}", f"{self.kind.label}“{text(data, 'name')}”已创建")
 
@@ -140,7 +141,7 @@ class _BatchPages(Controller):
         context = {"form": form} if form is not None else {}
         return attempt(
             request, lambda: action(curriculum, actor), f"{self.kind.path}/{batch_id}", message,
-            lambda exc: self._show(request, actor, batch_id, status_of(exc), error=exc.message,
+            lambda exc: self._show(request, actor, batch_id, refusal_status(exc), error=exc.message,
                                    error_field=error_field(exc), added=text(data, "course_codes"), **context),
         )
 

@@ -30,8 +30,8 @@ from domains.shared.errors import DomainError, NotFound
 from domains.shared.values import Role
 from interfaces.admin import routes
 from interfaces.admin.admissions import error_field, page_number
-from interfaces.admin.curriculum import EDITORS, LEVELS, READERS, attempt, one_course_by_code, status_of, text
-from interfaces.admin.enrolment import export_response
+from interfaces.admin.curriculum import EDITORS, LEVELS, READERS, attempt, one_course_by_code, text
+from interfaces.admin.enrolment import export_response, refusal_status
 from interfaces.admin.rendering import audit_tab, page
 from interfaces.admin.routes import Form, as_list, done
 from interfaces.admin.session import admin_actor
@@ -113,7 +113,7 @@ class CoursePages(Controller):
         except DomainError as exc:
             if exc.kind == "forbidden":
                 raise
-            return self._new(request, actor, data, status_of(exc), error=exc.message, error_field=error_field(exc))
+            return self._new(request, actor, data, refusal_status(exc), error=exc.message, error_field=error_field(exc))
         return done(request, f"/admin/courses/{course_id}", f"课程“{text(data, 'name')}”已登记")
 
     # -- one course ----------------------------------------------------------------------------
@@ -144,7 +144,7 @@ class CoursePages(Controller):
         action = getattr(container_of(request).curriculum, use_case)
         return attempt(
             request, lambda: action(actor, course_id, *args), f"/admin/courses/{course_id}", message,
-            lambda exc: self._show(request, actor, course_id, status_of(exc), form=data, error=exc.message,
+            lambda exc: self._show(request, actor, course_id, refusal_status(exc), form=data, error=exc.message,
                                    error_field=error_field(exc)),
         )
 
@@ -218,7 +218,7 @@ class ProgrammeCoursePages(Controller):
         curriculum = container_of(request).curriculum
         return attempt(
             request, lambda: action(curriculum, actor), f"/admin/programmes/{programme_id}/courses", message,
-            lambda exc: self._index(request, actor, programme_id, status_of(exc), form=data, error=exc.message,
+            lambda exc: self._index(request, actor, programme_id, refusal_status(exc), form=data, error=exc.message,
                                     error_field=error_field(exc)),
         )
 

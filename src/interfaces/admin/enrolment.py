@@ -150,7 +150,7 @@ def export_response(
 def list_page(
     request: Request[Any, Any, Any], actor: Actor, template: str, params: dict[str, str],
     fetch: Callable[[Connection, Page], PageOf], *, shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
-    choices: Callable[[Connection], dict[str, Any]] | None = None, **context: Any,
+    choices: Callable[[Connection], dict[str, Any]] | None = None, status_code: int = 200, **context: Any,
 ) -> Template:
     """A list page: the requested page of the list's query, the filter choices, the filters in force."""
     with container_of(request).engine.connect() as conn:
@@ -158,7 +158,7 @@ def list_page(
         context.update(choices_of(conn, actor), **(choices(conn) if choices else {}))
     if shape is not None:
         result.items = [shape(r) for r in result.items]
-    return page(request, template, actor, result=result, params=params, **context)
+    return page(request, template, actor, status_code=status_code, result=result, params=params, **context)
 
 
 def find_learners(conn: Connection, actor: Actor, request: Request[Any, Any, Any]) -> tuple[dict[str, str], PageOf | None]:

@@ -21,6 +21,7 @@ from domains.shared.errors import DomainError, InvalidInput
 from domains.shared.values import Role
 from interfaces.admin import routes
 from interfaces.admin.admissions import page_number
+from interfaces.admin.enrolment import uuids
 from interfaces.admin.jobs import progress, progress_response
 from interfaces.admin.learners import ELEMENTS
 from interfaces.admin.rendering import page
@@ -30,16 +31,6 @@ from interfaces.http.context import container_of
 
 COHORT_KEYS = ("study_batch_id", "level", "learner_type", "learner_source", "major", "length_of_schooling",
                "student_number", "name")
-
-
-def _ids(values: list[str]) -> list[uuid.UUID]:
-    ids = []
-    for value in values:
-        try:
-            ids.append(uuid.UUID(value))
-        except ValueError:
-            continue
-    return ids
 
 
 def _semester(raw: Any) -> int | None:
@@ -88,8 +79,8 @@ class BatchSelectionPages(Controller):
         actor = admin_actor(request)
         actor.require(Role.TEACHING_POINT_ADMIN)
         params = {k: str(v).strip() for k in (*COHORT_KEYS, "semester") if (v := data.get(k))}
-        learner_ids = _ids(as_list(data.get("learner_ids")))
-        course_ids = _ids(as_list(data.get("course_ids")))
+        learner_ids = uuids(as_list(data.get("learner_ids")))
+        course_ids = uuids(as_list(data.get("course_ids")))
         try:
             if not learner_ids:
                 raise InvalidInput("batch_selection.learner_ids_required", "请勾选要选课的学生")

@@ -118,13 +118,11 @@ class _AssignmentPages(Controller):
 
     def _list(self, request: Request[Any, Any, Any], actor: Actor, status_code: int = 200, **context: Any) -> Template:
         filters, extra, params = self._query(request, actor)
-        response = list_page(
+        return list_page(
             request, actor, self.template, params, lambda conn, p: self._listed(conn, actor, p, filters, **extra),
             choices=lambda conn: self._choices(conn, actor), states=ASSIGNMENT_STATES,
-            may_assign=actor.has(Role.TEACHING_POINT_ADMIN), **context,
+            may_assign=actor.has(Role.TEACHING_POINT_ADMIN), status_code=status_code, **context,
         )
-        response.status_code = status_code
-        return response
 
     @get("/", sync_to_thread=True)
     def index(self, request: Request[Any, Any, Any]) -> Template:
@@ -248,14 +246,13 @@ class CourseClassPages(Controller):
     def _index(self, request: Request[Any, Any, Any], actor: Actor, status_code: int = 200, **context: Any) -> Template:
         extra, params = self._filters(request, actor)
         now = container_of(request).clock.now()
-        response = list_page(
+        return list_page(
             request, actor, "teaching_classes.html", params,
             lambda conn, p: list_course_classes(conn, actor, p, now, **extra),
             choices=lambda conn: {"tutors": _tutors(conn, actor)},
-            may_form=actor.has(Role.TEACHING_POINT_ADMIN) and not actor.is_school_staff, **context,
+            may_form=actor.has(Role.TEACHING_POINT_ADMIN) and not actor.is_school_staff, status_code=status_code,
+            **context,
         )
-        response.status_code = status_code
-        return response
 
     @get("/", sync_to_thread=True)
     def index(self, request: Request[Any, Any, Any]) -> Template:
