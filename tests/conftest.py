@@ -162,3 +162,21 @@ def login(client: Any, world: World) -> Any:
         return cache[username]
 
     return _login
+
+
+# Tests that touch no database (the pure domain's given/when/then, the layering contract) say
+# the same on every database: the PostgreSQL run leaves them to the SQLite run.
+DATABASE_FREE = ("tests/domains/", "tests/test_architecture.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if DATABASE != "postgres":
+        return
+    root = Path(str(config.rootpath))
+    kept, left = [], []
+    for item in items:
+        where = Path(str(item.path)).relative_to(root).as_posix()
+        (left if where.startswith(DATABASE_FREE) else kept).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept

@@ -24,6 +24,20 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
+# Waits sized for a loaded 2-core machine: a wait only ends early when its condition holds, so
+# a generous bound costs nothing when things are fast and keeps a slow run from failing.
+ACTION_TIMEOUT_MS = 60_000
+EXPECT_TIMEOUT_MS = 30_000
+SERVER_START_SECONDS = 60
+
+
+def new_context(browser: Any, base_url: str) -> Any:
+    """A browser context (its own cookies) on the live server, with the suite's waits."""
+    context = browser.new_context(base_url=base_url, locale="zh-CN")
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    context.set_default_navigation_timeout(ACTION_TIMEOUT_MS)
+    return context
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -41,12 +55,11 @@ def live_server(container: Any, world: Any) -> Iterator[str]:
     server = uvicorn.Server(uvicorn.Config(create_app(container), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    for _ in range(200):
-        if server.started:
-            break
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
         time.sleep(0.05)
-    else:
-        raise RuntimeError("the test server did not start")
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
@@ -54,8 +67,9 @@ def live_server(container: Any, world: Any) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield b
@@ -64,8 +78,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, live_server: str) -> Iterator[Any]:
-    context = browser.new_context(base_url=live_server, locale="zh-CN")
-    context.set_default_timeout(15000)
+    context = new_context(browser, live_server)
     pg = context.new_page()
     yield pg
     context.close()

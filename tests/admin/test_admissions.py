@@ -193,7 +193,7 @@ def test_csv_import_reports_every_row(sign_in, world, tmp_path):
     page.wait_for_url(re.compile(r"/admin/application-forms/imports/[0-9a-f-]{36}$"))
     expect(page.get_by_test_id("progress")).to_have_count(1)
     # The page polls its progress and reloads with every row's result once the job is done.
-    page.wait_for_selector("[data-testid=import-job][data-status=done]", timeout=60000)
+    page.wait_for_selector("[data-testid=import-job][data-status=done]")
     rows = page.get_by_test_id("import-row")
     assert page.get_by_test_id("job-status").inner_text() == "已完成"
     assert "已处理 3 / 3 行，成功 2 行，失败 1 行" in page.get_by_test_id("job-counts").inner_text()

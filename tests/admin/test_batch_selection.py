@@ -7,6 +7,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from tests.admin.conftest import new_context
+
 from tests.http.api_helpers import API, ok
 from tests.http.issue3_support import learner, ready_catalogue, selected
 
@@ -44,7 +46,7 @@ def test_a_teaching_point_selects_courses_for_a_cohort_and_sees_each_learners_re
     page.get_by_test_id("courses").locator("[data-check-all=course_ids]").check()
     page.get_by_role("button", name="为选中的学生选课").click()
 
-    expect(page.get_by_test_id("job-status")).to_have_text("已完成", timeout=30000)
+    expect(page.get_by_test_id("job-status")).to_have_text("已完成")
     expect(page.get_by_test_id("job-counts")).to_contain_text("已处理 3 / 3 人，成功 3 人，失败 0 人")
     results = page.get_by_test_id("learner-result")
     expect(results).to_have_count(3)
@@ -76,12 +78,12 @@ def test_an_unselectable_course_is_reported_per_learner_and_other_staff_cannot_o
     page.get_by_test_id("cohort").locator("[data-check-all=learner_ids]").check()
     page.get_by_test_id("courses").locator("[data-check-all=course_ids]").check()
     page.get_by_role("button", name="为选中的学生选课").click()
-    expect(page.get_by_test_id("job-status")).to_have_text("已完成", timeout=30000)
+    expect(page.get_by_test_id("job-status")).to_have_text("已完成")
     result = page.get_by_test_id("learner-result")
     expect(result).to_contain_text("未选课")
     expect(result).to_contain_text("会计信息系统")
 
-    other = browser.new_context(base_url=live_server, locale="zh-CN").new_page()
+    other = new_context(browser, live_server).new_page()
     other.goto("/admin/login")
     other.fill("input[name=username]", "jiaowu")
     other.fill("input[name=password]", "secret123")

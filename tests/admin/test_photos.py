@@ -96,7 +96,7 @@ def test_zip_import_shows_each_verdict_then_export_by_student_number(sign_in, cl
     assert "/admin/learner-photos/imports/" in page.url
     job_id = page.url.rsplit("/", 1)[1]
     finished(client, login("xuanwu"), world, job_id)
-    page.wait_for_selector("[data-testid=import-job][data-status=done]", timeout=30000)
+    page.wait_for_selector("[data-testid=import-job][data-status=done]")
     assert page.inner_text("[data-testid=job-status]") == "已完成"
     assert "成功 1 张，失败 1 张" in page.inner_text("[data-testid=job-counts]")
     expect(page.locator("[data-testid=file-result]")).to_have_count(2)
@@ -114,7 +114,7 @@ def test_zip_import_shows_each_verdict_then_export_by_student_number(sign_in, cl
     assert "/admin/learner-photos/exports/" in page.url and "naming" not in page.url
     export_id = page.url.rsplit("/", 1)[1]
     run_export(world, export_id)
-    page.wait_for_selector("[data-testid=export-job][data-status=done]", timeout=30000)
+    page.wait_for_selector("[data-testid=export-job][data-status=done]")
     assert page.inner_text("[data-testid=job-status]") == "已完成"
     assert "成功 1 名学生，失败 0 名学生" in page.inner_text("[data-testid=job-counts]")
     with page.expect_download() as info:
@@ -136,7 +136,7 @@ def test_an_export_lists_the_learners_without_a_photo(sign_in, client, login, wo
     with page.expect_navigation():
         page.click("[data-testid=export]")  # by ID number, the first choice
     run_export(world, page.url.rsplit("/", 1)[1])
-    page.wait_for_selector("[data-testid=export-job][data-status=done]", timeout=30000)
+    page.wait_for_selector("[data-testid=export-job][data-status=done]")
     expect(page.locator("[data-testid=missing-learner]")).to_have_count(1)
     missing = page.inner_text("[data-testid=missing-learner]")
     assert student_number(client, login, b) in missing and "没有使用中的电子照片，未导出" in missing

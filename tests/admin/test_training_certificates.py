@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.admin.conftest import new_context
+
 from tests.conftest import PASSWORD
 from tests.training_ledger_support import training_world
 
@@ -88,7 +90,7 @@ def test_a_school_administrator_sets_allowances_and_generates_certificates_in_ba
     expect(page.get_by_test_id("candidates").locator("tbody tr")).to_have_count(2)
     with page.expect_navigation():
         page.get_by_test_id("start-batch").click()
-    expect(page.get_by_test_id("job-status")).to_have_text("已完成", timeout=30000)
+    expect(page.get_by_test_id("job-status")).to_have_text("已完成")
     expect(page.get_by_test_id("job-counts")).to_contain_text("已处理 2 / 2 人，成功 2 人，失败 0 人")
     expect(page.get_by_test_id("trainee-result")).to_have_count(2)
     expect(page.locator("[data-testid=trainee-result][data-username=zhangsan]")).to_contain_text("51.0 学时")
@@ -122,7 +124,7 @@ def test_a_corrected_name_shows_on_the_verification_page_with_the_amendment(page
         page.get_by_test_id("report").click()
     expect(page.get_by_test_id("open-report")).to_contain_text("证书上为“张三”，学校报告正确的为“张珊”")
 
-    centre = browser.new_context(base_url=live_server, locale="zh-CN")
+    centre = new_context(browser, live_server)
     other = centre.new_page()
     other.goto("/admin/login")
     other.fill("input[name=username]", "wangpei")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.admin.conftest import new_context
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -12,8 +13,7 @@ pytestmark = pytest.mark.browser
 
 def new_signed_in_page(browser, base_url: str, username: str, password: str = PASSWORD):
     """A second browser (its own cookies) signed in as `username`."""
-    context = browser.new_context(base_url=base_url, locale="zh-CN")
-    context.set_default_timeout(15000)
+    context = new_context(browser, base_url)
     other = context.new_page()
     other.goto("/admin/login")
     other.fill("input[name=username]", username)
