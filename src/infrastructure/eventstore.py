@@ -21,15 +21,17 @@ from eventsourcing.persistence import (
     DatetimeAsISO,
     DecimalAsStr,
     IntegrityError,
+    InterfaceError,
     JSONTranscoder,
     Mapper,
+    OperationalError,
     Recording,
     StoredEvent,
     Transcoder,
     UUIDAsHex,
     find_id_convertor,
 )
-from eventsourcing.utils import get_topic, resolve_topic
+from eventsourcing.utils import get_topic, resolve_topic, retry
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg.sql import SQL, Identifier
@@ -53,8 +55,11 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **_: Any
     ) -> Sequence[int] | None:
+        if not stored_events:  # nothing to link; MAX(rowid) of an empty table is NULL
+            return []
         # One executemany instead of a statement per event. Inside the write transaction no
         # other writer can insert, so the new rowids are the n after the previous maximum.
+        # An error anywhere here (the chain step included) rolls the whole insert back.
         c.executemany(
             self.insert_events_statement,
             [
@@ -108,12 +113,31 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             ).format(schema=Identifier(self.datastore.schema), table=Identifier(CHAIN_TABLE))
         )
 
-    def _fetch_ids_after_insert_events(
-        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        if not ids:
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """The library's insert, with the chain link written in the same transaction, on the
+        only insert path there is. The library's own has two flaws for us: with
+        POSTGRES_ENABLE_DB_FUNCTIONS it inserts through a database function that skips the
+        link, and it catches an error raised after the insert (so in our chain step) inside
+        its transaction, committing the events unlinked before re-raising. Here any error
+        leaves the transaction block and rolls the events back; the setting changes nothing.
+        """
+        if not stored_events:
+            return []
+        with (
+            self.datastore.get_connection() as conn,
+            conn.pipeline() as pipeline,
+            conn.transaction(),
+            conn.cursor() as curs,
+        ):
+            self._insert_events(curs, stored_events, **kwargs)  # the library's hook (tracking)
+            self._insert_stored_events(curs, stored_events, **kwargs)  # lock, notify, insert
+            pipeline.sync()  # a duplicate (version conflict) raises IntegrityError here
+            ids = self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+            self._link(curs, ids, stored_events)
             return ids
+
+    def _link(self, curs: Any, ids: Sequence[int], stored_events: Sequence[StoredEvent]) -> None:
         # The table is locked EXCLUSIVE for this insert, so the last link cannot move under us.
         table = SQL("{schema}.{table}").format(
             schema=Identifier(self.datastore.schema), table=Identifier(CHAIN_TABLE)
@@ -122,7 +146,6 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         row = curs.fetchone()
         links = audit_chain.links_for(row["hash"] if row else GENESIS, ids, stored_events)
         curs.executemany(SQL("INSERT INTO {t} VALUES (%s, %s)").format(t=table), links)
-        return ids
 
     def select_events_of(self, originator_ids: Sequence[uuid.UUID]) -> list[StoredEvent]:
         """Every stored event of the given aggregates, by aggregate then version, in one query."""
@@ -339,6 +362,18 @@ class EventLog(Application):
         self._notify(recordings)
         self.notify(processing.events)  # deprecated in the library, kept for parity
         return recordings
+
+    def construct_recorder(self) -> Any:
+        # The library reads its settings from the process environment too, where a prefixed
+        # variable (EDULEDGER_APPLICATION_RECORDER_TOPIC, ...) outranks ours: refuse to start
+        # on a recorder that would store events without their chain links (ADR 0003, 0015).
+        recorder = super().construct_recorder()
+        if not isinstance(recorder, ChainedSQLiteRecorder | ChainedPostgresRecorder):
+            raise RuntimeError(
+                f"{type(recorder).__qualname__} does not write the audit chain; "
+                "the event log needs ChainedSQLiteRecorder or ChainedPostgresRecorder"
+            )
+        return recorder
 
     def construct_transcoder(self) -> Transcoder:
         return MsgspecTranscoder()

@@ -222,7 +222,7 @@ def test_completion_is_refused_outside_the_period_and_for_programmes_not_offered
         [entered_event()],
         [QUICK, ("Completed", {"teaching_point_id": TP_101, "applicant": parsed().as_dict(), "programme_id": uuid.uuid4(),
                                "admission_batch_id": uuid.uuid4(), "study_batch_id": STUDY_BATCH})],
-        [entered_event(), ("Rejected", {"comment": "材料不全"})],
+        [entered_event(), ("Rejected", {"reason": "材料不全"})],
     ],
 )
 def test_only_a_quick_registration_can_be_completed(history):
@@ -245,7 +245,7 @@ def test_approval_records_the_learner_and_student_number():
 def test_rejection_needs_a_comment():
     form = given(ApplicationForm, entered_event())
     refused(form, lambda f: f.reject("  "), "field.required", kind="invalid")
-    then(when(form, lambda f: f.reject(" 学历无法验证 ")), ("Rejected", {"comment": "学历无法验证"}))
+    then(when(form, lambda f: f.reject(" 学历无法验证 ")), ("Rejected", {"reason": "学历无法验证"}))
     assert form.form_status is FormStatus.REJECTED
 
 
@@ -254,7 +254,7 @@ def test_rejection_needs_a_comment():
     [
         [QUICK],
         [entered_event(), ("Approved", {"learner_id": LEARNER, "student_number": "263210100001", "comment": None})],
-        [entered_event(), ("Rejected", {"comment": "材料不全"})],
+        [entered_event(), ("Rejected", {"reason": "材料不全"})],
     ],
 )
 def test_approve_and_reject_only_while_awaiting_review(history):

@@ -196,4 +196,4 @@ class AdmissionsProjection(Projection):
 
     @handles(ApplicationForm.Rejected)
     def _rejected(self, conn: Writes, e: Any) -> None:
-        self._set(conn, e, status="rejected", review_comment=e.comment)
+        self._set(conn, e, status="rejected", review_comment=e.reason)

@@ -285,11 +285,23 @@ class ApplicationForm(DomainAggregate):
         self.review_comment = comment
         self.status = FormStatus.APPROVED.value
 
-    def reject(self, comment: str) -> None:
+    def reject(self, reason: str) -> None:
         self.check_awaiting_review()
-        self._rejected(comment=require_text(comment, "comment", "驳回原因", 200))
+        # The API's input is still called "comment"; the error points at it.
+        self._rejected(reason=require_text(reason, "comment", "驳回原因", 200))
 
-    @event("Rejected")
-    def _rejected(self, comment: str) -> None:
-        self.review_comment = comment
+    class Rejected(DomainAggregate.Event):
+        """Version 2 calls the rejection's text `reason`, as every other rejection in the log
+        does; version 1 stored it as `comment` (ADR 0015)."""
+
+        class_version = 2
+        reason: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["reason"] = state.pop("comment")
+
+    @event(Rejected)
+    def _rejected(self, reason: str) -> None:
+        self.review_comment = reason
         self.status = FormStatus.REJECTED.value
