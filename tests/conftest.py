@@ -165,18 +165,25 @@ def login(client: Any, world: World) -> Any:
 
 
 # Tests that touch no database (the pure domain's given/when/then, the layering contract) say
-# the same on every database: the PostgreSQL run leaves them to the SQLite run.
+# the same on every database: the PostgreSQL run leaves them to the SQLite run. A test about one
+# database's own behaviour is marked `@pytest.mark.database("postgres")` (or "sqlite") and belongs
+# to that run alone. Either way the other run deselects it: nothing is ever skipped.
 DATABASE_FREE = ("tests/domains/", "tests/test_architecture.py")
 
 
+def _belongs_to_this_run(item: pytest.Item, root: Path) -> bool:
+    marker = item.get_closest_marker("database")
+    if marker is not None:
+        return DATABASE in marker.args
+    where = Path(str(item.path)).relative_to(root).as_posix()
+    return DATABASE != "postgres" or not where.startswith(DATABASE_FREE)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if DATABASE != "postgres":
-        return
     root = Path(str(config.rootpath))
     kept, left = [], []
     for item in items:
-        where = Path(str(item.path)).relative_to(root).as_posix()
-        (left if where.startswith(DATABASE_FREE) else kept).append(item)
+        (kept if _belongs_to_this_run(item, root) else left).append(item)
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept

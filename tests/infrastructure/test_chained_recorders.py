@@ -59,7 +59,7 @@ def test_saving_nothing_on_a_new_store_records_nothing(new_log: Any, engine: sql
     assert stored_and_linked(engine) == 2
 
 
-@pytest.mark.skipif(DATABASE != "postgres", reason="a PostgreSQL setting")
+@pytest.mark.database("postgres")  # a PostgreSQL setting
 @pytest.mark.parametrize("variable", ["POSTGRES_ENABLE_DB_FUNCTIONS", "EDULEDGER_POSTGRES_ENABLE_DB_FUNCTIONS"])
 def test_the_database_functions_setting_still_links_every_event(
     variable: str, monkeypatch: pytest.MonkeyPatch, new_log: Any, engine: sqlalchemy.Engine

@@ -31,8 +31,8 @@ from tests.infrastructure.recorder_support import (
     sqlite_chain,
 )
 
-sqlite_run = pytest.mark.skipif(DATABASE != "sqlite", reason="SQLite recorder cases run in the SQLite run")
-postgres_run = pytest.mark.skipif(DATABASE != "postgres", reason="PostgreSQL cases run in the PostgreSQL run")
+sqlite_run = pytest.mark.database("sqlite")  # the SQLite recorder's cases belong to the SQLite run
+postgres_run = pytest.mark.database("postgres")
 
 
 class ChainVerified:
