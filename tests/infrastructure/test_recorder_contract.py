@@ -22,7 +22,6 @@ from eventsourcing.tests import persistence as library
 
 from infrastructure import audit_chain
 from infrastructure.eventstore import ChainedPostgresRecorder, ChainedSQLiteRecorder
-from tests.conftest import DATABASE
 from tests.infrastructure.recorder_support import (
     POSTGRES_EVENTS_TABLE,
     postgres_chain,
