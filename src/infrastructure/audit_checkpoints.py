@@ -300,6 +300,8 @@ def verify_all(
         if cps:
             raise CheckpointError("verifying checkpoints needs the public key (EDULEDGER_CHECKPOINT_PUBLIC_KEY)")
         return checked, walk
-    cps = list({cp.signature: cp for cp in [*cps, *stored(engine)]}.values())
+    # Recorded checkpoints of another signing key (before a key change) prove nothing either way.
+    mine = key_id(public_key)
+    cps = list({cp.signature: cp for cp in [*cps, *(c for c in stored(engine) if c.key_id == mine)]}.values())
     covered = [(cp.since, cp.position) for cp in cps if signature_valid(cp, public_key)]
     return checked, _merge(walk, check(engine, cps, public_key), covered)

@@ -69,22 +69,22 @@ def _signing_key_path(args: argparse.Namespace) -> Path:
 
 
 def _checkpoint(args: argparse.Namespace) -> int:
-    from infrastructure.audit_chain import verify_log
     from infrastructure.container import build
 
     key = cps.load_signing_key(_signing_key_path(args))
     out = Path(args.out) if args.out else None
     container = build()
     try:
-        checked, breaks = verify_log(container.engine)
+        earlier = cps.read_file(out) if out and out.exists() else []
+        # Never sign over a break, nor over a log that no longer extends the earlier checkpoints.
+        checked, breaks = cps.verify_all(container.engine, key.public_key(), earlier)
         if breaks:
             print("refusing to sign a broken chain:", file=sys.stderr)
             for b in breaks:
                 print(f"BROKEN notification {b.ids}: {b.kind} — {b.detail}", file=sys.stderr)
             return 1
         # Fingerprint the rows since the previous checkpoint in the file (else the last recorded).
-        earlier = cps.read_file(out) if out and out.exists() else cps.stored(container.engine, limit=1)
-        since = max((c.position for c in earlier), default=None)
+        since = max((c.position for c in earlier or cps.stored(container.engine, limit=1)), default=None)
         cp = cps.take(container.engine, key, since, datetime.now(UTC))
         cps.record(container.engine, cp)
     finally:
