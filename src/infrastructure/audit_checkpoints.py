@@ -184,7 +184,7 @@ def signature_valid(cp: Checkpoint, public_key: Ed25519PublicKey) -> bool:
         return False
     try:
         public_key.verify(base64.b64decode(cp.signature), cp.signed_bytes())
-    except (InvalidSignature, ValueError):
+    except (InvalidSignature, ValueError, TypeError):
         return False
     return True
 
@@ -206,7 +206,13 @@ def stored(engine: Engine, limit: int | None = None) -> list[Checkpoint]:
     query = select(checkpoints_table.c.line).order_by(checkpoints_table.c.id.desc())
     with engine.connect() as conn:
         lines = conn.execute(query.limit(limit) if limit else query).scalars().all()
-    return [from_line(line) for line in lines]
+    found = []
+    for line in lines:
+        try:
+            found.append(from_line(line))
+        except CheckpointError:
+            continue  # a copy garbled in the database proves nothing; the kept file is the evidence
+    return found
 
 
 # -- verification -------------------------------------------------------------------------------

@@ -68,4 +68,12 @@ def test_the_chain_page_lists_the_latest_checkpoints_and_which_still_hold(sign_i
     assert cells[0] == str(target) and "内容被修改" in cells[1] and "重算" in cells[2]
     assert "不符" in rows.first.locator("td").nth(4).inner_text()
     assert "日志仍延续该检查点" in rows.nth(1).locator("td").nth(4).inner_text()
+
+    # A copy recorded under another signing key cannot be judged; a garbled copy is left out.
+    cps.record(engine, cps.take(engine, Ed25519PrivateKey.generate(), None, datetime(2026, 9, 1, 3, tzinfo=UTC)))
+    with engine.begin() as conn:
+        conn.execute(cps.checkpoints_table.insert().values(position=1, link="x", taken_at="x", key_id="x", line="{garbled"))
+    page.click("text=重新校验")
+    expect(rows).to_have_count(3)
+    assert "无法验证" in rows.first.locator("td").nth(4).inner_text()
     page.screenshot(path="/tmp/eduledger_audit_checkpoints.png", full_page=True)

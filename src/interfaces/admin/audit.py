@@ -55,12 +55,13 @@ def _checkpoint_rows(engine: Any, key: Any, breaks: list[Any]) -> list[dict[str,
     before its position is broken (the log still extends it)."""
     rows = []
     for cp in audit_checkpoints.stored(engine, limit=LATEST_CHECKPOINTS):
-        holds = None
-        if key is not None:
-            holds = audit_checkpoints.signature_valid(cp, key) and not any(
-                b.notification_id <= cp.position for b in breaks
-            )
-        rows.append({"position": cp.position, "taken_at": cp.taken_at, "link": cp.link[:16], "key_id": cp.key_id, "holds": holds})
+        if key is None or cp.key_id != audit_checkpoints.key_id(key):
+            status = "unverifiable"
+        elif audit_checkpoints.signature_valid(cp, key) and not any(b.notification_id <= cp.position for b in breaks):
+            status = "holds"
+        else:
+            status = "broken"
+        rows.append({"position": cp.position, "taken_at": cp.taken_at, "link": cp.link[:16], "key_id": cp.key_id, "status": status})
     return rows
 
 
@@ -72,12 +73,17 @@ class AuditPages(Controller):
         actor = admin_actor(request)
         actor.require(Role.AUDITOR)
         c = container_of(request)
-        key_path = c.settings.checkpoint_public_key
-        key = audit_checkpoints.load_public_key(key_path) if key_path else None
+        key, key_error = None, None
+        if c.settings.checkpoint_public_key:
+            try:
+                key = audit_checkpoints.load_public_key(c.settings.checkpoint_public_key)
+            except audit_checkpoints.CheckpointError as exc:
+                key_error = str(exc)
         checked, breaks = audit_checkpoints.verify_all(c.engine, key)
         return page(
             request, "audit_chain.html", actor, checked=checked, breaks=breaks, kinds=BREAK_KINDS,
             checked_at=c.clock.now(), checkpoints=_checkpoint_rows(c.engine, key, breaks), has_key=key is not None,
+            key_error=key_error,
         )
 
     @get("/aggregates", sync_to_thread=True)
