@@ -64,7 +64,9 @@ class Break:
     notification_id: int
     kind: str  # "altered", "removed", "inserted"
     detail: str
-    last_id: int | None = None  # a run of missing ids: notification_id..last_id
+    # Set when the ids were inferred from a gap, not seen: notification_id..last_id were missing
+    # (a checkpoint covering them names the exact rows instead).
+    last_id: int | None = None
 
     @property
     def ids(self) -> str:
@@ -85,7 +87,7 @@ def _gap(first: int, last: int) -> Break:
     detail = "事件连同其链记录被删除：其后一行的链接不再接续之前的链"
     if first != last:
         detail += "（PostgreSQL 上该区间也可能含有回滚写入留下的空号）"
-    return Break(first, "removed", detail, last if last != first else None)
+    return Break(first, "removed", detail, last)
 
 
 def verify(events: Iterator[Any], chain: Iterator[tuple[int, str]]) -> tuple[int, list[Break]]:

@@ -272,15 +272,14 @@ def truncation(engine: Engine) -> Break | None:
     if reached <= end:
         return None
     return Break(
-        end + 1, "removed", f"日志末尾被截断：日志曾到达位置 {reached}（投影进度或检查点记录），现只到 {end}",
-        reached if reached > end + 1 else None,
+        end + 1, "removed", f"日志末尾被截断：日志曾到达位置 {reached}（投影进度或检查点记录），现只到 {end}", reached
     )
 
 
 def _merge(walk: list[Break], exact: list[Break], covered: list[tuple[int, int]]) -> list[Break]:
     """The walk's breaks and the checkpoints' row-exact ones, each row named once. Inside what a
-    checkpoint covers, its exact ids replace the walk's run of missing ids (which on PostgreSQL
-    may include ids no event ever had)."""
+    checkpoint covers, its exact ids replace what the walk inferred from a gap (on PostgreSQL a
+    gap may hold ids no event ever had, or be a rollback gap before an altered row)."""
     out = [
         b for b in walk
         if b.last_id is None

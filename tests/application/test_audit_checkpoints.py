@@ -109,7 +109,7 @@ def test_a_deleted_middle_row_is_named_exactly(world, links_too):
 
     checked, breaks = verify_log(engine)
     assert found(breaks) == [(target, "removed")]
-    assert breaks[0].last_id is None  # exactly that row, not a range nor the next row "altered"
+    assert breaks[0].ids == str(target)  # exactly that row, not a range nor the next row "altered"
     assert checked == len(ids) - 1
     assert found(cps.verify_all(engine, PUBLIC, [cp])[1]) == [(target, "removed")]
 
@@ -194,3 +194,20 @@ def test_a_rolled_back_write_leaves_no_break(world):
     if c.engine.dialect.name == "postgresql":
         assert any(b - a > 1 for a, b in zip(ids, ids[1:]))  # the gap is there
     assert verify_log(c.engine)[1] == []
+
+
+def test_a_row_altered_right_after_a_legitimate_gap_is_named_exactly_by_the_checkpoint(world):
+    """Right after a gap (on PostgreSQL, a rolled-back write) the walk cannot tell a deleted row
+    from an altered one and names the gap; a checkpoint knows which ids existed."""
+    engine = world.container.engine
+    ids = ids_of(engine)
+    gap, target = ids[6], ids[7]
+    delete_events(engine, [gap], links_too=True)
+    relink(engine)  # stands in for a rollback: the row after the gap chains from the one before
+    cp = checkpoint(engine)
+    table, id_col = table_of(engine)
+    with engine.begin() as conn:
+        conn.execute(text(f"UPDATE {table} SET originator_version = originator_version + 100 WHERE {id_col} = :i"), {"i": target})
+
+    assert found(verify_log(engine)[1]) == [(gap, "removed")]
+    assert found(cps.verify_all(engine, PUBLIC, [cp])[1]) == [(target, "altered")]
