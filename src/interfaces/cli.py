@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import sys
 import threading
@@ -77,22 +76,6 @@ def _rebuild(args: argparse.Namespace) -> int:
     return 0
 
 
-def _verify(args: argparse.Namespace) -> int:
-    from infrastructure.audit_chain import verify_log
-    from infrastructure.container import build
-
-    container = build()
-    checked, breaks = verify_log(container.engine)
-    container.close()
-    if args.json:
-        print(json.dumps({"checked": checked, "breaks": [b.__dict__ for b in breaks]}, ensure_ascii=False))
-    else:
-        for b in breaks:
-            print(f"BROKEN notification {b.notification_id}: {b.kind} — {b.detail}")
-        print(f"checked {checked} events: " + ("chain intact" if not breaks else f"{len(breaks)} break(s)"))
-    return 0 if not breaks else 1
-
-
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
 
@@ -116,9 +99,7 @@ def parser() -> argparse.ArgumentParser:
     rb.set_defaults(func=_rebuild)
     au = sub.add_parser("audit", help="audit tools")
     aus = au.add_subparsers(dest="action", required=True)
-    v = aus.add_parser("verify", help="verify the tamper-evident chain over stored events")
-    v.add_argument("--json", action="store_true")
-    v.set_defaults(func=_verify)
+    audit_command.register(aus)
     for name, register in EXTRA_COMMANDS:
         register(sub.add_parser(name))
     return p
@@ -127,11 +108,20 @@ def parser() -> argparse.ArgumentParser:
 # Further commands (bench, export) add (name, register) pairs here.
 EXTRA_COMMANDS: list[tuple[str, Callable[[argparse.ArgumentParser], None]]] = []
 import interfaces.bench_command  # noqa: E402, F401  (registers `eduledger bench`)
+from interfaces import audit_command  # noqa: E402  (eduledger audit verify, keygen, checkpoint)
 
 
 def main(argv: list[str] | None = None) -> int:
+    from infrastructure.audit_checkpoints import CheckpointError
+    from infrastructure.settings import ConfigurationError
+
     args = parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except (ConfigurationError, CheckpointError) as exc:
+        # Missing keys on PostgreSQL, unusable key files: say what to set, start nothing.
+        print(f"eduledger: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -15,14 +15,15 @@ from litestar.response import Redirect, Template
 from application.audit.queries import history, state_of, version_at
 from domains.shared.errors import DomainError, InvalidInput
 from domains.shared.values import Role
-from infrastructure.audit_chain import verify_log
+from infrastructure import audit_checkpoints
 from infrastructure.clock import SHANGHAI
 from interfaces.admin import routes
 from interfaces.admin.rendering import page
 from interfaces.admin.session import admin_actor
 from interfaces.http.context import container_of
 
-BREAK_KINDS = {"altered": "内容被修改", "removed": "事件被删除", "inserted": "链外插入"}
+BREAK_KINDS = {"altered": "内容被修改", "removed": "事件被删除", "inserted": "链外插入", "checkpoint": "检查点无效"}
+LATEST_CHECKPOINTS = 10
 
 
 def _shown(value: Any) -> str:
@@ -49,6 +50,21 @@ def _parse_time(raw: str) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=SHANGHAI)
 
 
+def _checkpoint_rows(engine: Any, key: Any, breaks: list[Any]) -> list[dict[str, Any]]:
+    """The latest signed checkpoints; one holds while its signature verifies and nothing at or
+    before its position is broken (the log still extends it)."""
+    rows = []
+    for cp in audit_checkpoints.stored(engine, limit=LATEST_CHECKPOINTS):
+        if key is None or cp.key_id != audit_checkpoints.key_id(key):
+            status = "unverifiable"
+        elif audit_checkpoints.signature_valid(cp, key) and not any(b.notification_id <= cp.position for b in breaks):
+            status = "holds"
+        else:
+            status = "broken"
+        rows.append({"position": cp.position, "taken_at": cp.taken_at, "link": cp.link[:16], "key_id": cp.key_id, "status": status})
+    return rows
+
+
 class AuditPages(Controller):
     path = "/admin/audit"
 
@@ -57,10 +73,17 @@ class AuditPages(Controller):
         actor = admin_actor(request)
         actor.require(Role.AUDITOR)
         c = container_of(request)
-        checked, breaks = verify_log(c.engine)
+        key, key_error = None, None
+        if c.settings.checkpoint_public_key:
+            try:
+                key = audit_checkpoints.load_public_key(c.settings.checkpoint_public_key)
+            except audit_checkpoints.CheckpointError as exc:
+                key_error = str(exc)
+        checked, breaks = audit_checkpoints.verify_all(c.engine, key)
         return page(
             request, "audit_chain.html", actor, checked=checked, breaks=breaks, kinds=BREAK_KINDS,
-            checked_at=c.clock.now(),
+            checked_at=c.clock.now(), checkpoints=_checkpoint_rows(c.engine, key, breaks), has_key=key is not None,
+            key_error=key_error,
         )
 
     @get("/aggregates", sync_to_thread=True)
