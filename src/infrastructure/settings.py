@@ -45,6 +45,10 @@ class Settings:
     var_dir: Path
     # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges); none by default.
     trusted_proxies: tuple[str, ...] = ()
+    # A running job renews its lease by a heartbeat; every process that runs jobs sweeps for
+    # leases that ran out (a killed process) this often and resumes those jobs.
+    job_lease_seconds: float = 30.0
+    job_sweep_seconds: float = 15.0
 
     @property
     def is_postgres(self) -> bool:
@@ -108,6 +112,8 @@ def load_settings(**overrides: object) -> Settings:
         "trusted_proxies": tuple(
             p.strip() for p in os.environ.get("EDULEDGER_TRUSTED_PROXIES", "").split(",") if p.strip()
         ),
+        "job_lease_seconds": float(os.environ.get("EDULEDGER_JOB_LEASE_SECONDS", "30")),
+        "job_sweep_seconds": float(os.environ.get("EDULEDGER_JOB_SWEEP_SECONDS", "15")),
     }
     values.update(overrides)
     if values["projections"] not in ("inline", "worker"):

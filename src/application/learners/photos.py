@@ -338,8 +338,8 @@ class LearnerPhotoService(BulkJobService):
         """The export job's body. Safe to call any number of times for one job id."""
         self.exports.run(job_id, actor, self._run_export)
 
-    def resume_exports(self) -> int:
-        return self.exports.resume()
+    def resume_exports(self, expired_only: bool = False) -> int:
+        return self.exports.resume(expired_only)
 
     def _run_export(self, job: BulkJob, token: str) -> bool:
         wanted = msgspec.json.decode(job.content or b"", type=ExportInput)
