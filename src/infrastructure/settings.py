@@ -49,6 +49,10 @@ class Settings:
     # leases that ran out (a killed process) this often and resumes those jobs.
     job_lease_seconds: float = 30.0
     job_sweep_seconds: float = 15.0
+    # /readyz fails when a read model is this many events behind (projections in a worker).
+    ready_max_lag: int = 1000
+    # When set, /metrics answers only with `Authorization: Bearer <token>`.
+    metrics_token: str | None = None
 
     @property
     def is_postgres(self) -> bool:
@@ -114,6 +118,8 @@ def load_settings(**overrides: object) -> Settings:
         ),
         "job_lease_seconds": float(os.environ.get("EDULEDGER_JOB_LEASE_SECONDS", "30")),
         "job_sweep_seconds": float(os.environ.get("EDULEDGER_JOB_SWEEP_SECONDS", "15")),
+        "ready_max_lag": int(os.environ.get("EDULEDGER_READY_MAX_LAG", "1000")),
+        "metrics_token": os.environ.get("EDULEDGER_METRICS_TOKEN") or None,
     }
     values.update(overrides)
     if values["projections"] not in ("inline", "worker"):

@@ -27,6 +27,10 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"EduLedger serving on http://{args.host}:{args.port}/ (admin UI /admin/, API /api/v1, OpenAPI /schema)", flush=True)
     if args.workers > 1:
         # Stateless API processes: each builds its own container from the same settings.
+        # Their request metrics meet in one directory, so a scrape of any one counts them all.
+        from infrastructure.observability import multiprocess_metrics_dir
+
+        multiprocess_metrics_dir(container.settings.var_dir)
         container.close()
         uvicorn.run(
             "interfaces.http.app:create_app", factory=True, host=args.host, port=args.port,
