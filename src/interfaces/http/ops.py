@@ -9,7 +9,9 @@ import time
 from typing import Any
 
 from litestar import Request, Response, get
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.enums import ScopeType
+from litestar.middleware import AbstractMiddleware
+from litestar.types import Message, Receive, Scope, Send
 
 from infrastructure.observability import observe_request, readiness, render_metrics
 from interfaces.http.context import bearer_token, container_of
@@ -48,16 +50,12 @@ def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
     return Response(render_metrics(container.runner), media_type=PROMETHEUS_TEXT)
 
 
-class MetricsMiddleware:
+class MetricsMiddleware(AbstractMiddleware):
     """Counts and times each request under its route template (not its raw path)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    scopes = {ScopeType.HTTP}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
         started = time.perf_counter()
         status = 500
 
