@@ -53,6 +53,8 @@ class Settings:
     ready_max_lag: int = 1000
     # When set, /metrics answers only with `Authorization: Bearer <token>`.
     metrics_token: str | None = None
+    # `eduledger housekeeping` deletes the files of photo exports kept longer than this.
+    export_retention_days: float = 7.0
 
     @property
     def is_postgres(self) -> bool:
@@ -120,6 +122,7 @@ def load_settings(**overrides: object) -> Settings:
         "job_sweep_seconds": float(os.environ.get("EDULEDGER_JOB_SWEEP_SECONDS", "15")),
         "ready_max_lag": int(os.environ.get("EDULEDGER_READY_MAX_LAG", "1000")),
         "metrics_token": os.environ.get("EDULEDGER_METRICS_TOKEN") or None,
+        "export_retention_days": float(os.environ.get("EDULEDGER_EXPORT_RETENTION_DAYS", "7")),
     }
     values.update(overrides)
     if values["projections"] not in ("inline", "worker"):

@@ -131,6 +131,7 @@ def parser() -> argparse.ArgumentParser:
 # Further commands (bench, export) add (name, register) pairs here.
 EXTRA_COMMANDS: list[tuple[str, Callable[[argparse.ArgumentParser], None]]] = []
 import interfaces.bench_command  # noqa: E402, F401  (registers `eduledger bench`)
+import interfaces.housekeeping_command  # noqa: E402, F401  (registers `eduledger housekeeping`)
 
 
 def main(argv: list[str] | None = None) -> int:
