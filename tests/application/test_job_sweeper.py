@@ -4,10 +4,15 @@ no restart and without importing a row twice."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 import uuid
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -15,6 +20,7 @@ from sqlalchemy import select
 from application.admissions.imports import FormImports
 from application.admissions.projection import application_forms
 from application.common.jobs import BulkJob
+from infrastructure.audit_chain import verify_log
 from infrastructure.container import build
 from infrastructure.jobs import SqlJobState, import_jobs, lifespan_hooks
 from tests.application.test_form_imports import csv_bytes, csv_row, forms_count, read_job, wait_until_finished
@@ -128,3 +134,69 @@ def test_a_live_job_keeps_its_lease_by_its_heartbeat_while_an_item_is_slow(conta
         runner.join()
     assert len(leases) >= 3, leases
     assert read_job(container, xuanwu, job_id)["status"] == "done"
+
+
+# A process of its own: it resumes the queued import at start and enters each row slowly, so
+# it can be killed (SIGKILL: no clean-up at all) in the middle.
+CHILD = """
+import sys, time
+from datetime import datetime
+from infrastructure.clock import FixedClock
+from infrastructure.container import build
+from infrastructure.jobs import lifespan_hooks
+
+container = build(clock=FixedClock(datetime.fromisoformat(sys.argv[1])), fast_hashing=True)
+enter_form = container.admissions.enter_form
+def slowly(*args, **kwargs):
+    time.sleep(0.1)
+    return enter_form(*args, **kwargs)
+container.admissions.enter_form = slowly
+start, _ = lifespan_hooks(container.jobs)
+start()
+time.sleep(600)
+"""
+
+
+def test_an_import_whose_process_is_killed_with_sigkill_completes_in_another_process(container, world, settings):
+    other = build(replace(settings, job_lease_seconds=2.0, job_sweep_seconds=0.2), clock=container.clock, fast_hashing=True)
+    start, stop = lifespan_hooks(other.jobs)
+    start()
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[2] / "src"), os.environ.get("PYTHONPATH", "")]),
+        "EDULEDGER_DATABASE_URL": settings.database_url,
+        "EDULEDGER_VAR_DIR": str(settings.var_dir),
+        "EDULEDGER_SECRET_KEY": settings.secret_key,
+        "EDULEDGER_AUDIT_KEY": settings.audit_key,
+        "EDULEDGER_JOB_LEASE_SECONDS": "2",
+        "EDULEDGER_JOB_SWEEP_SECONDS": "600",
+    }
+    child = subprocess.Popen([sys.executable, "-c", CHILD, container.clock.now().isoformat()], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        xuanwu = world.actor("xuanwu")
+        total = 40
+        job_id = container.form_imports.start(xuanwu, world.admission_batch, "a.csv",
+                                              csv_bytes([csv_row(i) for i in range(1, total + 1)]))
+        for _ in range(2400):  # bounded: until the child is part-way through
+            job = read_job(container, xuanwu, job_id)
+            if job["processed"] >= 3 or child.poll() is not None:
+                break
+            time.sleep(0.05)
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=60)
+        killed = read_job(container, xuanwu, job_id)
+        assert killed["status"] == "running" and 3 <= killed["processed"] < total
+
+        job = wait_until_finished(container, xuanwu, job_id)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(timeout=60)
+        stop()
+        other.close()
+    assert (job["status"], job["processed"], job["succeeded"]) == ("done", total, total)
+    with container.engine.connect() as conn:
+        forms = conn.execute(select(application_forms.c.id)).scalars().all()
+    assert len(forms) == total and {r["form_id"] for r in job["rows"]} == set(forms)
+    assert verify_log(container.engine)[1] == []  # the kill left the audit chain whole
