@@ -64,6 +64,7 @@ log = structlog.get_logger(__name__)
 
 ACTOR_NAME = "eduledger_job"
 SWEEP_SECONDS = 15.0  # with a 30 s lease, a job whose process died runs again within a minute
+MESSAGE_GRACE_LEASES = 4  # a queued job not started within 4 leases is enqueued again
 DEFAULT_QUEUE = "eduledger"
 TIME_LIMIT_MS = 6 * 60 * 60 * 1000  # an import of 5,000 rows takes minutes; never cut one off
 
@@ -374,21 +375,32 @@ class SqlJobState:
         with self.engine.begin() as conn:
             self._check_lease(conn, job_id, token, self.lease_seconds)
 
+    def _message_until(self) -> datetime:
+        """How long a queued job's message is trusted to be alive somewhere (a broker, or the
+        in-memory queue of a process that may die); after that a sweeper enqueues it again."""
+        return _now() + timedelta(seconds=self.lease_seconds * MESSAGE_GRACE_LEASES)
+
     def requeue_expired(self, kind: str) -> list[BulkJob]:
         j = import_jobs.c
         now = _now()
-        expired = (j.status == JobStatus.RUNNING) & (j.lease_until < now)
+        # A running job whose runner stopped renewing, or a queued one whose message is overdue
+        # (it lived in the memory of a process that died).
+        expired = or_(
+            (j.status == JobStatus.RUNNING) & (j.lease_until < now),
+            (j.status == JobStatus.QUEUED) & (or_(j.lease_until.is_(None), j.lease_until < now)),
+        )
         cols = [c for c in import_jobs.c if c.name != "content"]
         taken = []
         with self.engine.connect() as conn:
             rows = conn.execute(select(*cols).where(j.kind == kind, expired).order_by(j.created_at)).mappings().all()
         for row in rows:
             with self.engine.begin() as conn:
-                # Compare-and-set on the dead runner's token: a second sweeper changes nothing.
+                # Compare-and-set: the row must still be expired (and held by the same dead
+                # token), so of two sweepers only the first changes it.
                 won = conn.execute(
                     update(import_jobs)
                     .where(j.id == row["id"], j.lease_token == row["lease_token"], expired)
-                    .values(status=JobStatus.QUEUED, lease_token=None, lease_until=None)
+                    .values(status=JobStatus.QUEUED, lease_token=None, lease_until=self._message_until())
                 ).rowcount
             if won == 1:
                 taken.append(_job_of({**row, "content": None}, with_content=False))
@@ -414,6 +426,7 @@ class SqlJobState:
                     succeeded=0,
                     failed=0,
                     attempts=0,
+                    lease_until=self._message_until(),
                     content=job.content,
                     created_at=job.created_at,
                 )
@@ -553,7 +566,7 @@ class SqlJobState:
             conn.execute(
                 update(import_jobs)
                 .where(j.id == job_id, j.lease_token == token, j.status == JobStatus.RUNNING)
-                .values(status=JobStatus.QUEUED, lease_token=None, lease_until=None)
+                .values(status=JobStatus.QUEUED, lease_token=None, lease_until=self._message_until())
             )
 
     def keep_output(self, job_id: uuid.UUID, token: str, content_type: str, content: bytes) -> None:

@@ -93,6 +93,23 @@ def test_a_job_whose_process_was_killed_is_resumed_by_another_process_without_a_
     assert len(forms) == 5 and {r["form_id"] for r in job["rows"]} == set(forms)
 
 
+def test_a_queued_job_whose_message_died_with_its_process_is_started_by_another(container, world, settings):
+    other = build(replace(settings, job_lease_seconds=2.0, job_sweep_seconds=0.2), clock=container.clock, fast_hashing=True)
+    start, stop = lifespan_hooks(other.jobs)
+    start()  # its start-up resume finds nothing: the upload comes later
+    try:
+        xuanwu = world.actor("xuanwu")
+        # Accepted by a process whose in-memory queue then died with it: queued, no message.
+        lost = FormImports(container.admissions, SilentQueue(), SqlJobState(container.engine, lease_seconds=0.5),
+                           container.engine.connect, container.clock)
+        job_id = lost.start(xuanwu, world.admission_batch, "a.csv", csv_bytes([csv_row(1), csv_row(2)]))
+        job = wait_until_finished(container, xuanwu, job_id)
+    finally:
+        stop()
+        other.close()
+    assert (job["status"], job["succeeded"]) == ("done", 2) and forms_count(container) == 2
+
+
 def test_two_sweepers_never_resume_one_job_twice(container, world):
     xuanwu = world.actor("xuanwu")
     job_id = container.form_imports.start(xuanwu, world.admission_batch, "a.csv", csv_bytes([csv_row(1)]))

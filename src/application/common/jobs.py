@@ -4,9 +4,10 @@ ports they need, and the runner that makes running them safe.
 A job is recorded with its input (`content`) and enqueued; a background worker runs its body.
 Queues deliver at least once and workers die, so `JobRunner.run` claims the job atomically
 (a re-delivered message finds it running or finished and does nothing), holds it by a lease a
-heartbeat renews while the body runs (a sweeper resumes a job whose lease ran out), pauses it when the worker shuts down and gives it up
-after `MAX_ATTEMPTS` claims. An item (a row, a learner) that already has a result is never
-processed again; one that was started but has no result is handed to the body's `recover`.
+heartbeat renews while the body runs (a sweeper resumes a job whose lease ran out), pauses it
+when the worker shuts down and gives it up after `MAX_ATTEMPTS` claims. An item (a row, a
+learner) that already has a result is never processed again; one that was started but has no
+result is handed to the body's `recover`.
 
 The state lives in platform tables the infrastructure owns (`SqlJobState`).
 """
@@ -130,8 +131,9 @@ class JobState(Protocol):
 
     def requeue_expired(self, kind: str) -> list[BulkJob]:
         """Give back to the queue the running jobs of this kind whose lease ran out (their
-        runner died), each by a compare-and-set on its old token: of two sweepers only one
-        gets a job. Returns the jobs this caller took (without content)."""
+        runner died) and take the queued ones whose message is overdue (it died with a
+        process's in-memory queue), each by a compare-and-set: of two sweepers only one gets a
+        job. Returns the jobs this caller took (without content), to be enqueued again."""
         ...
 
     def create(self, job: BulkJob) -> None: ...
