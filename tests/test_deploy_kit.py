@@ -62,3 +62,14 @@ def test_nginx_replaces_forwarded_for_and_keeps_metrics_inside():
     assert "$proxy_add_x_forwarded_for" not in site
     assert "Strict-Transport-Security" in site and "ssl_protocols TLSv1.2 TLSv1.3;" in site
     assert "location = /metrics { return 404; }" in site
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DEPLOY.glob("*.sh")))
+def test_every_script_parses_and_is_executable(name):
+    import os
+    import subprocess
+
+    script = DEPLOY / name
+    assert os.access(script, os.X_OK), name
+    checked = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
