@@ -5,8 +5,10 @@ X-Forwarded-For through."""
 from __future__ import annotations
 
 import configparser
+import os
 import re
 import shlex
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -66,9 +68,6 @@ def test_nginx_replaces_forwarded_for_and_keeps_metrics_inside():
 
 @pytest.mark.parametrize("name", sorted(p.name for p in DEPLOY.glob("*.sh")))
 def test_every_script_parses_and_is_executable(name):
-    import os
-    import subprocess
-
     script = DEPLOY / name
     assert os.access(script, os.X_OK), name
     checked = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
