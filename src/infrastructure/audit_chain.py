@@ -137,22 +137,26 @@ class RawEvent:
     state: Any
 
 
-def _events_table(engine: Any) -> tuple[str, str]:
-    """(table, id column) of the stored events, read raw."""
+def _events_table(engine: Any, table: str | None = None) -> tuple[str, str]:
+    """(table, id column) of the stored events, read raw; `table` names another recorder's."""
     if engine.dialect.name != "postgresql":
-        return "stored_events", "rowid"
+        return table or "stored_events", "rowid"
+    if table:
+        return table, "notification_id"
     # The library's PostgreSQL recorder names the table after the application ("eduledger_events").
     from infrastructure.eventstore import EventLog
 
     return f"{EventLog.name.lower()}_events", "notification_id"
 
 
-def raw_events(engine: Any, after: int | None = None, until: int | None = None, page: int = 5000) -> Iterator[RawEvent]:
+def raw_events(
+    engine: Any, after: int | None = None, until: int | None = None, page: int = 5000, events_table: str | None = None
+) -> Iterator[RawEvent]:
     """Stored event rows with ids in (after, until], read with SQL (a forged row may not parse).
     Without `after`, from the very start: a row forged below the first id counts too."""
     from sqlalchemy import text
 
-    table, id_col = _events_table(engine)
+    table, id_col = _events_table(engine, events_table)
     bound = "" if until is None else f" AND {id_col} <= :until"
     last = -(2**63) if after is None else after
     while True:
@@ -209,11 +213,12 @@ def link_at(engine: Any, position: int) -> str | None:
         ).scalar()
 
 
-def verify_log(engine: Any, page: int = 5000) -> tuple[int, list[Break]]:
+def verify_log(engine: Any, page: int = 5000, events_table: str | None = None) -> tuple[int, list[Break]]:
     """Verify every stored event row against the chain, and the log's end against the
-    positions recorded elsewhere (projection tracking, stored checkpoints)."""
-    checked, breaks = verify(raw_events(engine, page=page), chain_links(engine, page))
+    positions recorded elsewhere (projection tracking, stored checkpoints). `events_table`
+    names another recorder's table (the library's recorder test cases use their own)."""
+    checked, breaks = verify(raw_events(engine, page=page, events_table=events_table), chain_links(engine, page))
     from infrastructure.audit_checkpoints import truncation
 
-    cut = truncation(engine)
+    cut = truncation(engine, events_table)
     return checked, breaks + ([cut] if cut else [])

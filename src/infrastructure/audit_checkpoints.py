@@ -252,12 +252,12 @@ def check(engine: Engine, cps: Iterable[Checkpoint], public_key: Ed25519PublicKe
     return sorted(breaks.values(), key=lambda b: (b.notification_id, b.kind))
 
 
-def truncation(engine: Engine) -> Break | None:
+def truncation(engine: Engine, events_table: str | None = None) -> Break | None:
     """The newest events cut off together with their links leave an intact but shorter chain:
     the positions the projections have read and the checkpoints recorded still remember how far
     the log reached. (Someone who can delete events could edit these too; the signed checkpoint
     files kept elsewhere are what proves a truncation.)"""
-    events_table, id_col = audit_chain._events_table(engine)
+    events_table, id_col = audit_chain._events_table(engine, events_table)
     tables = set(inspect(engine).get_table_names())
     with engine.connect() as conn:
         end = max(

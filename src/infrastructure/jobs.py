@@ -63,6 +63,8 @@ from infrastructure.database import platform_tables
 log = structlog.get_logger(__name__)
 
 ACTOR_NAME = "eduledger_job"
+SWEEP_SECONDS = 15.0  # with a 30 s lease, a job whose process died runs again within a minute
+MESSAGE_GRACE_LEASES = 4  # a queued job not started within 4 leases is enqueued again
 DEFAULT_QUEUE = "eduledger"
 TIME_LIMIT_MS = 6 * 60 * 60 * 1000  # an import of 5,000 rows takes minutes; never cut one off
 
@@ -116,14 +118,21 @@ class Jobs:
     several containers in one process (tests) never share a queue or a handler."""
 
     def __init__(
-        self, broker_url: str | None = None, *, namespace: str = DEFAULT_QUEUE, worker_threads: int = 2
+        self,
+        broker_url: str | None = None,
+        *,
+        namespace: str = DEFAULT_QUEUE,
+        worker_threads: int = 2,
+        sweep_seconds: float = SWEEP_SECONDS,
     ) -> None:
         self.broker_url = broker_url
+        self.sweep_seconds = sweep_seconds
+        self._sweeper: threading.Thread | None = None
         self.broker = make_broker(broker_url, namespace)
         self.queue_name = namespace
         self.worker_threads = worker_threads
         self._handlers: dict[str, Handler] = {}
-        self._resumers: list[Callable[[], int]] = []
+        self._resumers: list[Callable[..., int]] = []
         self._worker: dramatiq.Worker | None = None
         self._stopping = threading.Event()
         self._lock = threading.Lock()
@@ -143,8 +152,9 @@ class Jobs:
         """No broker server: the web process runs the worker itself."""
         return isinstance(self.broker, StubBroker)
 
-    def register(self, task: str, handler: Handler, resume: Callable[[], int] | None = None) -> None:
-        """`handler(job_id, actor)` runs a job; `resume()` re-enqueues interrupted ones."""
+    def register(self, task: str, handler: Handler, resume: Callable[..., int] | None = None) -> None:
+        """`handler(job_id, actor)` runs a job; `resume(expired_only=False)` re-enqueues
+        interrupted ones (the queued ones too unless `expired_only`)."""
         self._handlers[task] = handler
         if resume is not None:
             self._resumers.append(resume)
@@ -195,25 +205,41 @@ class Jobs:
             timeout = 100 if self.in_process else 1_000
             self._worker = dramatiq.Worker(self.broker, worker_threads=self.worker_threads, worker_timeout=timeout)
             self._worker.start()
+            self._sweeper = threading.Thread(target=self._sweep_until_stopped, name="jobs-sweeper", daemon=True)
+            self._sweeper.start()
         log.info("jobs.worker_started", broker=type(self.broker).__name__, queue=self.queue_name)
 
-    def resume(self) -> int:
-        """Enqueue again what a stopped process left queued or half done."""
+    def resume(self, expired_only: bool = False) -> int:
+        """Enqueue again what a stopped process left queued or half done (`expired_only`:
+        only the running jobs whose lease ran out)."""
         count = 0
         for resume in self._resumers:
             try:
-                count += resume()
+                count += resume(expired_only=expired_only)
             except Exception:
                 log.exception("jobs.resume_failed")
         return count
 
+    def sweep(self) -> int:
+        """Resume the jobs whose runner died (in any process): their lease ran out."""
+        return self.resume(expired_only=True)
+
+    def _sweep_until_stopped(self) -> None:
+        # Every process that runs jobs sweeps: no restart is needed to resume a killed one.
+        while not self._stopping.wait(self.sweep_seconds):
+            if swept := self.sweep():
+                log.info("jobs.swept", jobs=swept)
+
     def stop_worker(self, timeout_ms: int = 10_000) -> None:
         with self._lock:
             worker, self._worker = self._worker, None
+            sweeper, self._sweeper = self._sweeper, None
             if worker is None:
                 return
             self._stopping.set()  # long jobs pause between rows and are resumed later
             worker.stop(timeout=timeout_ms)
+            if sweeper is not None:
+                sweeper.join()
         log.info("jobs.worker_stopped")
 
     def close(self) -> None:
@@ -341,8 +367,44 @@ class SqlJobState:
     """The JobState port on the platform tables. Leases use the real time, whatever
     clock the use cases are given: they measure whether a runner is still alive."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, lease_seconds: float = LEASE_SECONDS) -> None:
         self.engine = engine
+        self.lease_seconds = lease_seconds
+
+    def renew(self, job_id: uuid.UUID, token: str) -> None:
+        with self.engine.begin() as conn:
+            self._check_lease(conn, job_id, token, self.lease_seconds)
+
+    def _message_until(self) -> datetime:
+        """How long a queued job's message is trusted to be alive somewhere (a broker, or the
+        in-memory queue of a process that may die); after that a sweeper enqueues it again."""
+        return _now() + timedelta(seconds=self.lease_seconds * MESSAGE_GRACE_LEASES)
+
+    def requeue_expired(self, kind: str) -> list[BulkJob]:
+        j = import_jobs.c
+        now = _now()
+        # A running job whose runner stopped renewing, or a queued one whose message is overdue
+        # (it lived in the memory of a process that died).
+        expired = or_(
+            (j.status == JobStatus.RUNNING) & (j.lease_until < now),
+            (j.status == JobStatus.QUEUED) & (or_(j.lease_until.is_(None), j.lease_until < now)),
+        )
+        cols = [c for c in import_jobs.c if c.name != "content"]
+        taken = []
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(*cols).where(j.kind == kind, expired).order_by(j.created_at)).mappings().all()
+        for row in rows:
+            with self.engine.begin() as conn:
+                # Compare-and-set: the row must still be expired (and held by the same dead
+                # token), so of two sweepers only the first changes it.
+                won = conn.execute(
+                    update(import_jobs)
+                    .where(j.id == row["id"], j.lease_token == row["lease_token"], expired)
+                    .values(status=JobStatus.QUEUED, lease_token=None, lease_until=self._message_until())
+                ).rowcount
+            if won == 1:
+                taken.append(_job_of({**row, "content": None}, with_content=False))
+        return taken
 
     def create(self, job: BulkJob) -> None:
         with self.engine.begin() as conn:
@@ -364,6 +426,7 @@ class SqlJobState:
                     succeeded=0,
                     failed=0,
                     attempts=0,
+                    lease_until=self._message_until(),
                     content=job.content,
                     created_at=job.created_at,
                 )
@@ -503,12 +566,12 @@ class SqlJobState:
             conn.execute(
                 update(import_jobs)
                 .where(j.id == job_id, j.lease_token == token, j.status == JobStatus.RUNNING)
-                .values(status=JobStatus.QUEUED, lease_token=None, lease_until=None)
+                .values(status=JobStatus.QUEUED, lease_token=None, lease_until=self._message_until())
             )
 
     def keep_output(self, job_id: uuid.UUID, token: str, content_type: str, content: bytes) -> None:
         with self.engine.begin() as conn:
-            self._check_lease(conn, job_id, token, LEASE_SECONDS)
+            self._check_lease(conn, job_id, token, self.lease_seconds)
             conn.execute(delete(job_outputs).where(job_outputs.c.job_id == job_id))
             conn.execute(
                 insert(job_outputs).values(

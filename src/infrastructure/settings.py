@@ -134,6 +134,16 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     key_dir: Path | None = None  # where the embedded default generated its keys; None: keys given
     checkpoint_public_key: Path | None = None  # verifies signed audit checkpoints (ADR 0014)
+    # A running job renews its lease by a heartbeat; every process that runs jobs sweeps for
+    # leases that ran out (a killed process) this often and resumes those jobs.
+    job_lease_seconds: float = 30.0
+    job_sweep_seconds: float = 15.0
+    # /readyz fails when a read model is this many events behind (projections in a worker).
+    ready_max_lag: int = 1000
+    # When set, /metrics answers only with `Authorization: Bearer <token>`.
+    metrics_token: str | None = None
+    # `eduledger housekeeping` deletes the files of photo exports kept longer than this.
+    export_retention_days: float = 7.0
 
     @property
     def is_postgres(self) -> bool:
@@ -198,6 +208,11 @@ def load_settings(**overrides: object) -> Settings:
             p.strip() for p in os.environ.get("EDULEDGER_TRUSTED_PROXIES", "").split(",") if p.strip()
         ),
         "checkpoint_public_key": _public_key_path(),
+        "job_lease_seconds": float(os.environ.get("EDULEDGER_JOB_LEASE_SECONDS", "30")),
+        "job_sweep_seconds": float(os.environ.get("EDULEDGER_JOB_SWEEP_SECONDS", "15")),
+        "ready_max_lag": int(os.environ.get("EDULEDGER_READY_MAX_LAG", "1000")),
+        "metrics_token": os.environ.get("EDULEDGER_METRICS_TOKEN") or None,
+        "export_retention_days": float(os.environ.get("EDULEDGER_EXPORT_RETENTION_DAYS", "7")),
     }
     if not ("secret_key" in overrides and "audit_key" in overrides):
         values["secret_key"], values["audit_key"], values["key_dir"] = _keys(database_url, var_dir)

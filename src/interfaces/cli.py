@@ -26,6 +26,10 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"EduLedger serving on http://{args.host}:{args.port}/ (admin UI /admin/, API /api/v1, OpenAPI /schema)", flush=True)
     if args.workers > 1:
         # Stateless API processes: each builds its own container from the same settings.
+        # Their request metrics meet in one directory, so a scrape of any one counts them all.
+        from infrastructure.observability import multiprocess_metrics_dir
+
+        multiprocess_metrics_dir(container.settings.var_dir)
         container.close()
         uvicorn.run(
             "interfaces.http.app:create_app", factory=True, host=args.host, port=args.port,
@@ -109,6 +113,7 @@ def parser() -> argparse.ArgumentParser:
 EXTRA_COMMANDS: list[tuple[str, Callable[[argparse.ArgumentParser], None]]] = []
 import interfaces.bench_command  # noqa: E402, F401  (registers `eduledger bench`)
 from interfaces import audit_command  # noqa: E402  (eduledger audit verify, keygen, checkpoint)
+import interfaces.housekeeping_command  # noqa: E402, F401  (registers `eduledger housekeeping`)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,16 +3,18 @@ ports they need, and the runner that makes running them safe.
 
 A job is recorded with its input (`content`) and enqueued; a background worker runs its body.
 Queues deliver at least once and workers die, so `JobRunner.run` claims the job atomically
-(a re-delivered message finds it running or finished and does nothing), holds it by a lease the
-body renews with every item's result, pauses it when the worker shuts down and gives it up
-after `MAX_ATTEMPTS` claims. An item (a row, a learner) that already has a result is never
-processed again; one that was started but has no result is handed to the body's `recover`.
+(a re-delivered message finds it running or finished and does nothing), holds it by a lease a
+heartbeat renews while the body runs (a sweeper resumes a job whose lease ran out), pauses it
+when the worker shuts down and gives it up after `MAX_ATTEMPTS` claims. An item (a row, a
+learner) that already has a result is never processed again; one that was started but has no
+result is handed to the body's `recover`.
 
 The state lives in platform tables the infrastructure owns (`SqlJobState`).
 """
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -35,7 +37,7 @@ from domains.shared.errors import DomainError
 log = structlog.get_logger(__name__)
 
 MAX_ATTEMPTS = 5  # claims of one job (first run, retries, resumptions) before it is given up
-LEASE_SECONDS = 300  # a runner that stops renewing its claim for this long is presumed dead
+LEASE_SECONDS = 30.0  # a runner whose heartbeat stops renewing its claim this long is presumed dead
 
 
 class JobStatus:
@@ -119,6 +121,20 @@ class JobQueueUnavailable(DomainError):
 
 class JobState(Protocol):
     """Job rows and per-item results in platform tables (implemented in infrastructure)."""
+
+    lease_seconds: float  # how long a claim holds without renewal
+
+    def renew(self, job_id: uuid.UUID, token: str) -> None:
+        """Extend the lease (the heartbeat of a running job). Raises LeaseLost when the token
+        no longer holds the job."""
+        ...
+
+    def requeue_expired(self, kind: str) -> list[BulkJob]:
+        """Give back to the queue the running jobs of this kind whose lease ran out (their
+        runner died) and take the queued ones whose message is overdue (it died with a
+        process's in-memory queue), each by a compare-and-set: of two sweepers only one gets a
+        job. Returns the jobs this caller took (without content), to be enqueued again."""
+        ...
 
     def create(self, job: BulkJob) -> None: ...
 
@@ -231,7 +247,7 @@ class JobRunner:
 
     def run(self, job_id: uuid.UUID, actor: Actor | None, body: Body) -> None:
         """Claim the job and run its body. Safe to call any number of times for one job id."""
-        claim = self.state.claim(job_id, LEASE_SECONDS)
+        claim = self.state.claim(job_id, self.state.lease_seconds)
         if claim.outcome == "busy":
             raise JobBusy(claim.retry_after)
         if claim.outcome != "claimed":
@@ -254,7 +270,8 @@ class JobRunner:
                 return
             log.info("job.running", kind=self.kind, attempt=job.attempts, items=job.total)
             try:
-                completed = body(job, token)
+                with self._heartbeat(job.id, token):
+                    completed = body(job, token)
             except LeaseLost:
                 log.warning("job.lease_lost", kind=self.kind)
                 return
@@ -272,6 +289,30 @@ class JobRunner:
             if completed:
                 self.state.finish(job.id, token, JobStatus.DONE, self.clock.now())
                 log.info("job.done", kind=self.kind)
+
+    @contextmanager
+    def _heartbeat(self, job_id: uuid.UUID, token: str) -> Iterator[None]:
+        """Renew the lease every third of its length while the body runs, so a slow item
+        never lets it run out; a killed process stops renewing and a sweeper takes the job."""
+        stop = threading.Event()
+        interval = max(0.05, self.state.lease_seconds / 3)
+
+        def beat() -> None:
+            while not stop.wait(interval):
+                try:
+                    self.state.renew(job_id, token)
+                except LeaseLost:
+                    return  # the body finds out at its next record and stops
+                except Exception:  # a database hiccup: the next beat tries again
+                    log.warning("job.heartbeat_failed", kind=self.kind, exc_info=True)
+
+        thread = threading.Thread(target=beat, name=f"heartbeat-{job_id}", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
 
     def each_item(
         self,
@@ -299,12 +340,14 @@ class JobRunner:
             todo = [n for n in part if n not in results]
             if todo:
                 results.update((r.row, r) for r in process(todo))
-            self.state.record(job.id, token, [results[n] for n in part], LEASE_SECONDS)
+            self.state.record(job.id, token, [results[n] for n in part], self.state.lease_seconds)
 
-    def resume(self) -> int:
-        """Enqueue again every job of this kind that is queued or whose runner died (after a
-        restart the in-process queue is empty); returns how many. Running one twice is harmless."""
-        jobs = self.state.resumable(self.kind)
+    def resume(self, expired_only: bool = False) -> int:
+        """Enqueue again every job of this kind whose runner died (its lease ran out) and, unless
+        `expired_only` (the periodic sweep), every queued one (after a restart the in-process
+        queue is empty); returns how many. Running one twice is harmless."""
+        taken = self.state.requeue_expired(self.kind)
+        jobs = taken if expired_only else self.state.resumable(self.kind)
         for job in jobs:
             with correlated(job.correlation_id):
                 self.queue.enqueue(self.task, job.id, job.actor)
@@ -358,9 +401,9 @@ class BulkJobService:
         """The job body. Safe to call any number of times for one job id."""
         self.jobs.run(job_id, actor, self._run)
 
-    def resume(self) -> int:
-        """Enqueue again the jobs left unfinished (after a restart)."""
-        return self.jobs.resume()
+    def resume(self, expired_only: bool = False) -> int:
+        """Enqueue again the jobs left unfinished (after a restart, or by the sweeper)."""
+        return self.jobs.resume(expired_only)
 
     def _run(self, job: BulkJob, token: str) -> bool:
         raise NotImplementedError

@@ -338,8 +338,8 @@ class LearnerPhotoService(BulkJobService):
         """The export job's body. Safe to call any number of times for one job id."""
         self.exports.run(job_id, actor, self._run_export)
 
-    def resume_exports(self) -> int:
-        return self.exports.resume()
+    def resume_exports(self, expired_only: bool = False) -> int:
+        return self.exports.resume(expired_only)
 
     def _run_export(self, job: BulkJob, token: str) -> bool:
         wanted = msgspec.json.decode(job.content or b"", type=ExportInput)
@@ -386,5 +386,5 @@ class LearnerPhotoService(BulkJobService):
             raise DomainError("photo.export_not_ready", f"照片导出{job['status_label']}，完成后才能下载")
         kept = self.exports.state.output(job_id)
         if kept is None:
-            raise NotFound("not_found", "导出的照片压缩包不存在")
+            raise NotFound("not_found", "导出的照片压缩包不存在（超过保留期限已清理），请重新导出")
         return job["filename"], kept[1]

@@ -44,6 +44,7 @@ from interfaces.http.api.training import TRAINING_CONTROLLERS
 from interfaces.http.api.training_certificates import TRAINING_CERTIFICATE_CONTROLLERS
 from interfaces.http.context import CorrelationMiddleware, reject_nul_characters
 from interfaces.http.errors import EXCEPTION_HANDLERS
+from interfaces.http.ops import OPS_ROUTES, MetricsMiddleware
 
 API_CONTROLLERS = [
     AuthController,
@@ -93,12 +94,12 @@ def create_app(container: Container | None = None) -> Litestar:
     configure_logging(container.settings.log_level)
     start_jobs, stop_jobs = lifespan_hooks(container.jobs)
     api = Router(path="/api/v1", route_handlers=API_CONTROLLERS)
-    handlers: list[Any] = [api, root, healthz, admin_router(), admin_static]
+    handlers: list[Any] = [api, root, healthz, *OPS_ROUTES, admin_router(), admin_static]
     for routes in EXTRA_ROUTES:
         handlers += routes()
     app = Litestar(
         route_handlers=handlers,
-        middleware=[CorrelationMiddleware],
+        middleware=[MetricsMiddleware, CorrelationMiddleware],
         before_request=reject_nul_characters,
         csrf_config=CSRFConfig(
             secret=container.settings.secret_key,
