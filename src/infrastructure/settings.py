@@ -45,6 +45,8 @@ class Settings:
     var_dir: Path
     # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges); none by default.
     trusted_proxies: tuple[str, ...] = ()
+    # Worker mode: how long a read after a write waits for the read models to reach that write.
+    read_wait_seconds: float = 5.0
 
     @property
     def is_postgres(self) -> bool:
@@ -109,6 +111,7 @@ def load_settings(**overrides: object) -> Settings:
             p.strip() for p in os.environ.get("EDULEDGER_TRUSTED_PROXIES", "").split(",") if p.strip()
         ),
     }
+    values["read_wait_seconds"] = float(os.environ.get("EDULEDGER_READ_WAIT_SECONDS", "5"))
     values.update(overrides)
     if values["projections"] not in ("inline", "worker"):
         raise ValueError("EDULEDGER_PROJECTIONS must be 'inline' or 'worker'")

@@ -16,6 +16,7 @@ from domains.admissions.application_form import Applicant, ApplicationForm
 from domains.admissions.batches import AdmissionBatch, StudyBatch, TrainingProgramme
 from domains.learners.learner import Learner, StudentNumberSequence
 from domains.organisation.teaching_point import TeachingPoint
+from application.learners.numbers import student_number_claim
 from domains.shared.aggregate import UniqueKey, key_id
 from domains.shared.errors import DomainError, InvalidInput, NotFound
 from domains.shared.values import Role
@@ -423,4 +424,4 @@ class Admissions:
         )
         form.approve(learner.id, number, comment)
         claim = UniqueKey(kind="learner_id_number", key=form.applicant["id_number"], owner_id=learner.id)
-        return [form, learner, claim]
+        return [form, learner, claim, student_number_claim(number, learner.id)]
