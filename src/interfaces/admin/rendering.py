@@ -54,7 +54,7 @@ def _engine_callback(engine: JinjaTemplateEngine) -> None:
     engine.engine.globals["GENDER"] = {"male": "男", "female": "女"}
     engine.engine.globals["qs"] = query_string
     # Worker mode: a page read before the read models reached the user's write says so.
-    engine.engine.globals["stale_read"] = stale_read.get
+    engine.engine.globals["stale_read"] = stale_read
     engine.engine.globals["STALE_NOTICE"] = STALE_NOTICE
 
 

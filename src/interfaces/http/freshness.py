@@ -1,33 +1,31 @@
 """Read-your-writes when projections run in workers (ADR 0016).
 
 A write's response carries `X-EduLedger-Position`, the log position of the events it saved. In
-worker mode the read models reach it a moment later, so:
+worker mode the read models reach it a moment later, so, for every request (not per handler):
 
-- the admin UI and the trainee portal hold a redirect that follows a write until the read models
-  reached it (bounded by `EDULEDGER_READ_WAIT_SECONDS`); if they did not, the redirect leaves the
-  position in a short-lived cookie, the next page waits for it once more and, still behind,
-  renders with a notice that the list may not show the change yet. Every form is covered here,
-  not per handler;
-- API clients send the position back as `X-EduLedger-Wait-For` on a GET: the server waits
-  (bounded) before reading, and answers a read that could not wait long enough with
-  `X-EduLedger-Stale: 1` beside the data. A malformed position, or one beyond the log's head,
-  is a 422 problem.
+- a request that saved waits, bounded by `EDULEDGER_READ_WAIT_SECONDS`, for the read models to
+  reach its write before it reads them again (`application.common.context.ReadWait`, which the
+  store's save calls): an API response and a page rendered after a write show it, and so does
+  the page an admin or portal form redirects to;
+- if the wait gives up, an API response says so with `X-EduLedger-Stale: 1`; a redirect leaves
+  the position in a short-lived cookie, and the next page waits for it once more and, still
+  behind, renders with a notice that the list may not show the change yet;
+- API clients send a write's position back as `X-EduLedger-Wait-For` on a later request (a GET,
+  or a write whose checks read), and the server waits the same way before handling it. A
+  malformed position, or one beyond the log's head, is a 422 problem.
 
 Inline mode reaches every position within the write itself: nothing waits there.
 """
 
 from __future__ import annotations
 
-import contextvars
 import functools
 from http.cookies import SimpleCookie
-from typing import Any
-
 import anyio.to_thread
 import msgspec
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from application.common.context import last_position
+from application.common.context import ReadWait, last_position, read_wait
 from infrastructure.container import Container
 
 # Declared once for the OpenAPI document (request header on reads, response headers on writes
@@ -38,8 +36,12 @@ STALE_HEADER = "X-EduLedger-Stale"
 WAIT_COOKIE = "eduledger_wait"  # a log position only: no personal data
 STALE_NOTICE = "列表可能尚未显示刚才的更改，请稍后刷新页面。"
 
-# True while a page renders whose read models had not reached the user's last write.
-stale_read: contextvars.ContextVar[bool] = contextvars.ContextVar("eduledger_stale_read", default=False)
+
+def stale_read() -> bool:
+    """Whether this request read before the read models reached a write it waited for."""
+    waiting = read_wait.get()
+    return waiting is not None and waiting.stale
+
 
 _READS = ("GET", "HEAD")
 _ASSETS = ("/admin/static/", "/schema")
@@ -60,12 +62,9 @@ def parse_position(raw: str | None) -> int | None:
     return int(text)
 
 
-async def reached(container: Container, position: int) -> bool:
-    """Whether the read models have (or, waiting bounded, get to) the position."""
-    if container.settings.projections == "inline":
-        return True
-    wait = functools.partial(container.runner.wait_for, position, container.settings.read_wait_seconds)
-    return await anyio.to_thread.run_sync(wait)
+async def _wait(waiting: ReadWait | None, position: int) -> None:
+    if waiting is not None:
+        await anyio.to_thread.run_sync(waiting.until, position)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -111,61 +110,66 @@ class ReadYourWritesMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path.startswith(_ASSETS):
             await self.app(scope, receive, send)
             return
         container: Container = scope["app"].state.container
-        path = scope["path"]
-        if path.startswith("/api/"):
-            await self._api(container, scope, receive, send)
-        elif path.startswith(_ASSETS):
-            await self.app(scope, receive, send)
-        else:
-            await self._pages(container, scope, receive, send)
+        settings = container.settings
+        waiting = None
+        if settings.projections != "inline":
+            waiting = ReadWait(functools.partial(container.runner.wait_for, timeout=settings.read_wait_seconds))
+        token = read_wait.set(waiting)
+        try:
+            if path.startswith("/api/"):
+                await self._api(container, waiting, scope, receive, send)
+            else:
+                await self._pages(container, waiting, scope, receive, send)
+        finally:
+            read_wait.reset(token)
 
-    async def _api(self, container: Container, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _api(
+        self, container: Container, waiting: ReadWait | None, scope: Scope, receive: Receive, send: Send
+    ) -> None:
         try:
             position = parse_position(_header(scope, WAIT_FOR_HEADER.lower().encode()))
         except BadPosition:
             await _problem(send, "wait_for.invalid", f"{WAIT_FOR_HEADER} 须为写操作返回的 {POSITION_HEADER}（非负整数）")
             return
-        if position is None or scope["method"] not in _READS:
-            await self.app(scope, receive, send)
-            return
-        head = await anyio.to_thread.run_sync(container.log.recorder.max_notification_id)
-        if position > (head or 0):
-            await _problem(send, "wait_for.unknown_position", f"{WAIT_FOR_HEADER} 超出了事件日志的当前位置")
-            return
-        stale = not await reached(container, position)
+        if position is not None:
+            head = await anyio.to_thread.run_sync(container.log.recorder.max_notification_id)
+            if position > (head or 0):
+                await _problem(send, "wait_for.unknown_position", f"{WAIT_FOR_HEADER} 超出了事件日志的当前位置")
+                return
+            await _wait(waiting, position)
 
         async def send_marked(message: Message) -> None:
-            if message["type"] == "http.response.start" and stale:
+            if message["type"] == "http.response.start" and waiting is not None and waiting.stale:
                 message["headers"] = [*message.get("headers", []), (STALE_HEADER.lower().encode(), b"1")]
             await send(message)
 
         await self.app(scope, receive, send_marked)
 
-    async def _pages(self, container: Container, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _pages(
+        self, container: Container, waiting: ReadWait | None, scope: Scope, receive: Receive, send: Send
+    ) -> None:
         secure = container.settings.cookie_secure
         try:
             pending = parse_position(_cookie(scope, WAIT_COOKIE))
         except BadPosition:
             pending = 0  # cleared below
-        stale = pending is not None and scope["method"] in _READS and not await reached(container, pending)
+        if pending and scope["method"] in _READS:
+            await _wait(waiting, pending)
         saved = last_position.get()
 
         async def send_waited(message: Message) -> None:
             if message["type"] == "http.response.start":
                 extra = []
-                if saved and 300 <= message["status"] < 400 and not await reached(container, max(saved)):
+                if saved and 300 <= message["status"] < 400 and waiting is not None and waiting.stale:
                     extra.append(_set_cookie(str(max(saved)), 60, secure))  # the next page waits again
                 elif pending is not None:
                     extra.append(_set_cookie("", 0, secure))  # waited for once more: done
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
-        token = stale_read.set(stale)
-        try:
-            await self.app(scope, receive, send_waited)
-        finally:
-            stale_read.reset(token)
+        await self.app(scope, receive, send_waited)
