@@ -38,3 +38,16 @@ def indexed(store: EventStore, kind: str, key: str) -> dict[uuid.UUID, object]:
     """The records an index lists, read in one go (the index kept with them, never a read model)."""
     found = store.find(RecordIndex.create_id(kind, key))
     return store.find_many(found.ids) if isinstance(found, RecordIndex) and found.ids else {}
+
+
+def listing_in(store: EventStore, kind: str, keys: list[str], record_id: uuid.UUID) -> list[RecordIndex]:
+    """The owners' indexes with `record_id` added (those that gain it), to be saved with the record."""
+    found = store.find_many([RecordIndex.create_id(kind, key) for key in keys])
+    changed = []
+    for key in dict.fromkeys(keys):
+        index = found.get(RecordIndex.create_id(kind, key))
+        index = index if isinstance(index, RecordIndex) else RecordIndex(kind=kind, key=key)
+        if record_id not in index.ids:
+            index.add(record_id)
+            changed.append(index)
+    return changed

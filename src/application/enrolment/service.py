@@ -3,8 +3,9 @@
 Selecting a course writes, in one atomic save: its bills (credit fee; exam fee when the course
 has a final exam), the Enrollment, and the final-exam registration. The six preconditions are
 the enrolment policy's; the facts it needs come from the curriculum's aggregates, gathered here
-into a `CourseOffer`. Which batches hold a course is looked up in the curriculum's read model
-(a batch is then loaded and its own periods decide), so nothing is decided on a stale row.
+into a `CourseOffer`. Which batches hold a course is looked up in the course's index of batches
+(a batch is then loaded and its own periods decide), so nothing is decided on a read model that
+may lag (ADR 0016).
 
 A drop of an unpaid course happens at once (its bills voided, its exam registration cancelled);
 a drop of a paid course is a refund request that travels the review chain (see finance).
@@ -18,14 +19,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from application.common.actor import Actor
 from application.common.loading import indexed, load
 from application.common.ports import Clock, EventStore
 from application.common.recording import recording
-from application.curriculum.projection import batch_courses
-from application.curriculum.service import note
+from application.curriculum.service import COURSE_BATCHES, note
 from domains.curriculum.batches import ExamBatch, SelectionBatch
 from domains.curriculum.course import Course
 from domains.curriculum.fees import FeeStandard, course_fees
@@ -148,14 +148,14 @@ class Enrolment:
     # -- what the curriculum says about a course ---------------------------------------------
 
     def _batch_ids(self, course_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
-        with self.read() as conn:
-            rows = conn.execute(
-                select(batch_courses.c.course_id, batch_courses.c.batch_id).where(batch_courses.c.course_id.in_(course_ids))
-            ).tuples()
-            found: dict[uuid.UUID, list[uuid.UUID]] = {}
-            for course_id, batch_id in rows:
-                found.setdefault(course_id, []).append(batch_id)
-        return found
+        """The batches that ever held each course, from the courses' indexes (not a read model)."""
+        found = self.store.find_many([RecordIndex.create_id(COURSE_BATCHES, str(c)) for c in course_ids])
+        held = {}
+        for course_id in course_ids:
+            index = found.get(RecordIndex.create_id(COURSE_BATCHES, str(course_id)))
+            if isinstance(index, RecordIndex):
+                held[course_id] = list(index.ids)
+        return held
 
     def _offers(
         self, courses: Sequence[Course], listing: ProgrammeCurriculum | None, standards: dict[str, FeeStandard]
