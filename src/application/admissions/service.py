@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from application.common.actor import Actor
-from application.common.loading import load
+from application.common.loading import listing_in, load
 from application.common.ports import Clock, EventStore
 from application.common.recording import recording
 from domains.admissions.application_form import Applicant, ApplicationForm
@@ -23,6 +23,9 @@ from domains.shared.values import Role
 
 T = TypeVar("T")
 CONFLICT = "concurrency.conflict"
+# The programmes of each (upper-case) programme code, listed as each is registered: an import
+# resolves its codes from them, not from a read model that may lag (ADR 0016).
+PROGRAMME_CODES = "programme_codes"
 
 
 def retry_on_conflict(fn: Callable[[], T], attempts: int = 3) -> T:
@@ -113,7 +116,8 @@ class Admissions:
             claim = self._claim(
                 "programme", programme.key, programme.id, "相同层次、学生类型、学生来源、专业、学制的培养方案已存在"
             )
-        self.store.save(programme, claim)
+            indexes = listing_in(self.store, PROGRAMME_CODES, [programme.code.strip().upper()], programme.id)
+        self.store.save(programme, claim, *indexes)
         return programme.id
 
     def set_programme_teaching_points(
