@@ -9,6 +9,7 @@ import dataclasses
 import pytest
 from playwright.sync_api import expect
 
+from tests.admin.test_training_learning import SCHOOL_NAME, portal_sign_in, training_setup  # noqa: F401 - a fixture
 from tests.conftest import PASSWORD
 from tests.worker_support import Follower, worker_settings
 
@@ -74,3 +75,28 @@ def test_a_page_the_worker_has_not_caught_up_with_says_so(sign_in, world, page, 
     page.reload()
     assert page.get_by_test_id("user-status").inner_text() == "停用"
     expect(page.get_by_test_id("stale-notice")).to_have_count(0)  # shown once, for that write
+
+
+def test_a_trainee_who_registers_and_signs_up_finds_the_course_on_the_next_page(page, container, training_setup):
+    container.runner.catch_up()
+    with Follower(container, interval=1.0):
+        page.goto("/training/register")
+        page.select_option("select[name=school_id]", str(training_setup["school_id"]))
+        page.fill("input[name=unit_name]", SCHOOL_NAME)
+        page.fill("input[name=username]", "teacher_li")
+        page.fill("input[name=name]", "李老师")
+        page.fill("input[name=password]", PASSWORD)
+        page.fill("input[name=confirm_password]", PASSWORD)
+        with page.expect_navigation():
+            page.click("[data-testid=register]")
+        expect(page.get_by_test_id("flash")).to_contain_text("注册成功")
+        portal_sign_in(page, "teacher_li")  # the account the worker had to apply first
+        page.goto("/training/courses")
+        page.get_by_test_id("course-row").filter(has_text="课程思政建设").get_by_test_id("choose").check()
+        with page.expect_navigation():
+            page.click("[data-testid=want]")
+        with page.expect_navigation():
+            page.click("[data-testid=confirm]")
+        study = page.get_by_test_id("study-row")
+        expect(study).to_have_count(1)  # read on the page right after the sign-up
+        expect(page.get_by_test_id("stale-notice")).to_have_count(0)

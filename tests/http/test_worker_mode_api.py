@@ -158,3 +158,20 @@ def test_a_log_kept_before_the_indexes_gets_them_once(client, world, login, cont
     assert set(enrolled) == {uuid.UUID(e["id"]) for e in s.selection["enrollments"]}
     with container.engine.connect() as conn:
         assert backfill(container.store, conn) == 0  # nothing twice
+
+
+def test_a_withdrawal_asked_before_the_read_models_saw_the_selection_lists_its_courses(client, world, login, container):
+    from tests.http.issue3_support import learner, ready_catalogue
+
+    waiting = WaitingClient(client)
+    with Follower(container):
+        catalogue = ready_catalogue(waiting, waiting.login, world)
+        learner_id = learner(waiting, waiting.login, world)
+        number = container.store.get(uuid.UUID(learner_id)).student_number
+    # No worker from here on: the read models never see the selection.
+    xw = world.actor("xuanwu")
+    chosen = container.enrolment.select_courses(xw, uuid.UUID(learner_id), [uuid.UUID(c) for c in catalogue.courses.values()])
+    enrollments = set(chosen.enrollment_ids)
+    assert len(enrollments) == 2
+    change_id = container.status_changes.request(xw, "withdrawal", "出国", student_number=number)
+    assert set(container.store.get(change_id).droppable_enrollment_ids) == enrollments

@@ -7,6 +7,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import structlog
+
+log = structlog.get_logger(__name__)
+
 correlation_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "eduledger_correlation_id", default=None
 )
@@ -39,8 +43,14 @@ class ReadWait:
     stale: bool = False
 
     def until(self, position: int) -> None:
-        if not self.stale and not self.wait(position):
-            self.stale = True
+        if self.stale:
+            return
+        try:
+            reached = self.wait(position)
+        except Exception:  # the write is saved: a failed look at the read models must not fail it
+            log.exception("read_wait.failed")
+            reached = False
+        self.stale = not reached
 
 
 read_wait: contextvars.ContextVar[ReadWait | None] = contextvars.ContextVar("eduledger_read_wait", default=None)
