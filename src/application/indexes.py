@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -32,27 +34,11 @@ from domains.shared.aggregate import RecordIndex, key_id
 CHUNK = 500
 
 
-def backfill(store: EventStore, conn: Connection) -> int:
+def backfill(store: EventStore, connect: Callable[[], AbstractContextManager[Connection]]) -> int:
     """Write what is missing; returns how many indexes and claims were written."""
-    wanted: dict[tuple[str, str], list[uuid.UUID]] = defaultdict(list)
-    for batch_id, course_id in conn.execute(select(batch_courses.c.batch_id, batch_courses.c.course_id)):
-        wanted[(COURSE_BATCHES, str(course_id))].append(batch_id)
-    for enrollment_id, learner_id in conn.execute(select(enrollments.c.id, enrollments.c.learner_id)):
-        wanted[(ENROLLMENTS, str(learner_id))].append(enrollment_id)
-    for programme_id, code in conn.execute(select(programmes.c.id, programmes.c.code)):
-        wanted[(PROGRAMME_CODES, code.strip().upper())].append(programme_id)
-    resits = select(exam_registrations.c.id, exam_registrations.c.learner_id, exam_registrations.c.course_id).where(
-        exam_registrations.c.kind == RegistrationKind.RESIT.value
-    )
-    for registration_id, learner_id, course_id in conn.execute(resits):
-        wanted[(RESITS, resit_key(learner_id, course_id))].append(registration_id)
-    resit_bills = select(bills.c.id, exam_registrations.c.learner_id, exam_registrations.c.course_id).join(
-        exam_registrations, exam_registrations.c.id == bills.c.exam_registration_id
-    ).where(exam_registrations.c.kind == RegistrationKind.RESIT.value, bills.c.enrollment_id.is_(None))
-    for bill_id, learner_id, course_id in conn.execute(resit_bills):
-        wanted[(RESITS, resit_key(learner_id, course_id))].append(bill_id)
-    numbers = {number: learner_id for learner_id, number in conn.execute(select(learners.c.id, learners.c.student_number))}
-
+    with connect() as conn:  # read first and let go: SQLite lets no one write while it is open
+        wanted = _wanted(conn)
+        numbers = {number: learner_id for learner_id, number in conn.execute(select(learners.c.id, learners.c.student_number))}
     written = 0
     keys = list(wanted)
     for i in range(0, len(keys), CHUNK):
@@ -79,3 +65,25 @@ def backfill(store: EventStore, conn: Connection) -> int:
             store.save(*claims)
             written += len(claims)
     return written
+
+
+def _wanted(conn: Connection) -> dict[tuple[str, str], list[uuid.UUID]]:
+    """Each index's ids as the caught-up read models list them."""
+    wanted: dict[tuple[str, str], list[uuid.UUID]] = defaultdict(list)
+    for batch_id, course_id in conn.execute(select(batch_courses.c.batch_id, batch_courses.c.course_id)):
+        wanted[(COURSE_BATCHES, str(course_id))].append(batch_id)
+    for enrollment_id, learner_id in conn.execute(select(enrollments.c.id, enrollments.c.learner_id)):
+        wanted[(ENROLLMENTS, str(learner_id))].append(enrollment_id)
+    for programme_id, code in conn.execute(select(programmes.c.id, programmes.c.code)):
+        wanted[(PROGRAMME_CODES, code.strip().upper())].append(programme_id)
+    resits = select(exam_registrations.c.id, exam_registrations.c.learner_id, exam_registrations.c.course_id).where(
+        exam_registrations.c.kind == RegistrationKind.RESIT.value
+    )
+    for registration_id, learner_id, course_id in conn.execute(resits):
+        wanted[(RESITS, resit_key(learner_id, course_id))].append(registration_id)
+    resit_bills = select(bills.c.id, exam_registrations.c.learner_id, exam_registrations.c.course_id).join(
+        exam_registrations, exam_registrations.c.id == bills.c.exam_registration_id
+    ).where(exam_registrations.c.kind == RegistrationKind.RESIT.value, bills.c.enrollment_id.is_(None))
+    for bill_id, learner_id, course_id in conn.execute(resit_bills):
+        wanted[(RESITS, resit_key(learner_id, course_id))].append(bill_id)
+    return wanted

@@ -150,14 +150,12 @@ def test_a_log_kept_before_the_indexes_gets_them_once(client, world, login, cont
     with pytest.raises(NotFound):
         learner_id_by_number(container.store, s.student_number)
 
-    with container.engine.connect() as conn:
-        assert backfill(container.store, conn) > 0
+    assert backfill(container.store, container.engine.connect) > 0
     assert set(container.store.get(resits).ids) == {resit.registration_id, resit.bill_id}
     assert learner_id_by_number(container.store, s.student_number) == uuid.UUID(s.learner_id)
     enrolled = container.store.get(RecordIndex.create_id("enrollments", s.learner_id)).ids
     assert set(enrolled) == {uuid.UUID(e["id"]) for e in s.selection["enrollments"]}
-    with container.engine.connect() as conn:
-        assert backfill(container.store, conn) == 0  # nothing twice
+    assert backfill(container.store, container.engine.connect) == 0  # nothing twice
 
 
 def test_a_withdrawal_asked_before_the_read_models_saw_the_selection_lists_its_courses(client, world, login, container):
