@@ -8,8 +8,9 @@ course's level (the lower one for a course of both levels, seed 001 §4.2.4). Pa
 confirms the registration (see finance). An unpaid resit may be withdrawn, its bill voided in
 the same save; a paid one never (补考一旦缴费成功后不允许取消报考).
 
-The learner's number is looked up in the learners' read model; the learner, course, selection,
-exam batch and registration are then loaded and their own state decides.
+The learner is found by the full student number through its claim (ADR 0016); the learner,
+course, selection, exam batch and registration are then loaded and their own state decides; a
+learner's resits of a course are found through their index, never a read model.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from application.common.actor import Actor
 from application.common.loading import indexed, load, record_index
