@@ -90,6 +90,20 @@ class ProjectionRunner:
     def position(self) -> int:
         return min(self.positions().values(), default=0)
 
+    def wait_for(self, position: int, timeout: float, poll: float = 0.1) -> bool:
+        """Whether every projection has applied the log up to `position`, waiting at most
+        `timeout` seconds for the runner that follows the log (worker mode) to get there. Reads
+        the tracking rows only, so any process can wait for a write made by any other."""
+        deadline = time.monotonic() + timeout
+        pause = 0.01
+        while self.position() < position:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            time.sleep(min(pause, remaining))
+            pause = min(pause * 2, poll)  # a quick first look: the follower is usually close behind
+        return True
+
     def catch_up(self, until: int | None = None) -> int:
         """Apply every event not yet applied; returns how many events were read."""
         read = 0

@@ -144,6 +144,8 @@ class Settings:
     metrics_token: str | None = None
     # `eduledger housekeeping` deletes the files of photo exports kept longer than this.
     export_retention_days: float = 7.0
+    # Worker mode: how long a read after a write waits for the read models to reach that write.
+    read_wait_seconds: float = 5.0
 
     @property
     def is_postgres(self) -> bool:
@@ -216,6 +218,7 @@ def load_settings(**overrides: object) -> Settings:
     }
     if not ("secret_key" in overrides and "audit_key" in overrides):
         values["secret_key"], values["audit_key"], values["key_dir"] = _keys(database_url, var_dir)
+    values["read_wait_seconds"] = float(os.environ.get("EDULEDGER_READ_WAIT_SECONDS", "5"))
     values.update(overrides)
     if values["projections"] not in ("inline", "worker"):
         raise ValueError("EDULEDGER_PROJECTIONS must be 'inline' or 'worker'")

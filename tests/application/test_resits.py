@@ -12,6 +12,7 @@ import pytest
 
 from domains.exams.registration import ExamRegistration, RegistrationKind, RegistrationStatus
 from domains.finance.bill import Bill, BillStatus, FeeType
+from domains.shared.aggregate import RecordIndex
 from domains.shared.errors import DomainError
 from tests.http.api_helpers import API, ok
 from tests.http.issue3_support import Catalogue, batches, list_in_programme, new_course, ready_catalogue, select, selected, set_fees
@@ -54,7 +55,7 @@ def test_the_registration_and_its_exam_fee_bill_are_saved_together(client, world
     saves.clear()
     done = container.exams.register_resit(world.actor("xuanwu"), uuid.UUID(s.course), uuid.UUID(s.resit_batch),
                                           student_number=f" {s.student_number} ")
-    assert len(saves) == 1 and {type(a) for a in saves[0]} == {ExamRegistration, Bill}
+    assert len(saves) == 1 and {type(a) for a in saves[0]} == {ExamRegistration, Bill, RecordIndex}
     reg, bill = registration(container, done.registration_id), container.store.get(done.bill_id)
     assert reg.id == ExamRegistration.create_id(uuid.UUID(s.learner_id), uuid.UUID(s.course), uuid.UUID(s.resit_batch))
     assert reg.registration_kind is RegistrationKind.RESIT and reg.registration_status is RegistrationStatus.PENDING

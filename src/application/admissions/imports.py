@@ -25,18 +25,18 @@ import csv
 import io
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import Connection, and_, select
+from sqlalchemy import Connection, select
 
-from application.admissions.projection import admission_batches, programme_offerings, programmes
+from application.admissions.projection import admission_batches
 from application.admissions.queries import STAFF_READERS
-from application.admissions.service import Admissions
+from application.admissions.service import PROGRAMME_CODES, Admissions
 from application.common.actor import Actor
 from application.common.context import current_correlation_id
 from application.common.jobs import (
@@ -52,12 +52,12 @@ from application.common.jobs import (
     item_outcome,
 )
 from application.common.loading import load
-from application.common.ports import Clock
+from application.common.ports import Clock, EventStore
 from application.common.queries import Page, PageOf, paged
 from application.organisation.projection import teaching_points
-from domains.admissions.batches import AdmissionBatch
+from domains.admissions.batches import AdmissionBatch, TrainingProgramme
 from domains.organisation.teaching_point import TeachingPoint
-from domains.shared.aggregate import key_id
+from domains.shared.aggregate import RecordIndex, key_id
 from domains.shared.errors import DomainError, InvalidInput, NotFound
 from domains.shared.values import ChineseIdNumber, Role
 
@@ -291,21 +291,22 @@ def _id_key(raw: str) -> str | None:
 
 
 class _Programmes:
-    """Programme codes of the read model, resolved for one teaching point."""
+    """The upload's programme codes, resolved for one teaching point from the programmes' code
+    index in the event store: a programme registered a moment ago is found even while the read
+    models lag behind (ADR 0016)."""
 
-    def __init__(self, conn: Connection, teaching_point_id: uuid.UUID | None) -> None:
-        offered = programme_offerings.alias()
-        rows = conn.execute(
-            select(programmes.c.id, programmes.c.code, offered.c.teaching_point_id).select_from(
-                programmes.outerjoin(
-                    offered,
-                    and_(offered.c.programme_id == programmes.c.id, offered.c.teaching_point_id == teaching_point_id),
-                )
-            )
-        ).all()
-        self.by_code: dict[str, list[tuple[uuid.UUID, bool]]] = {}
-        for pid, code, offered_here in rows:
-            self.by_code.setdefault(code.strip().upper(), []).append((pid, offered_here is not None))
+    def __init__(self, store: EventStore, teaching_point_id: uuid.UUID | None, codes: Iterable[str]) -> None:
+        keys = list(dict.fromkeys(c.strip().upper() for c in codes if c.strip()))
+        indexes = store.find_many([RecordIndex.create_id(PROGRAMME_CODES, k) for k in keys])
+        listed = {k: getattr(indexes.get(RecordIndex.create_id(PROGRAMME_CODES, k)), "ids", []) for k in keys}
+        found = store.find_many([pid for ids in listed.values() for pid in ids])
+        self.by_code: dict[str, list[tuple[uuid.UUID, bool]]] = {
+            k: [
+                (pid, teaching_point_id in found[pid].teaching_point_ids)
+                for pid in ids if isinstance(found.get(pid), TrainingProgramme)
+            ]
+            for k, ids in listed.items()
+        }
 
     def resolve(self, code: str) -> uuid.UUID:
         if not code:
@@ -379,8 +380,7 @@ class FormImports(BulkJobService):
             log.warning("import.unreadable", code=exc.code)
             self.state.finish(job.id, token, JobStatus.FAILED, self.clock.now(), exc.message)
             return False
-        with self.connect() as conn:
-            catalogue = _Programmes(conn, job.teaching_point_id)
+        catalogue = _Programmes(self.store, job.teaching_point_id, (r.cells.get("培养方案代码", "") for r in upload.rows))
         rows = {row.number: row for row in upload.rows}
         id_keys = {n: _id_key(row.cells.get("身份证号码", "")) for n, row in rows.items()}
         first_row: dict[str, int] = {}

@@ -9,19 +9,23 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from application.common.actor import Actor
-from application.common.loading import load
+from application.common.loading import listing_in, load
 from application.common.ports import Clock, EventStore
 from application.common.recording import recording
 from domains.admissions.application_form import Applicant, ApplicationForm
 from domains.admissions.batches import AdmissionBatch, StudyBatch, TrainingProgramme
 from domains.learners.learner import Learner, StudentNumberSequence
 from domains.organisation.teaching_point import TeachingPoint
+from application.learners.numbers import student_number_claim
 from domains.shared.aggregate import UniqueKey, key_id
 from domains.shared.errors import DomainError, InvalidInput, NotFound
 from domains.shared.values import Role
 
 T = TypeVar("T")
 CONFLICT = "concurrency.conflict"
+# The programmes of each (upper-case) programme code, listed as each is registered: an import
+# resolves its codes from them, not from a read model that may lag (ADR 0016).
+PROGRAMME_CODES = "programme_codes"
 
 
 def retry_on_conflict(fn: Callable[[], T], attempts: int = 3) -> T:
@@ -112,7 +116,8 @@ class Admissions:
             claim = self._claim(
                 "programme", programme.key, programme.id, "相同层次、学生类型、学生来源、专业、学制的培养方案已存在"
             )
-        self.store.save(programme, claim)
+            indexes = listing_in(self.store, PROGRAMME_CODES, [programme.code.strip().upper()], programme.id)
+        self.store.save(programme, claim, *indexes)
         return programme.id
 
     def set_programme_teaching_points(
@@ -423,4 +428,4 @@ class Admissions:
         )
         form.approve(learner.id, number, comment)
         claim = UniqueKey(kind="learner_id_number", key=form.applicant["id_number"], owner_id=learner.id)
-        return [form, learner, claim]
+        return [form, learner, claim, student_number_claim(number, learner.id)]

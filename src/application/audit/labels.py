@@ -175,6 +175,8 @@ EVENT_LABELS: dict[str, str] = {
     "ActivityDeclaration.Rejected": "校外活动学时不予认定",
     # natural-key claims saved with their owners
     "UniqueKey.Created": "登记唯一编号",
+    "RecordIndex.Created": "建立记录索引",
+    "RecordIndex.Added": "记录索引新增记录",
 }
 
 

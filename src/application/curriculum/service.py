@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from application.common.actor import Actor
-from application.common.loading import load
+from application.common.loading import listing_in, load
 from application.common.ports import EventStore
 from application.common.recording import recording
 from domains.admissions.batches import TrainingProgramme
@@ -19,12 +19,16 @@ from domains.curriculum.fees import FeeStandard
 from domains.curriculum.levels import parse_level
 from domains.curriculum.period import Period
 from domains.curriculum.programme_curriculum import ProgrammeCurriculum
-from domains.shared.aggregate import UniqueKey, key_id
+from domains.shared.aggregate import RecordIndex, UniqueKey, key_id
 from domains.shared.errors import DomainError, InvalidInput, NotFound
 from domains.shared.money import Money
 from domains.shared.values import Role, optional_text
 
 MAINTAINERS = (Role.ACADEMIC_AFFAIRS,)
+# The selection and exam batches that ever held a course, listed in the save that adds it to
+# each: course selection finds a course's batches without a read model, and each loaded batch
+# then says whether it still offers the course (ADR 0016).
+COURSE_BATCHES = "course_batches"
 
 
 def parse_day(raw: str | None, field: str) -> date:
@@ -197,7 +201,8 @@ class Curriculum:
         with recording(actor, role):
             batch = SelectionBatch.register(code, name, selection, drop, courses)
             claim = self._claim("selection_batch_code", batch.code, batch.id, f"选课批次代码“{batch.code}”已存在")
-        self.store.save(batch, claim)
+            indexes = self._held_in(batch.id, courses)
+        self.store.save(batch, claim, *indexes)
         return batch.id
 
     def change_selection_periods(
@@ -235,7 +240,8 @@ class Curriculum:
         with recording(actor, role):
             batch = ExamBatch.register(code, name, registration, courses)
             claim = self._claim("exam_batch_code", batch.code, batch.id, f"考试批次代码“{batch.code}”已存在")
-        self.store.save(batch, claim)
+            indexes = self._held_in(batch.id, courses)
+        self.store.save(batch, claim, *indexes)
         return batch.id
 
     def change_exam_registration_period(
@@ -248,6 +254,10 @@ class Curriculum:
         with recording(actor, role, note(reason)):
             batch.change_registration_period(registration)
         self.store.save(batch)
+
+    def _held_in(self, batch_id: uuid.UUID, course_ids: Sequence[uuid.UUID]) -> list[RecordIndex]:
+        """Each course's index of the batches that hold it gains this batch (see `COURSE_BATCHES`)."""
+        return listing_in(self.store, COURSE_BATCHES, [str(c) for c in course_ids], batch_id)
 
     def _batch(self, batch_id: uuid.UUID) -> SelectionBatch | ExamBatch:
         batch = self.store.find(batch_id)
@@ -264,7 +274,8 @@ class Curriculum:
             raise InvalidInput("batch.courses_required", "请选择课程", field="course_ids")
         with recording(actor, role):
             batch.add_courses(courses)
-        self.store.save(batch)
+            indexes = self._held_in(batch.id, courses)
+        self.store.save(batch, *indexes)
 
     def remove_batch_course(self, actor: Actor, batch_id: uuid.UUID, course_id: uuid.UUID) -> None:
         role = actor.require(*MAINTAINERS)

@@ -42,7 +42,7 @@ from application.common.filters import RosterFilter
 from application.learners.projection import learners
 from application.organisation.projection import teaching_points
 from domains.curriculum.course import Course
-from domains.learners.learner import LearnerStatus
+from domains.learners.learner import Learner, LearnerStatus
 from domains.shared.errors import DomainError, InvalidInput, NotFound
 from domains.shared.values import Role
 
@@ -109,12 +109,11 @@ class BatchSelections(BulkJobService):
             raise InvalidInput("teaching_point.required", "只有教学点的管理员可以批量选课")
         learner_ids = _ids(learner_ids, "学生", "learner_ids", MAX_LEARNERS)
         course_ids = _ids(course_ids, "课程", "course_ids", MAX_COURSES)
-        with self.connect() as conn:
-            rows = conn.execute(
-                select(learners.c.id, learners.c.programme_id).where(
-                    learners.c.id.in_(learner_ids), learners.c.teaching_point_id == actor.teaching_point_id
-                )
-            ).all()
+        found = self.store.find_many(learner_ids)  # not the read model, which may lag (ADR 0016)
+        rows = [
+            (x.id, x.programme_id) for x in found.values()
+            if isinstance(x, Learner) and x.teaching_point_id == actor.teaching_point_id
+        ]
         if len(rows) != len(learner_ids):
             raise NotFound("not_found", "所选学生中有不存在或不属于本教学点的学生，请重新查询后选择")
         if len({programme for _, programme in rows}) > 1:

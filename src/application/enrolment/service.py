@@ -3,8 +3,9 @@
 Selecting a course writes, in one atomic save: its bills (credit fee; exam fee when the course
 has a final exam), the Enrollment, and the final-exam registration. The six preconditions are
 the enrolment policy's; the facts it needs come from the curriculum's aggregates, gathered here
-into a `CourseOffer`. Which batches hold a course is looked up in the curriculum's read model
-(a batch is then loaded and its own periods decide), so nothing is decided on a stale row.
+into a `CourseOffer`. Which batches hold a course is looked up in the course's index of batches
+(a batch is then loaded and its own periods decide), so nothing is decided on a read model that
+may lag (ADR 0016).
 
 A drop of an unpaid course happens at once (its bills voided, its exam registration cancelled);
 a drop of a paid course is a refund request that travels the review chain (see finance).
@@ -18,16 +19,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from application.common.actor import Actor
-from application.common.loading import load
+from application.common.loading import indexed, load
 from application.common.ports import Clock, EventStore
 from application.common.recording import recording
-from application.curriculum.projection import batch_courses
-from application.exams.projection import exam_registrations
-from application.finance.projection import bills as bill_rows
-from application.curriculum.service import note
+from application.curriculum.service import COURSE_BATCHES, note
 from domains.curriculum.batches import ExamBatch, SelectionBatch
 from domains.curriculum.course import Course
 from domains.curriculum.fees import FeeStandard, course_fees
@@ -47,6 +45,7 @@ from domains.exams.registration import ExamRegistration, RegistrationKind, Regis
 from domains.finance.bill import Bill, BillStatus, FeeType
 from domains.finance.refund import Refund
 from domains.learners.learner import Learner
+from domains.shared.aggregate import RecordIndex
 from domains.shared.errors import DomainError, InvalidInput, NotFound
 from domains.shared.values import Role
 
@@ -149,14 +148,14 @@ class Enrolment:
     # -- what the curriculum says about a course ---------------------------------------------
 
     def _batch_ids(self, course_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
-        with self.read() as conn:
-            rows = conn.execute(
-                select(batch_courses.c.course_id, batch_courses.c.batch_id).where(batch_courses.c.course_id.in_(course_ids))
-            ).tuples()
-            found: dict[uuid.UUID, list[uuid.UUID]] = {}
-            for course_id, batch_id in rows:
-                found.setdefault(course_id, []).append(batch_id)
-        return found
+        """The batches that ever held each course, from the courses' indexes (not a read model)."""
+        found = self.store.find_many([RecordIndex.create_id(COURSE_BATCHES, str(c)) for c in course_ids])
+        held = {}
+        for course_id in course_ids:
+            index = found.get(RecordIndex.create_id(COURSE_BATCHES, str(course_id)))
+            if isinstance(index, RecordIndex):
+                held[course_id] = list(index.ids)
+        return held
 
     def _offers(
         self, courses: Sequence[Course], listing: ProgrammeCurriculum | None, standards: dict[str, FeeStandard]
@@ -269,10 +268,11 @@ class Enrolment:
         return isinstance(previous, Enrollment) and previous.enrollment_status is not EnrollmentStatus.DROPPED
 
     def _records(self, learners: Sequence[Learner], catalogue: SelectionCatalogue) -> dict[uuid.UUID, Any]:
-        """The learners' enrollments in the chosen courses and the final-exam registrations a
-        selection would take up again, read in bulk."""
+        """The learners' enrollments in the chosen courses, the final-exam registrations a
+        selection would take up again and each learner's index of enrollments, read in bulk."""
         ids = []
         for learner in learners:
+            ids.append(RecordIndex.create_id(ENROLLMENTS, str(learner.id)))
             for course in catalogue.courses:
                 ids.append(Enrollment.create_id(learner.id, course.id))
                 _, chosen = self._verdict(catalogue, learner.programme_id, course)
@@ -326,12 +326,20 @@ class Enrolment:
         if refused:
             raise CoursesNotSelectable(refused)
         to_save: list[Any] = []
+        created = []
         for course in wanted:
             previous = found.get(Enrollment.create_id(learner.id, course.id))
+            if not isinstance(previous, Enrollment):
+                created.append(Enrollment.create_id(learner.id, course.id))
             to_save += self._select(
                 learner, course, offers[course.id], previous if isinstance(previous, Enrollment) else None,
                 catalogue.standards, catalogue.now, result, found,
             )
+        if created:
+            index = found.get(RecordIndex.create_id(ENROLLMENTS, str(learner.id)))
+            index = index if isinstance(index, RecordIndex) else RecordIndex(kind=ENROLLMENTS, key=str(learner.id))
+            index.add(*created)
+            to_save.append(index)
         return to_save, result
 
     def _select(
@@ -412,7 +420,7 @@ class Enrolment:
                 else:
                     enrollment.drop_unpaid(now)
                     to_save += [enrollment, *void_unpaid(bills, "未缴费退课", now)]
-                    to_save += registrations_dropped(self.store, self.read, enrollment, now)
+                    to_save += registrations_dropped(self.store, enrollment, now)
                     outcome.dropped.append(enrollment.id)
         self.store.save(*to_save)
         return outcome
@@ -439,9 +447,26 @@ def void_unpaid(bills: Sequence[Bill], reason: str, at: datetime) -> list[Bill]:
     return voided
 
 
-def registrations_dropped(
-    store: EventStore, read: Callable[[], Connection], enrollment: Enrollment, at: datetime
-) -> list[Any]:
+# Every enrollment of a learner, listed in the save that first selects each course, so a status
+# change finds the learner's courses without a read model (ADR 0016).
+ENROLLMENTS = "enrollments"
+
+
+def learner_enrollments(store: EventStore, learner_id: uuid.UUID) -> list[Enrollment]:
+    """Every course the learner ever selected (dropped ones too), from the event store."""
+    return [e for e in indexed(store, ENROLLMENTS, str(learner_id)).values() if isinstance(e, Enrollment)]
+
+
+# A learner's resit registrations of a course and their own bills, listed in the save that
+# registers each resit, so a drop finds them without a read model (ADR 0016).
+RESITS = "resits"
+
+
+def resit_key(learner_id: uuid.UUID, course_id: uuid.UUID) -> str:
+    return f"{learner_id}:{course_id}"
+
+
+def registrations_dropped(store: EventStore, enrollment: Enrollment, at: datetime) -> list[Any]:
     """A completed drop cancels the course's exam registrations (seed 001 §5.2.1): the final
     exam registered with the selection, and any resit of the course not yet paid, whose bill is
     voided with it. A paid resit is never cancelled. Returns what changed, to be saved with the
@@ -451,24 +476,18 @@ def registrations_dropped(
     if registration is not None and registration.cancellable:
         registration.cancel("course_dropped", at)
         touched.append(registration)
-    with read() as conn:
-        resit_ids = list(conn.execute(
-            select(exam_registrations.c.id).where(
-                exam_registrations.c.learner_id == enrollment.learner_id,
-                exam_registrations.c.course_id == enrollment.course_id,
-                exam_registrations.c.kind == RegistrationKind.RESIT.value,
-                exam_registrations.c.status == RegistrationStatus.PENDING.value,
-            )
-        ).scalars())
-        resit_bill_ids = list(conn.execute(
-            select(bill_rows.c.id).where(bill_rows.c.exam_registration_id.in_(resit_ids))
-        ).scalars()) if resit_ids else []
-    found = store.find_many(resit_ids + resit_bill_ids) if resit_ids else {}
-    for resit in (found[i] for i in resit_ids if isinstance(found.get(i), ExamRegistration)):
+    found = indexed(store, RESITS, resit_key(enrollment.learner_id, enrollment.course_id)).values()
+    pending = [
+        r for r in found
+        if isinstance(r, ExamRegistration) and r.registration_kind is RegistrationKind.RESIT
+        and r.registration_status is RegistrationStatus.PENDING
+    ]
+    for resit in pending:
         if resit.cancellable:
             resit.cancel("course_dropped", at)
             touched.append(resit)
-    touched += void_unpaid([found[i] for i in resit_bill_ids if isinstance(found.get(i), Bill)], "退课取消补考", at)
+    ids = {r.id for r in pending}
+    touched += void_unpaid([b for b in found if isinstance(b, Bill) and b.exam_registration_id in ids], "退课取消补考", at)
     return touched
 
 

@@ -8,8 +8,9 @@ course's level (the lower one for a course of both levels, seed 001 §4.2.4). Pa
 confirms the registration (see finance). An unpaid resit may be withdrawn, its bill voided in
 the same save; a paid one never (补考一旦缴费成功后不允许取消报考).
 
-The learner's number is looked up in the learners' read model; the learner, course, selection,
-exam batch and registration are then loaded and their own state decides.
+The learner is found by the full student number through its claim (ADR 0016); the learner,
+course, selection, exam batch and registration are then loaded and their own state decides; a
+learner's resits of a course are found through their index, never a read model.
 """
 
 from __future__ import annotations
@@ -19,16 +20,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from application.common.actor import Actor
-from application.common.loading import load
+from application.common.loading import indexed, load, record_index
 from application.common.ports import Clock, EventStore
 from application.common.recording import recording
 from application.curriculum.service import note
-from application.enrolment.service import SELECTORS, check_own, fee_standards, learner_for, void_unpaid
-from application.finance.projection import bills
-from application.learners.queries import learner_id_by_number
+from application.enrolment.service import RESITS, SELECTORS, check_own, fee_standards, learner_for, resit_key, void_unpaid
+from application.learners.numbers import learner_id_by_number
 from domains.curriculum.batches import ExamBatch
 from domains.curriculum.course import Course
 from domains.curriculum.fees import course_fees
@@ -66,8 +66,7 @@ class Exams:
             if learner_id is None and role is not Role.LEARNER:
                 raise InvalidInput("exam_registration.learner_required", "请输入学生的完整学号", field="student_number")
             return learner_id
-        with self.read() as conn:
-            return learner_id_by_number(conn, number, learner_id)
+        return learner_id_by_number(self.store, number, learner_id)
 
     def register_resit(
         self,
@@ -113,21 +112,19 @@ class Exams:
                 learner.id, learner.teaching_point_id, course.id, FeeType.EXAM_FEE, exam_fee, now,
                 exam_registration_id=registration.id,
             )
-        self.store.save(registration, bill)
+            index = record_index(self.store, RESITS, resit_key(learner.id, course.id))
+            index.add(registration.id, bill.id)
+        self.store.save(registration, bill, index)
         return ResitRegistered(registration.id, bill.id)
 
-    def _unpaid_resit_bills(self, registration_id: uuid.UUID) -> list[Bill]:
+    def _unpaid_resit_bills(self, registration: ExamRegistration) -> list[Bill]:
         """The resit's own exam-fee bills not yet paid (a selection's bills carry its enrollment)."""
-        with self.read() as conn:
-            ids = conn.execute(
-                select(bills.c.id).where(
-                    bills.c.exam_registration_id == registration_id,
-                    bills.c.enrollment_id.is_(None),
-                    bills.c.status.in_([BillStatus.AWAITING_PAYMENT.value, BillStatus.REMITTANCE_IN_TRANSIT.value]),
-                )
-            ).scalars().all()
-        found = self.store.find_many(list(ids))
-        return [found[i] for i in ids if isinstance(found.get(i), Bill)]
+        found = indexed(self.store, RESITS, resit_key(registration.learner_id, registration.course_id))
+        return [
+            b for b in found.values()
+            if isinstance(b, Bill) and b.exam_registration_id == registration.id and b.enrollment_id is None
+            and b.bill_status in (BillStatus.AWAITING_PAYMENT, BillStatus.REMITTANCE_IN_TRANSIT)
+        ]
 
     def withdraw_resit(self, actor: Actor, registration_id: uuid.UUID, reason: str | None = None) -> ResitWithdrawn:
         """撤销补考: an unpaid resit is cancelled and its bill voided; a paid resit is refused, and
@@ -135,7 +132,7 @@ class Exams:
         role = actor.require(*SELECTORS)
         registration = load(self.store, registration_id, ExamRegistration, "报考记录")
         check_own(actor, role, registration.learner_id, registration.teaching_point_id, "报考记录")
-        unpaid = self._unpaid_resit_bills(registration.id)
+        unpaid = self._unpaid_resit_bills(registration)
         now = self.clock.now()
         with recording(actor, role, note(reason)):
             registration.cancel("withdrawn", now)

@@ -275,7 +275,7 @@ class Finance:
             refund.mark_refunded(role, reference, now)
             enrollment.complete_drop(refund.id, now)
             touched += void_unpaid(bills, "退课退费", now)
-            touched += registrations_dropped(self.store, self.read, enrollment, now)
+            touched += registrations_dropped(self.store, enrollment, now)
         self.store.save(*touched)
 
     def cancel_drop(self, actor: Actor, refund_id: uuid.UUID, reason: str | None = None) -> None:

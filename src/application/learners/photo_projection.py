@@ -117,16 +117,6 @@ def current_photo_ref(conn: Connection, actor: Actor, learner_id: uuid.UUID) -> 
     return str(ref)
 
 
-def learners_by_id_number(conn: Connection, id_numbers: list[str]) -> dict[str, tuple[uuid.UUID, uuid.UUID]]:
-    """Learner id and teaching point of each ID number found (upper-case X)."""
-    if not id_numbers:
-        return {}
-    rows = conn.execute(
-        select(learners.c.id_number, learners.c.id, learners.c.teaching_point_id).where(learners.c.id_number.in_(id_numbers))
-    ).tuples()
-    return {str(number).upper(): (lid, tp) for number, lid, tp in rows}
-
-
 PHOTO_STATUSES = {"uploaded": "已上传", "missing": "未上传"}
 EXPORTERS = (Role.TEACHING_POINT_ADMIN, Role.ACADEMIC_AFFAIRS, Role.FINANCE, Role.AUDITOR, Role.SYSTEM_ADMIN)
 

@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Callable
 
 import msgspec
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from application.common.actor import Actor
 from application.common.context import current_correlation_id
@@ -37,9 +37,8 @@ from application.learners.photo_projection import (
     export_photos,
     export_roster,
     get_photo_export,
-    learners_by_id_number,
 )
-from application.learners.projection import learners
+from application.learners.numbers import learners_by_id_number
 from domains.learners.photo import (
     MAX_BYTES,
     LearnerPhotos,
@@ -182,9 +181,7 @@ class LearnerPhotoService(BulkJobService):
         verdict = check_photo(name, facts, name_required=False)
         named = id_number_in(name)
         if named is not None:
-            with self.read() as conn:
-                own = conn.execute(select(learners.c.id_number).where(learners.c.id == learner.id)).scalar_one()
-            if named != str(own).upper():
+            if named != str(learner.personal.get("id_number", "")).upper():
                 verdict = PhotoVerdict(verdict.file_name, (*verdict.problems, "文件名中的证件号码与该学生的证件号码不一致"))
         album = self._album(learner.id)
         with recording(actor, role):
@@ -243,8 +240,7 @@ class LearnerPhotoService(BulkJobService):
         for number, id_number in enumerate(named, start=1):
             if id_number:
                 first.setdefault(id_number, number)
-        with self.read() as conn:
-            found = learners_by_id_number(conn, sorted(first))
+        found = learners_by_id_number(self.store, sorted(first))
 
         def verdict(number: int) -> tuple[PhotoVerdict, PhotoFacts, uuid.UUID | None]:
             entry_name, data = entries[number - 1]

@@ -14,21 +14,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from application.common.actor import Actor
 from application.common.loading import load
 from application.common.ports import Clock, EventStore, FileStore
 from application.common.recording import recording
 from application.curriculum.service import note
-from application.enrolment.service import check_own, learner_for
-from application.enrolment.projection import enrollments
+from application.enrolment.service import check_own, learner_enrollments, learner_for
 from application.learners.proof_files import Upload, store_proof_files
-from application.learners.queries import learner_id_by_number
-from application.learners.status_change_projection import droppable_courses, withdrawal_courses
+from application.learners.numbers import learner_id_by_number
+from application.learners.status_change_projection import withdrawal_courses
 from domains.admissions.batches import TrainingProgramme
+from domains.curriculum.batches import SelectionBatch
 from domains.curriculum.programme_curriculum import ProgrammeCurriculum
 from domains.enrolment.enrollment import Enrollment
 from domains.learners.learner import Learner
@@ -53,8 +54,7 @@ class StatusChanges:
         """代学生发起: the teaching point finds the learner by the full student number."""
         number = (student_number or "").strip()
         if number:
-            with self.read() as conn:
-                return learner_id_by_number(conn, number, learner_id)
+            return learner_id_by_number(self.store, number, learner_id)
         if learner_id is None and role is not Role.LEARNER:
             raise InvalidInput("status_change.learner_required", "请输入学生的完整学号", field="student_number")
         return learner_id
@@ -100,12 +100,24 @@ class StatusChanges:
                     learner, current, target, window, self.clock.today(), role, reason, files, now
                 )
             else:
-                with self.read() as conn:
-                    droppable = [c["enrollment_id"] for c in droppable_courses(conn, learner.id, now)]
+                droppable = self._droppable(learner.id, now)
                 files = self._store_files(attachments)
                 change = StatusChange.request_withdrawal(learner, droppable, role, reason, files, now)
         self.store.save(change, learner)
         return change.id
+
+    def _droppable(self, learner_id: uuid.UUID, now: datetime) -> list[uuid.UUID]:
+        """The learner's courses still inside their selection batch's drop period, neither dropped
+        nor already asked to be dropped (by course code): read from the event store, since the
+        request records them."""
+        courses = learner_enrollments(self.store, learner_id)
+        found = self.store.find_many([*{e.selection_batch_id for e in courses}, *{e.course_id for e in courses}])
+        open_ = [
+            e for e in courses
+            if e.may_still_be_dropped and isinstance(batch := found.get(e.selection_batch_id), SelectionBatch)
+            and batch.is_drop_open(now)
+        ]
+        return [e.id for e in sorted(open_, key=lambda e: getattr(found.get(e.course_id), "code", ""))]
 
     def withdrawal_courses(
         self, actor: Actor, *, learner_id: uuid.UUID | None = None, student_number: str | None = None
@@ -159,9 +171,7 @@ class StatusChanges:
             # Each of the learner's courses records whether it counts in the new programme.
             found = self.store.find(ProgrammeCurriculum.create_id(change.target_programme_id))
             targets["target_curriculum"] = found if isinstance(found, ProgrammeCurriculum) else None
-            with self.read() as conn:
-                ids = list(conn.execute(select(enrollments.c.id).where(enrollments.c.learner_id == learner.id)).scalars())
-            courses = [e for e in self.store.find_many(ids).values() if isinstance(e, Enrollment)]
+            courses = learner_enrollments(self.store, learner.id)
             targets["enrollments"] = courses
         with recording(actor, role, note(comment)):
             change.approve(role, comment, self.clock.now(), learner, **targets)

@@ -35,12 +35,13 @@ from application.common.ports import Clock, EventStore
 from application.common.recording import recording
 from application.training.certificate_document import CertificateRenderer, certificate_filename
 from application.training.certificate_queries import (
+    NO_CERTIFICATE,
+    READERS,
     certificate_document,
     certificate_row,
     hours,
     may_see,
     school_trainees_with_pool,
-    schools_of,
     verification_path,
 )
 from application.training.ledgers import find_ledger
@@ -103,9 +104,12 @@ class CertificateLedgers(BulkJobService):
         return ledger
 
     def _certificate(self, actor: Actor, certificate_id: uuid.UUID) -> Certificate:
-        with self.read() as conn:
-            certificate_row(conn, actor, certificate_id=certificate_id)  # scope: NotFound when not theirs
-        return load(self.store, certificate_id, Certificate, "证书")
+        """A certificate the actor may see (another school's is not found), from the event store."""
+        actor.require(*READERS)
+        found = self.store.find(certificate_id)
+        if not isinstance(found, Certificate) or not may_see(actor, found.trainee_id, found.training_school_id):
+            raise NotFound("not_found", NO_CERTIFICATE)
+        return found
 
     def _names(self, ledger: CertificateLedger) -> tuple[str, str]:
         """The trainee's name (their account) and the school's full name, as printed."""
@@ -287,8 +291,8 @@ class CertificateLedgers(BulkJobService):
                 ids = school_trainees_with_pool(conn, school_id)
             else:
                 ids = list(dict.fromkeys(trainee_ids or []))
-                schools = schools_of(conn, ids)
-                if any(schools.get(t) != school_id for t in ids):
+                members = self.store.find_many([TrainingMember.create_id(t) for t in ids])
+                if any(not _trainee_of(members.get(TrainingMember.create_id(t)), school_id) for t in ids):
                     raise NotFound("not_found", "所选参训教师中有不存在或不属于本校的人员，请刷新后重试")
         if not ids:
             raise InvalidInput(
@@ -333,6 +337,11 @@ class CertificateLedgers(BulkJobService):
 
         self.jobs.each_item(job, token, range(1, len(trainee_ids) + 1), lambda ns: [one(n) for n in ns], chunk=CHUNK)
         return True
+
+
+def _trainee_of(member: Any, school_id: uuid.UUID) -> bool:
+    """A registered trainee of the school (the event store's word, not a read model's)."""
+    return isinstance(member, TrainingMember) and member.role == Role.TRAINEE.value and member.training_school_id == school_id
 
 
 def _ledger_or_new(found: dict[uuid.UUID, Any], trainee_id: uuid.UUID) -> CertificateLedger | None:

@@ -134,6 +134,12 @@ class Enrollment(DomainAggregate):
         return self.enrollment_status is EnrollmentStatus.PAID
 
     @property
+    def may_still_be_dropped(self) -> bool:
+        """Neither dropped nor already asked to be dropped (a withdrawal offers it to drop first,
+        when its batch's drop period is open)."""
+        return self.enrollment_status is not EnrollmentStatus.DROPPED and self.drop_request_id is None
+
+    @property
     def has_payments(self) -> bool:
         return bool(self.paid_bill_ids)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
 
 from domains.shared.metadata import current_meta
 
@@ -46,3 +46,27 @@ class UniqueKey(DomainAggregate):
     def __init__(self, kind: str, key: str, owner_id: uuid.UUID) -> None:
         self.kind = kind
         self.owner_id = owner_id
+
+
+class RecordIndex(DomainAggregate):
+    """The ids of one owner's records of one kind (a learner's resits of a course, …), saved in
+    the same atomic save as each record it gains. A use case finds the records through it and
+    then loads them, instead of asking a read model that may lag behind the log (ADR 0016)."""
+
+    @staticmethod
+    def create_id(kind: str, key: str) -> uuid.UUID:
+        return key_id(f"index:{kind}", key)
+
+    def __init__(self, kind: str, key: str) -> None:
+        self.kind = kind
+        self.key = key
+        self.ids: list[uuid.UUID] = []
+
+    def add(self, *ids: uuid.UUID) -> None:
+        new = [i for i in dict.fromkeys(ids) if i not in self.ids]
+        if new:
+            self._added(new)
+
+    @event("Added")
+    def _added(self, ids: list[uuid.UUID]) -> None:
+        self.ids = [*self.ids, *ids]

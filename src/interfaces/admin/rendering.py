@@ -24,6 +24,7 @@ from interfaces.admin.menu import menu_for
 from interfaces.admin.session import FLASH, LoginRequired, take_flash
 from interfaces.http.context import container_of
 from interfaces.http.errors import TOO_LARGE
+from interfaces.http.freshness import STALE_NOTICE, stale_read
 
 log = structlog.get_logger(__name__)
 
@@ -52,6 +53,9 @@ def _engine_callback(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["role_label"] = role_label
     engine.engine.globals["GENDER"] = {"male": "男", "female": "女"}
     engine.engine.globals["qs"] = query_string
+    # Worker mode: a page read before the read models reached the user's write says so.
+    engine.engine.globals["stale_read"] = stale_read
+    engine.engine.globals["STALE_NOTICE"] = STALE_NOTICE
 
 
 template_config = TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine, engine_callback=_engine_callback)

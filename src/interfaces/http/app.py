@@ -45,6 +45,7 @@ from interfaces.http.api.training_certificates import TRAINING_CERTIFICATE_CONTR
 from interfaces.http.context import CorrelationMiddleware, reject_nul_characters
 from interfaces.http.errors import EXCEPTION_HANDLERS
 from interfaces.http.ops import OPS_ROUTES, MetricsMiddleware
+from interfaces.http.freshness import ReadYourWritesMiddleware
 
 API_CONTROLLERS = [
     AuthController,
@@ -99,7 +100,7 @@ def create_app(container: Container | None = None) -> Litestar:
         handlers += routes()
     app = Litestar(
         route_handlers=handlers,
-        middleware=[MetricsMiddleware, CorrelationMiddleware],
+        middleware=[MetricsMiddleware, CorrelationMiddleware, ReadYourWritesMiddleware],
         before_request=reject_nul_characters,
         csrf_config=CSRFConfig(
             secret=container.settings.secret_key,
