@@ -44,6 +44,8 @@ from interfaces.http.api.training import TRAINING_CONTROLLERS
 from interfaces.http.api.training_certificates import TRAINING_CERTIFICATE_CONTROLLERS
 from interfaces.http.context import CorrelationMiddleware, reject_nul_characters
 from interfaces.http.errors import EXCEPTION_HANDLERS
+from interfaces.http.proxies import TrustedProxyMiddleware
+from interfaces.http.security_headers import add_security_headers
 
 API_CONTROLLERS = [
     AuthController,
@@ -98,7 +100,8 @@ def create_app(container: Container | None = None) -> Litestar:
         handlers += routes()
     app = Litestar(
         route_handlers=handlers,
-        middleware=[CorrelationMiddleware],
+        middleware=[TrustedProxyMiddleware, CorrelationMiddleware],
+        before_send=[add_security_headers],
         before_request=reject_nul_characters,
         csrf_config=CSRFConfig(
             secret=container.settings.secret_key,
