@@ -50,7 +50,7 @@ CACHEABLE_PREFIXES = ("/admin/static/", "/schema")
 
 def headers_for(path: str) -> list[tuple[bytes, bytes]]:
     """The headers an answer to `path` gets (those its handler already set win)."""
-    docs = path == "/schema" or path.startswith("/schema/")
+    docs = (path == "/schema" or path.startswith("/schema/")) and not path.endswith((".json", ".yaml", ".yml"))
     extra = [*COMMON, (b"content-security-policy", (DOCS_POLICY if docs else PAGE_POLICY).encode())]
     if not path.startswith(CACHEABLE_PREFIXES):
         extra.append((b"cache-control", b"no-store"))
