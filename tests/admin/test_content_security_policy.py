@@ -57,11 +57,11 @@ def test_the_trainees_learning_centre_runs_under_the_policy(page, client, traini
     for href in links:
         visit(page, href)
     visit(page, f"/training/my-courses/{training.courses['centre']['id']}")
-    expect(page.get_by_test_id("player").first).to_be_attached()
     # The player's reporting comes from the static script: a report through it is answered.
-    answer = page.evaluate("""() => window.reportPlayed(document.querySelector('video[data-chapter]')
+    answer = page.evaluate("""() => window.reportPlayed(document.querySelector('tr[data-chapter]')
                                 .getAttribute('data-chapter'), [[0, 5]])""")
     assert answer["chapter_completed"] is False
+    expect(page.get_by_test_id("watched").first).to_have_text("5秒")
 
 
 def _bearer(client: Any, username: str) -> dict[str, str]:

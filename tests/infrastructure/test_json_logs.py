@@ -73,3 +73,23 @@ def test_a_dramatiq_workers_failure_with_personal_data_in_its_message_is_json_an
     assert failures, found
     assert "[mobile]" in json.dumps(failures, ensure_ascii=False)
     assert MOBILE not in stderr.getvalue() and ID_NUMBER not in stderr.getvalue()
+
+
+def test_the_running_app_adds_no_plain_text_handler_of_its_own(container):
+    from litestar.testing import TestClient
+
+    from interfaces.http.app import create_app
+
+    stream, real = io.StringIO(), sys.stderr
+    sys.stderr = stream
+    try:
+        with TestClient(create_app(container)) as client:
+            assert client.get("/healthz").status_code == 200
+            logging.getLogger("uvicorn.error").warning("peer %s", MOBILE)
+            logging.getLogger("litestar").warning("peer %s", MOBILE)
+    finally:
+        sys.stderr = real
+        configure_logging("INFO")
+    found = lines(stream)
+    assert [x["event"] for x in found if x.get("logger") in ("uvicorn.error", "litestar")] == ["peer [mobile]"] * 2
+    assert MOBILE not in stream.getvalue()

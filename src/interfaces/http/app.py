@@ -120,6 +120,7 @@ def create_app(container: Container | None = None) -> Litestar:
             path="/schema",
         ),
         response_cache_config=ResponseCacheConfig(),
+        logging_config=None,  # Litestar's default would add a plain-text root handler (ADR 0018)
         request_max_body_size=20 * 1024 * 1024,
         on_startup=[start_jobs],
         on_shutdown=[stop_jobs, container.close],
