@@ -20,8 +20,8 @@ from application.admissions.imports import (
     MAX_ROWS,
     OPTIONAL_COLUMNS,
     get_import,
-    list_imports,
     import_template,
+    list_imports,
 )
 from application.common.actor import Actor
 from application.common.queries import Page

@@ -14,8 +14,8 @@ from litestar.params import Body
 from application.admissions.imports import (
     MAX_BYTES,
     get_import,
-    list_imports,
     import_template,
+    list_imports,
 )
 from domains.shared.errors import InvalidInput
 from interfaces.http.api.common import ListOut, list_out, page_of
