@@ -1,5 +1,5 @@
 """Structured JSON logs. Personal data (ID numbers, mobile numbers) is scrubbed from every
-field before a line is written, whatever the caller passed."""
+field before a line is written, whatever the caller passed, and whichever library logged it."""
 
 from __future__ import annotations
 
@@ -29,18 +29,42 @@ def _scrub_processor(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str, A
     return {k: scrub(v) for k, v in event_dict.items()}
 
 
+_HANDLER_NAME = "eduledger-json"
+
+
 def configure_logging(level: str = "INFO") -> None:
-    logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level)
+    """structlog's own loggers and the standard library's (uvicorn, dramatiq's workers, SQLAlchemy,
+    httpx, ...) all write one JSON object per line to stderr, through the same scrubber."""
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+    render: list[Any] = [
+        structlog.processors.format_exc_info,  # a traceback is text too: scrubbed after it is rendered
+        _scrub_processor,
+        structlog.processors.JSONRenderer(ensure_ascii=False),
+    ]
     structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.format_exc_info,
-            _scrub_processor,
-            structlog.processors.JSONRenderer(ensure_ascii=False),
-        ],
+        processors=[*shared, *render],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=True,
     )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.set_name(_HANDLER_NAME)
+    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *render],
+    ))
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    # uvicorn (started with log_config=None) and dramatiq log to named loggers: no handlers of
+    # their own, so every line reaches the JSON handler above and nothing prints plain text.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "dramatiq"):
+        named = logging.getLogger(name)
+        named.handlers.clear()
+        named.propagate = True

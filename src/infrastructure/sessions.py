@@ -1,8 +1,13 @@
 """Login sessions and login throttling, kept in the platform's own tables.
 
 Only a hash of each session token is stored. A session expires after the configured minutes of
-inactivity and absolutely after 12 hours. Five failed logins for one username or one client
-address within 15 minutes lock further attempts for that key until the window passes.
+inactivity and absolutely after 12 hours.
+
+Failed logins are counted within a 15-minute window under three keys (ADR 0018): one client
+address guessing one account is stopped after 5; one account is locked from every address after
+10 (a guesser spread over many addresses); one address is stopped after 100 failures across
+accounts, high enough that a campus behind one NAT address is not locked by one attacker trying
+many accounts. Keys are stored as digests: the table holds no usernames or addresses.
 """
 
 from __future__ import annotations
@@ -34,7 +39,9 @@ login_failures = Table(
     Column("failed_at", DateTime(timezone=True), nullable=False),
 )
 
-MAX_FAILURES = 5
+PAIR_LIMIT = 5  # one address, one account
+ACCOUNT_LIMIT = 10  # one account, any address
+ADDRESS_LIMIT = 100  # one address, any account
 WINDOW = timedelta(minutes=15)
 ABSOLUTE = timedelta(hours=12)
 
@@ -97,23 +104,32 @@ class LoginThrottle:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def locked(self, *keys: str) -> bool:
+    @staticmethod
+    def _limits(username: str, address: str) -> dict[str, int]:
+        name = (username or "").strip().lower()
+        keys = {f"pair:{address}|{name}": PAIR_LIMIT, f"user:{name}": ACCOUNT_LIMIT, f"addr:{address}": ADDRESS_LIMIT}
+        return {hashlib.sha256(k.encode()).hexdigest(): limit for k, limit in keys.items()}
+
+    def locked(self, username: str, address: str) -> bool:
+        limits = self._limits(username, address)
         since = datetime.now(UTC) - WINDOW
         with self.engine.connect() as conn:
-            for key in keys:
-                count = conn.execute(
-                    select(func.count()).where(login_failures.c.key == key, login_failures.c.failed_at > since)
-                ).scalar_one()
-                if count >= MAX_FAILURES:
-                    return True
-        return False
+            counts = conn.execute(
+                select(login_failures.c.key, func.count())
+                .where(login_failures.c.key.in_(list(limits)), login_failures.c.failed_at > since)
+                .group_by(login_failures.c.key)
+            ).tuples()
+            return any(count >= limits[key] for key, count in counts)
 
-    def failed(self, *keys: str) -> None:
+    def failed(self, username: str, address: str) -> None:
         now = datetime.now(UTC)
         with self.engine.begin() as conn:
-            conn.execute(insert(login_failures), [{"key": k, "failed_at": now} for k in keys])
+            conn.execute(insert(login_failures), [{"key": k, "failed_at": now} for k in self._limits(username, address)])
             conn.execute(delete(login_failures).where(login_failures.c.failed_at < now - WINDOW))
 
-    def succeeded(self, username_key: str) -> None:
+    def succeeded(self, username: str, address: str) -> None:
+        """The account's own counts start again; the address's does not (one known password
+        must not wipe an address's record of guessing other accounts)."""
+        pair, account, _ = self._limits(username, address)
         with self.engine.begin() as conn:
-            conn.execute(delete(login_failures).where(login_failures.c.key == username_key))
+            conn.execute(delete(login_failures).where(login_failures.c.key.in_([pair, account])))

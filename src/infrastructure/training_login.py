@@ -175,5 +175,4 @@ def build_training_platform(store: Any, clock: Any, engine: Engine, hasher: Any,
         activities=Activities(store, clock),
         sms_sender=sender,
         wechat=wechat,
-        trusted_proxies=tuple(getattr(settings, "trusted_proxies", ()) or ()),
     )

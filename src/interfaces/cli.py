@@ -24,6 +24,12 @@ def _serve(args: argparse.Namespace) -> int:
     # building it now spares the first certificate download the wait.
     threading.Thread(target=container.certificate_renderer.warm, name="certificate-font", daemon=True).start()
     print(f"EduLedger serving on http://{args.host}:{args.port}/ (admin UI /admin/, API /api/v1, OpenAPI /schema)", flush=True)
+    # uvicorn must not rewrite the client address from X-Forwarded-For itself (by default it
+    # believes 127.0.0.1): the app's TrustedProxyMiddleware is the one mechanism (ADR 0018).
+    # log_config=None leaves uvicorn's loggers to the app's JSON logging; the app logs each
+    # request itself (without the query string), so uvicorn's access log is off.
+    options = {"host": args.host, "port": args.port, "proxy_headers": False, "server_header": False,
+               "log_config": None, "log_level": "warning", "access_log": False}
     if args.workers > 1:
         # Stateless API processes: each builds its own container from the same settings.
         # Their request metrics meet in one directory, so a scrape of any one counts them all.
@@ -31,12 +37,9 @@ def _serve(args: argparse.Namespace) -> int:
 
         multiprocess_metrics_dir(container.settings.var_dir)
         container.close()
-        uvicorn.run(
-            "interfaces.http.app:create_app", factory=True, host=args.host, port=args.port,
-            log_level="warning", workers=args.workers,
-        )
+        uvicorn.run("interfaces.http.app:create_app", factory=True, workers=args.workers, **options)
     else:
-        uvicorn.run(create_app(container), host=args.host, port=args.port, log_level="warning")
+        uvicorn.run(create_app(container), **options)
     return 0
 
 

@@ -76,12 +76,21 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
+def is_csp_violation(message: Any) -> bool:
+    """Chromium reports a refused inline script, handler, style or source on the console."""
+    return "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
+
+
 @pytest.fixture
 def page(browser: Any, live_server: str) -> Iterator[Any]:
     context = new_context(browser, live_server)
     pg = context.new_page()
+    violations: list[str] = []
+    pg.on("console", lambda m: violations.append(f"{pg.url}: {m.text}") if is_csp_violation(m) else None)
     yield pg
     context.close()
+    # Every browser test also checks that no page it visited broke the security policy.
+    assert violations == [], violations
 
 
 @pytest.fixture

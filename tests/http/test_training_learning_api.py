@@ -5,6 +5,7 @@ the server, summaries, lectures, hosting applications, school-recognised hours a
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -40,7 +41,7 @@ def test_registration_is_allowed_inside_the_campus_ranges_only_and_needs_the_sch
 
 
 def test_a_trusted_proxys_forwarded_address_counts_and_nobody_elses(client, training, peer, container):
-    container.training.trusted_proxies = ("192.0.2.1",)
+    container.settings = replace(container.settings, trusted_proxies=("192.0.2.1",))
     peer["address"] = "192.0.2.1"
     r = client.post(f"{T}/registrations", headers={"X-Forwarded-For": f"198.51.100.7, {INSIDE}"}, json={
         "school_id": training.school, "unit_name": SCHOOL_NAME, "username": "via_proxy", "name": "王老师",

@@ -241,6 +241,13 @@ def read_upload(content: bytes) -> Upload:
     return upload
 
 
+def import_template(actor: Actor) -> bytes:
+    """The template for the staff who import forms (the training platform's people and
+    learners have no use for it)."""
+    actor.require(*STAFF_READERS)
+    return template_csv()
+
+
 def template_csv() -> bytes:
     """The import template: the header and one example row, UTF-8 with BOM so that Excel
     shows the Chinese column names correctly."""

@@ -32,6 +32,10 @@ class Clock(Protocol):
 
 
 class PasswordHasher(Protocol):
+    # A hash of no one's password, verified against when a username is unknown or disabled so
+    # that a failed login costs the same whether or not the account exists.
+    dummy_hash: str
+
     def hash(self, password: str) -> str: ...
 
     def verify(self, password_hash: str, password: str) -> bool: ...

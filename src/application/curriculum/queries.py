@@ -26,6 +26,7 @@ from domains.curriculum.course import AssessmentStatus, CourseStatus
 from domains.curriculum.levels import EducationLevel
 from domains.shared.errors import Forbidden, NotFound
 from domains.shared.money import Money
+from domains.shared.values import Role
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -59,6 +60,13 @@ def credits_label(tenths: int) -> str:
 def require_staff(actor: Actor) -> None:
     if not actor.is_staff:
         raise Forbidden("auth.role_not_allowed", "学生无权查看该信息")
+
+
+def require_academic_reader(actor: Actor) -> None:
+    """Staff and learners read the academic calendar; the training platform's people read only
+    their own platform."""
+    if not (actor.is_staff or actor.has(Role.LEARNER)):
+        raise Forbidden("auth.role_not_allowed", "您的角色无权查看教务信息")
 
 
 # -- courses ---------------------------------------------------------------------------------
@@ -169,6 +177,7 @@ def _exam_batch(row: Any, now: datetime | None = None) -> dict[str, Any]:
 
 
 def list_selection_batches(conn: Connection, actor: Actor, now: datetime) -> list[dict[str, Any]]:
+    require_academic_reader(actor)
     counts = _course_counts(conn, "selection")
     rows = conn.execute(select(selection_batches).order_by(selection_batches.c.selection_starts_at.desc())).mappings()
     return [{**_selection_batch(r, now), "course_count": counts.get(r["id"], 0)} for r in rows]
@@ -185,6 +194,7 @@ def _batch_course_rows(conn: Connection, batch_id: uuid.UUID) -> list[dict[str, 
 
 
 def get_selection_batch(conn: Connection, actor: Actor, batch_id: uuid.UUID, now: datetime) -> dict[str, Any]:
+    require_academic_reader(actor)
     row = conn.execute(select(selection_batches).where(selection_batches.c.id == batch_id)).mappings().first()
     if row is None:
         raise NotFound("not_found", "选课批次不存在")
@@ -192,12 +202,14 @@ def get_selection_batch(conn: Connection, actor: Actor, batch_id: uuid.UUID, now
 
 
 def list_exam_batches(conn: Connection, actor: Actor, now: datetime) -> list[dict[str, Any]]:
+    require_academic_reader(actor)
     counts = _course_counts(conn, "exam")
     rows = conn.execute(select(exam_batches).order_by(exam_batches.c.registration_starts_at.desc())).mappings()
     return [{**_exam_batch(r, now), "course_count": counts.get(r["id"], 0)} for r in rows]
 
 
 def get_exam_batch(conn: Connection, actor: Actor, batch_id: uuid.UUID, now: datetime) -> dict[str, Any]:
+    require_academic_reader(actor)
     row = conn.execute(select(exam_batches).where(exam_batches.c.id == batch_id)).mappings().first()
     if row is None:
         raise NotFound("not_found", "考试批次不存在")

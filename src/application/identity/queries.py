@@ -23,7 +23,10 @@ def authenticate(conn: Connection, hasher: PasswordHasher, username: str, passwo
     row = conn.execute(
         select(accounts).where(accounts.c.username == (username or "").strip(), accounts.c.status == "enabled")
     ).mappings().first()
-    if row is None or not hasher.verify(row["password_hash"], password or ""):
+    # An unknown or disabled username costs one real verification too (against a hash of no
+    # one's password), so the answer's timing does not tell which usernames exist.
+    matched = hasher.verify(row["password_hash"] if row else hasher.dummy_hash, password or "")
+    if row is None or not matched:
         return None
     return actor_from_row(dict(row))
 

@@ -119,6 +119,8 @@ def current_photo_ref(conn: Connection, actor: Actor, learner_id: uuid.UUID) -> 
 
 PHOTO_STATUSES = {"uploaded": "已上传", "missing": "未上传"}
 EXPORTERS = (Role.TEACHING_POINT_ADMIN, Role.ACADEMIC_AFFAIRS, Role.FINANCE, Role.AUDITOR, Role.SYSTEM_ADMIN)
+# Starting an export is a job of its own: the auditor reads everything but starts nothing.
+EXPORT_STARTERS = tuple(r for r in EXPORTERS if r is not Role.AUDITOR)
 
 
 def _photo_status(photo_status: str | None) -> Any:

@@ -33,6 +33,7 @@ from application.common.ports import Clock, EventStore, FileStore
 from application.common.recording import recording
 from application.enrolment.service import learner_for
 from application.learners.photo_projection import (
+    EXPORT_STARTERS,
     current_photo_ref,
     export_photos,
     export_roster,
@@ -306,6 +307,7 @@ class LearnerPhotoService(BulkJobService):
         background job, which packs the photo in use of each into a ZIP named `<身份证号码>.JPG`
         or `<学号>.JPG` as the user chooses; a learner without a photo is listed as such. The ZIP
         is kept for the user who started the export. Returns the job id."""
+        actor.require(*EXPORT_STARTERS)
         if naming not in NAMINGS:
             raise InvalidInput("photo.naming", "请选择导出方式：按身份证号码命名或按学号命名", field="naming")
         with self.read() as conn:

@@ -327,8 +327,9 @@ def droppable_courses(conn: Connection, learner_id: uuid.UUID, now: datetime) ->
 
 
 def withdrawal_courses(conn: Connection, actor: Actor, learner_id: uuid.UUID, now: datetime) -> list[dict[str, Any]]:
-    """What the screen shows before a withdrawal is asked for, for a learner the actor may act for."""
-    actor.require(Role.TEACHING_POINT_ADMIN, Role.LEARNER)
+    """What the screen shows before a withdrawal is asked for, for a learner the actor may act for
+    (or, read-only, the auditor)."""
+    actor.require(Role.TEACHING_POINT_ADMIN, Role.LEARNER, Role.AUDITOR)
     row = conn.execute(select(learners.c.teaching_point_id).where(learners.c.id == learner_id)).first()
     own = not actor.is_staff and actor.learner_id == learner_id
     if row is None or not (own or (actor.is_staff and actor.can_see_teaching_point(row[0]))):

@@ -123,8 +123,8 @@ class StatusChanges:
         self, actor: Actor, *, learner_id: uuid.UUID | None = None, student_number: str | None = None
     ) -> dict[str, Any]:
         """Before a withdrawal: the learner's courses still inside their drop period, which the
-        screen offers to drop first through the normal drop flow."""
-        role = actor.require(Role.TEACHING_POINT_ADMIN, Role.LEARNER)
+        screen offers to drop first through the normal drop flow (the auditor may read it too)."""
+        role = actor.require(Role.TEACHING_POINT_ADMIN, Role.LEARNER, Role.AUDITOR)
         found = self._learner_id(role, learner_id or actor.learner_id, student_number)
         if found is None:
             raise NotFound("not_found", "学生不存在")

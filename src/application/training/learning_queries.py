@@ -24,6 +24,7 @@ from domains.training.resources import ResourceKind
 
 CENTRE = Role.TRAINING_CENTRE_ADMIN
 SCHOOL_ADMIN = Role.TRAINING_SCHOOL_ADMIN
+AUDITOR = Role.AUDITOR
 
 HOURS_KIND_LABELS = {
     "centre_course": "网培中心资源",
@@ -47,6 +48,11 @@ SORTS = {
     "hours_asc": [courses.c.tenths, courses.c.title, courses.c.id],
     "title": [courses.c.title, courses.c.id],
 }
+
+
+def sees_every_school(actor: Actor) -> bool:
+    """The centre works across every school platform; the auditor reads everything."""
+    return actor.has(CENTRE, AUDITOR)
 
 
 def training_school_of(conn: Connection, account_id: uuid.UUID) -> uuid.UUID | None:
@@ -93,29 +99,32 @@ def school_choices(conn: Connection) -> list[dict[str, Any]]:
 
 
 def list_schools(conn: Connection, actor: Actor) -> list[dict[str, Any]]:
-    actor.require(CENTRE, SCHOOL_ADMIN)
+    actor.require(CENTRE, SCHOOL_ADMIN, AUDITOR)
     query = select(schools).order_by(schools.c.name)
-    if not actor.has(CENTRE):
+    if not sees_every_school(actor):
         query = query.where(schools.c.id == actor.training_school_id)
     return [dict(r) for r in conn.execute(query).mappings()]
 
 
 def get_school(conn: Connection, actor: Actor, school_id: uuid.UUID) -> dict[str, Any]:
-    actor.require(CENTRE, SCHOOL_ADMIN, Role.TRAINEE)
+    actor.require(CENTRE, SCHOOL_ADMIN, AUDITOR, Role.TRAINEE)
     row = conn.execute(select(schools).where(schools.c.id == school_id)).mappings().first()
-    if row is None or not (actor.has(CENTRE) or actor.training_school_id == school_id):
+    if row is None or not (sees_every_school(actor) or actor.training_school_id == school_id):
         raise NotFound("not_found", "学校培训平台不存在")
     school = dict(row)
-    if not actor.has(CENTRE, SCHOOL_ADMIN):
+    if not actor.has(CENTRE, SCHOOL_ADMIN, AUDITOR):
         school.pop("campus_ranges")
     return school
 
 
 def list_members(conn: Connection, actor: Actor, school_id: uuid.UUID | None, role: str | None = None) -> list[dict[str, Any]]:
-    """Trainees and administrators of a school (the centre: of any school, or every centre admin)."""
-    actor.require(CENTRE, SCHOOL_ADMIN)
-    if not actor.has(CENTRE):
-        school_id = actor.training_school_id
+    """Trainees and administrators of a school (the centre and the auditor: of any school, or
+    every centre admin with None). A school administrator asking for another school is answered
+    404, as if it did not exist, rather than with their own school's list."""
+    actor.require(CENTRE, SCHOOL_ADMIN, AUDITOR)
+    if not sees_every_school(actor):
+        if school_id is None or school_id != actor.training_school_id:
+            raise NotFound("not_found", "学校培训平台不存在")
     query = (
         select(members, accounts.c.username, accounts.c.name, accounts.c.status)
         .select_from(members.join(accounts, accounts.c.id == members.c.account_id))
@@ -134,7 +143,7 @@ def list_members(conn: Connection, actor: Actor, school_id: uuid.UUID | None, ro
 
 
 def _visible_courses(actor: Actor) -> Any:
-    if actor.has(CENTRE):
+    if sees_every_school(actor):
         return courses.c.id.is_not(None)
     return or_(courses.c.kind != ResourceKind.SCHOOL.value, courses.c.training_school_id == actor.training_school_id)
 
@@ -144,7 +153,7 @@ def list_courses(
     min_tenths: int | None = None, max_tenths: int | None = None, sort: str = "newest",
 ) -> PageOf:
     """课程资源: every list labels the source; a trainee sees whether they signed up."""
-    actor.require(Role.TRAINEE, SCHOOL_ADMIN, CENTRE)
+    actor.require(Role.TRAINEE, SCHOOL_ADMIN, CENTRE, AUDITOR)
     cols = [c for c in courses.c if c.name != "chapters"]
     query = select(*cols).where(_visible_courses(actor))
     if actor.has(Role.TRAINEE) and actor.user_id:
@@ -168,7 +177,7 @@ def list_courses(
 
 def get_course(conn: Connection, actor: Actor, course_id: uuid.UUID) -> dict[str, Any]:
     """A course with its chapters; for a trainee who signed up, the progress of each chapter."""
-    actor.require(Role.TRAINEE, SCHOOL_ADMIN, CENTRE)
+    actor.require(Role.TRAINEE, SCHOOL_ADMIN, CENTRE, AUDITOR)
     row = conn.execute(select(courses).where(courses.c.id == course_id, _visible_courses(actor))).mappings().first()
     if row is None:
         raise NotFound("not_found", "课程不存在")
@@ -208,8 +217,8 @@ def _shape_study(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def my_courses(conn: Connection, actor: Actor) -> list[dict[str, Any]]:
-    """我的培训课程."""
-    actor.require(Role.TRAINEE)
+    """我的培训课程 (an auditor, who studies nothing, reads an empty list rather than a refusal)."""
+    actor.require(Role.TRAINEE, AUDITOR)
     rows = conn.execute(
         select(studies).where(studies.c.trainee_id == actor.user_id).order_by(studies.c.signed_up_at, studies.c.title)
     ).mappings()
@@ -218,7 +227,7 @@ def my_courses(conn: Connection, actor: Actor) -> list[dict[str, Any]]:
 
 def training_list(conn: Connection, actor: Actor) -> list[dict[str, Any]]:
     """培训课单: the courses the actor's school preset, for one-click sign-up."""
-    actor.require(Role.TRAINEE, SCHOOL_ADMIN, CENTRE)
+    actor.require(Role.TRAINEE, SCHOOL_ADMIN, CENTRE, AUDITOR)
     school_id = actor.training_school_id
     row = conn.execute(select(schools.c.training_list).where(schools.c.id == school_id)).first()
     ids = [uuid.UUID(i) for i in (row[0] if row else [])]
@@ -245,11 +254,11 @@ def training_list(conn: Connection, actor: Actor) -> list[dict[str, Any]]:
 
 
 def list_lectures(conn: Connection, actor: Actor, lecture_id: uuid.UUID | None = None) -> list[dict[str, Any]]:
-    actor.require(Role.TRAINEE, SCHOOL_ADMIN, CENTRE)
+    actor.require(Role.TRAINEE, SCHOOL_ADMIN, CENTRE, AUDITOR)
     query = select(lectures).order_by(lectures.c.starts_at, lectures.c.title)
     if lecture_id is not None:
         query = query.where(lectures.c.id == lecture_id)
-    if not actor.has(CENTRE):
+    if not sees_every_school(actor):
         query = query.where(or_(lectures.c.origin == LectureOrigin.CENTRE.value,
                                 lectures.c.training_school_id == actor.training_school_id))
     rows = [dict(r) for r in conn.execute(query).mappings()]
@@ -271,7 +280,7 @@ def list_lectures(conn: Connection, actor: Actor, lecture_id: uuid.UUID | None =
 
 
 def lecture_signups_of(conn: Connection, actor: Actor, lecture_id: uuid.UUID) -> list[dict[str, Any]]:
-    role = actor.require(CENTRE, SCHOOL_ADMIN)
+    role = actor.require(CENTRE, AUDITOR, SCHOOL_ADMIN)
     lecture = conn.execute(select(lectures).where(lectures.c.id == lecture_id)).mappings().first()
     if lecture is None or (role is SCHOOL_ADMIN and lecture["training_school_id"] != actor.training_school_id):
         raise NotFound("not_found", "直播讲座不存在")
@@ -284,8 +293,9 @@ def lecture_signups_of(conn: Connection, actor: Actor, lecture_id: uuid.UUID) ->
 
 
 def _scoped(actor: Actor, query: Any, school_column: Any, trainee_column: Any) -> Any:
-    """The centre sees every school's; a school administrator their school's; a trainee their own."""
-    if actor.has(CENTRE):
+    """The centre and the auditor see every school's; a school administrator their school's; a
+    trainee their own."""
+    if sees_every_school(actor):
         return query
     if actor.has(SCHOOL_ADMIN):
         return query.where(school_column == actor.training_school_id)
@@ -296,7 +306,7 @@ def list_hosting(
     conn: Connection, actor: Actor, status: str | None = None, application_id: uuid.UUID | None = None
 ) -> list[dict[str, Any]]:
     """A trainee's own applications; a school's for its administrator; the centre: every school's."""
-    actor.require(Role.TRAINEE, SCHOOL_ADMIN, CENTRE)
+    actor.require(Role.TRAINEE, SCHOOL_ADMIN, CENTRE, AUDITOR)
     query = (
         select(hosting, accounts.c.name.label("applicant_name"), schools.c.name.label("school_name"))
         .select_from(hosting.join(accounts, accounts.c.id == hosting.c.applicant_id)
@@ -327,9 +337,9 @@ def get_hosting(conn: Connection, actor: Actor, application_id: uuid.UUID) -> di
 def list_activities(conn: Connection, actor: Actor) -> list[dict[str, Any]]:
     from application.training.learning_projection import activities
 
-    actor.require(SCHOOL_ADMIN, CENTRE)
+    actor.require(SCHOOL_ADMIN, CENTRE, AUDITOR)
     query = select(activities).order_by(activities.c.held_on.desc(), activities.c.title)
-    if not actor.has(CENTRE):
+    if not sees_every_school(actor):
         query = query.where(activities.c.training_school_id == actor.training_school_id)
     rows = [dict(r) for r in conn.execute(query).mappings()]
     for r in rows:
@@ -338,7 +348,7 @@ def list_activities(conn: Connection, actor: Actor) -> list[dict[str, Any]]:
 
 
 def list_declarations(conn: Connection, actor: Actor, status: str | None = None) -> list[dict[str, Any]]:
-    actor.require(Role.TRAINEE, SCHOOL_ADMIN, CENTRE)
+    actor.require(Role.TRAINEE, SCHOOL_ADMIN, CENTRE, AUDITOR)
     query = (
         select(declarations, accounts.c.name.label("trainee_name"))
         .select_from(declarations.join(accounts, accounts.c.id == declarations.c.trainee_id))
@@ -359,13 +369,14 @@ def list_declarations(conn: Connection, actor: Actor, status: str | None = None)
 
 def hours_detail(conn: Connection, actor: Actor, trainee_id: uuid.UUID | None = None) -> dict[str, Any]:
     """我的学时明细: every hour source with its kind, source label, hours and whether it may go on a
-    centre certificate. A school administrator sees their own trainees'; the centre any trainee's."""
-    actor.require(Role.TRAINEE, SCHOOL_ADMIN, CENTRE)
+    centre certificate. A school administrator sees their own trainees'; the centre and the
+    auditor any trainee's."""
+    actor.require(Role.TRAINEE, SCHOOL_ADMIN, CENTRE, AUDITOR)
     if actor.has(Role.TRAINEE) and not actor.is_training_admin:
         trainee_id = actor.user_id
     if trainee_id is None:
         raise NotFound("not_found", "参训教师不存在")
-    if not actor.has(CENTRE) and trainee_id != actor.user_id:
+    if not sees_every_school(actor) and trainee_id != actor.user_id:
         school = training_school_of(conn, trainee_id)
         if school is None or school != actor.training_school_id:
             raise NotFound("not_found", "参训教师不存在或不属于您的学校")

@@ -21,4 +21,3 @@ class TrainingPlatform:
     activities: Activities
     sms_sender: Any  # the SMS adapter (the embedded default records the messages)
     wechat: Any  # the WeChat OAuth adapter (the embedded default simulates the server)
-    trusted_proxies: tuple[str, ...] = ()

@@ -20,8 +20,8 @@ from application.admissions.imports import (
     MAX_ROWS,
     OPTIONAL_COLUMNS,
     get_import,
+    import_template,
     list_imports,
-    template_csv,
 )
 from application.common.actor import Actor
 from application.common.queries import Page
@@ -80,9 +80,9 @@ class ImportPages(Controller):
 
     @get("/template", sync_to_thread=True)
     def template(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        admin_actor(request)
+        actor = admin_actor(request)
         return Response(
-            content=template_csv(),
+            content=import_template(actor),
             media_type="text/csv; charset=utf-8",
             headers={
                 "Content-Disposition": "attachment; filename=\"form-import-template.csv\"; "

@@ -1,14 +1,18 @@
 """Excel (.xlsx) downloads of list pages, written with openpyxl.
 
-The workbook is built in write-only mode (rows stream into it), every cell is written as text
-so ID numbers and student numbers keep their digits, and the file name is sent both as ASCII
-and as UTF-8 (RFC 6266) so browsers save it under its Chinese name."""
+The workbook is built in write-only mode (rows stream into it). Every cell is written as text
+(type "s", quote-prefixed), so ID numbers and student numbers keep their digits and a value a
+user typed, such as a name `=HYPERLINK(...)`, is never a formula (ADR 0018). Amounts are the
+exception: a `*_yuan` column whose row holds the matching `*_fen` integer is a number in yuan
+with a money format, so it can be summed. The file name is sent both as ASCII and as UTF-8
+(RFC 6266) so browsers save it under its Chinese name."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -21,12 +25,26 @@ from openpyxl.utils import get_column_letter
 from interfaces.admin.rendering import shanghai
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MONEY_FORMAT = "#,##0.00"
 
 
 def _text(value: Any) -> str:
     if isinstance(value, datetime):
         return shanghai(value)
     return "" if value is None else str(value)
+
+
+def _cell(ws: Any, row: dict[str, Any], key: str) -> WriteOnlyCell:
+    fen = row.get(key[: -len("_yuan")] + "_fen") if key.endswith("_yuan") else None
+    if isinstance(fen, int) and not isinstance(fen, bool):
+        cell = WriteOnlyCell(ws, value=Decimal(fen).scaleb(-2))
+        cell.number_format = MONEY_FORMAT
+        return cell
+    cell = WriteOnlyCell(ws, value=None)
+    cell.value = _text(row.get(key))
+    cell.data_type = "s"  # set after the value: openpyxl would take a leading "=" for a formula
+    cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+    return cell
 
 
 def workbook_bytes(title: str, columns: Sequence[tuple[str, str]], rows: Iterable[dict[str, Any]]) -> tuple[bytes, int]:
@@ -44,7 +62,7 @@ def workbook_bytes(title: str, columns: Sequence[tuple[str, str]], rows: Iterabl
     ws.append(header_cells)
     count = 0
     for row in rows:
-        ws.append([_text(row.get(key)) for key, _ in columns])
+        ws.append([_cell(ws, row, key) for key, _ in columns])
         count += 1
     out = io.BytesIO()
     wb.save(out)

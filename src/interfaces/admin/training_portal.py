@@ -31,8 +31,8 @@ from interfaces.admin.enrolment import refusal_status, uuid_param
 from interfaces.admin.routes import Form, as_list
 from interfaces.admin.session import COOKIE, LoginRequired, cookie_secure, expired_cookie, session_cookie
 from interfaces.admin.training import SORTS, read_model, tenths_of
-from interfaces.http.api.training import ProgressIn, campus_address
-from interfaces.http.context import container_of, login, resolve_actor
+from interfaces.http.api.training import ProgressIn
+from interfaces.http.context import client_address, container_of, login, resolve_actor
 
 BASE = "/training"
 FLASH = "eduledger_training_flash"
@@ -116,7 +116,7 @@ class TrainingPortalPages(Controller):
             return self._register_form(request, data, 422, error="请选择所在学校的培训平台")
         try:
             container_of(request).training.trainees.register(
-                school_id=school_id, address=campus_address(request), unit_name=str(data.get("unit_name") or ""),
+                school_id=school_id, address=client_address(request), unit_name=str(data.get("unit_name") or ""),
                 username=str(data.get("username") or ""), name=str(data.get("name") or ""),
                 password=str(data.get("password") or ""), confirm_password=str(data.get("confirm_password") or ""),
                 mobile=str(data.get("mobile") or "") or None,
@@ -136,7 +136,7 @@ class TrainingPortalPages(Controller):
         c = container_of(request)
         username = str(data.get("username", ""))
         try:
-            actor, token, _ = login(c, username, str(data.get("password", "")), campus_address(request), "admin")
+            actor, token, _ = login(c, username, str(data.get("password", "")), client_address(request), "admin")
         except DomainError as exc:
             return portal(request, "training_portal_login.html", None, error=exc.message, username=username)
         if not actor.has(Role.TRAINEE):
@@ -161,7 +161,7 @@ class TrainingPortalPages(Controller):
     def login_sms_code(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
         mobile = str(data.get("mobile") or "")
         try:
-            container_of(request).training.trainees.request_sms_code(mobile, campus_address(request))
+            container_of(request).training.trainees.request_sms_code(mobile, client_address(request))
         except DomainError as exc:
             return self._login_page(request, refusal_status(exc), error=exc.message, mobile=mobile)
         return self._login_page(request, mobile=mobile, sms_sent=True)
@@ -369,7 +369,7 @@ class TrainingPortalPages(Controller):
         actor = trainee_actor(request)
         mobile = str(data.get("mobile") or "")
         try:
-            container_of(request).training.trainees.request_sms_code(mobile, campus_address(request))
+            container_of(request).training.trainees.request_sms_code(mobile, client_address(request))
         except DomainError as exc:
             return self._bindings(request, actor, refusal_status(exc), error=exc.message, mobile=mobile)
         return self._bindings(request, actor, mobile=mobile, sms_sent=True)

@@ -46,6 +46,8 @@ from interfaces.http.context import CorrelationMiddleware, reject_nul_characters
 from interfaces.http.errors import EXCEPTION_HANDLERS
 from interfaces.http.ops import OPS_ROUTES, MetricsMiddleware
 from interfaces.http.freshness import ReadYourWritesMiddleware
+from interfaces.http.proxies import TrustedProxyMiddleware
+from interfaces.http.security_headers import add_security_headers
 
 API_CONTROLLERS = [
     AuthController,
@@ -100,7 +102,8 @@ def create_app(container: Container | None = None) -> Litestar:
         handlers += routes()
     app = Litestar(
         route_handlers=handlers,
-        middleware=[MetricsMiddleware, CorrelationMiddleware, ReadYourWritesMiddleware],
+        middleware=[MetricsMiddleware, TrustedProxyMiddleware, CorrelationMiddleware, ReadYourWritesMiddleware],
+        before_send=[add_security_headers],
         before_request=reject_nul_characters,
         csrf_config=CSRFConfig(
             secret=container.settings.secret_key,
@@ -119,6 +122,7 @@ def create_app(container: Container | None = None) -> Litestar:
             path="/schema",
         ),
         response_cache_config=ResponseCacheConfig(),
+        logging_config=None,  # Litestar's default would add a plain-text root handler (ADR 0018)
         request_max_body_size=20 * 1024 * 1024,
         on_startup=[start_jobs],
         on_shutdown=[stop_jobs, container.close],

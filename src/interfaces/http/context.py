@@ -54,13 +54,14 @@ def api_actor(request: Request[Any, Any, Any]) -> Actor:
 
 
 def client_address(request: Request[Any, Any, Any]) -> str:
+    """The client's address for the login throttle, SMS limits and the campus check alike: the
+    TCP peer, or what a trusted proxy forwarded (`TrustedProxyMiddleware` decides, once)."""
     return request.client.host if request.client else "unknown"
 
 
 def login(container: Container, username: str, password: str, address: str, kind: str) -> tuple[Actor, str, Any]:
     """Shared by the API and the admin login form: throttled, and silent about which part was wrong."""
-    keys = (f"user:{(username or '').strip().lower()}", f"addr:{address}")
-    if container.throttle.locked(*keys):
+    if container.throttle.locked(username, address):
         raise TooManyAttempts("auth.throttled", "登录失败次数过多，请15分钟后再试")
     from application.identity.queries import authenticate
 
@@ -68,9 +69,9 @@ def login(container: Container, username: str, password: str, address: str, kind
         actor = authenticate(conn, container.hasher, username, password)
         actor = with_training_school(conn, actor) if actor else None
     if actor is None:
-        container.throttle.failed(*keys)
+        container.throttle.failed(username, address)
         raise Unauthenticated("auth.invalid_credentials", "用户名或密码不正确")
-    container.throttle.succeeded(keys[0])
+    container.throttle.succeeded(username, address)
     assert actor.user_id is not None
     if actor.roles & TRAINING_ROLES:
         container.training.trainees.record_account_login(actor)  # WeChat / SMS binding needs it

@@ -14,8 +14,8 @@ from litestar.params import Body
 from application.admissions.imports import (
     MAX_BYTES,
     get_import,
+    import_template,
     list_imports,
-    template_csv,
 )
 from domains.shared.errors import InvalidInput
 from interfaces.http.api.common import ListOut, list_out, page_of
@@ -68,9 +68,9 @@ class ImportController(Controller):
 
     @get("/template", sync_to_thread=True)
     def template(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        api_actor(request)
+        actor = api_actor(request)
         return Response(
-            content=template_csv(),
+            content=import_template(actor),
             media_type="text/csv; charset=utf-8",
             headers={
                 "Content-Disposition": 'attachment; filename="form-import-template.csv"; '

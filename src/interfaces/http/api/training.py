@@ -4,7 +4,6 @@ live lectures and hosting applications, school-recognised activities, and 我的
 
 from __future__ import annotations
 
-import ipaddress
 import uuid
 from datetime import datetime
 from typing import Any
@@ -18,36 +17,8 @@ from application.identity.queries import actor_for, get_account
 from application.training import learning_queries as q
 from domains.shared.errors import NotFound
 from interfaces.http.api.common import ListOut, list_out
-from interfaces.http.context import api_actor, container_of
+from interfaces.http.context import api_actor, client_address, container_of
 from interfaces.http.errors import Unauthenticated
-
-
-def campus_address(request: Request[Any, Any, Any]) -> str:
-    """The client's address as a campus-range check needs it: the peer's own address, unless the
-    peer is a configured trusted proxy; then the nearest X-Forwarded-For hop that is not one."""
-    peer = request.client.host if request.client else ""
-    trusted = container_of(request).training.trusted_proxies
-    if not trusted or not _within(peer, trusted):
-        return peer
-    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()]
-    for hop in reversed(hops):
-        if not _within(hop, trusted):
-            return hop
-    return peer
-
-
-def _within(address: str, ranges: tuple[str, ...]) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    for text in ranges:
-        try:
-            if ip in ipaddress.ip_network(text, strict=False):
-                return True
-        except ValueError:
-            continue
-    return False
 
 
 # -- bodies -------------------------------------------------------------------------------------
@@ -198,7 +169,7 @@ class TrainingAccessController(Controller):
     @post("/registrations", sync_to_thread=True, status_code=201)
     def register(self, request: Request[Any, Any, Any], data: RegistrationIn) -> dict[str, Any]:
         account_id = container_of(request).training.trainees.register(
-            school_id=data.school_id, address=campus_address(request), unit_name=data.unit_name,
+            school_id=data.school_id, address=client_address(request), unit_name=data.unit_name,
             username=data.username, name=data.name, password=data.password, confirm_password=data.confirm_password,
             mobile=data.mobile,
         )
@@ -206,7 +177,7 @@ class TrainingAccessController(Controller):
 
     @post("/auth/sms-codes", sync_to_thread=True, status_code=202)
     def sms_code(self, request: Request[Any, Any, Any], data: MobileIn) -> dict[str, Any]:
-        container_of(request).training.trainees.request_sms_code(data.mobile, campus_address(request))
+        container_of(request).training.trainees.request_sms_code(data.mobile, client_address(request))
         return {"sent": True}
 
     def _session(self, request: Request[Any, Any, Any], account_id: uuid.UUID) -> TokenOut:
