@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, Generic, TypeVar
+from datetime import datetime
+from typing import Any, Generic, Literal, TypeVar
 
 import msgspec
 from litestar.di import Provide
@@ -51,18 +52,43 @@ class CreatedOut(Out):
     id: uuid.UUID
 
 
-class RosterColumns(Out):
-    """The learner's roster columns that lists of their bills, selections, requests… carry."""
+class ProgrammeColumns(Out):
+    """The five elements of a learner's programme (层次, 学生类型, 学生来源, 专业, 学制)."""
 
-    student_number: str
-    learner_name: str
-    study_batch_id: uuid.UUID
     level: str
     learner_type: str
     learner_source: str
     major: str
     length_of_schooling: str
+
+
+class RosterColumns(ProgrammeColumns):
+    """The learner's roster columns that lists of their bills, selections, requests… carry."""
+
+    student_number: str
+    learner_name: str
+    study_batch_id: uuid.UUID
     teaching_point_name: str
+
+
+JobState = Literal["queued", "running", "done", "failed"]
+
+
+class JobOut(Out):
+    """A background job's progress (imports, exports, batch selection and generation)."""
+
+    id: uuid.UUID
+    status: JobState
+    filename: str  # the file, or what the job does, as the job list shows it
+    total: int
+    processed: int
+    succeeded: int
+    failed: int
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    status_label: str
 
 
 class Listing(msgspec.Struct, Generic[T]):
@@ -83,17 +109,6 @@ def out(value: Any, kind: type[T]) -> T:
     rows carry SQLAlchemy's `str` subclasses as keys, which `convert` refuses; going through
     builtins first costs under a millisecond for a 100-row page."""
     return msgspec.convert(msgspec.to_builtins(value), kind)
-
-
-class ListOut(msgspec.Struct):
-    items: list[dict[str, Any]]
-    total: int
-    page: int
-    page_size: int
-
-
-def list_out(result: PageOf) -> ListOut:
-    return ListOut(items=result.items, total=result.total, page=result.page, page_size=result.size)
 
 
 def page_of(page: int, page_size: int) -> Page:
