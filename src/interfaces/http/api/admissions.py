@@ -18,7 +18,17 @@ from application.admissions.queries import (
 )
 from application.common.actor import Actor
 from application.common.filters import RosterFilter
-from interfaces.http.api.common import ROSTER, ListOut, list_out, page_of
+from domains.admissions.application_form import FormStatus
+from interfaces.http.api.admissions_out import (
+    AdmissionBatchOut,
+    ApplicationFormOut,
+    BatchReviewOut,
+    ProgrammeOut,
+    QuickRegisteredOut,
+    ReviewResultOut,
+    StudyBatchOut,
+)
+from interfaces.http.api.common import ROSTER, CreatedOut, Listing, listing, out, page_of
 from interfaces.http.context import ANONYMOUS, api_actor, container_of
 
 class StudyBatchIn(msgspec.Struct):
@@ -67,56 +77,56 @@ class CatalogueController(Controller):
     tags = ["admissions"]
 
     @get("/study-batches", sync_to_thread=True)
-    def study_batches(self, request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
+    def study_batches(self, request: Request[Any, Any, Any]) -> list[StudyBatchOut]:
         _staff(request)
         with container_of(request).engine.connect() as conn:
-            return list_study_batches(conn)
+            return out(list_study_batches(conn), list[StudyBatchOut])
 
     @post("/study-batches", sync_to_thread=True)
-    def create_study_batch(self, request: Request[Any, Any, Any], data: StudyBatchIn) -> dict[str, Any]:
+    def create_study_batch(self, request: Request[Any, Any, Any], data: StudyBatchIn) -> CreatedOut:
         c = container_of(request)
         batch_id = c.admissions.register_study_batch(api_actor(request), data.code, data.name)
-        return {"id": batch_id}
+        return CreatedOut(id=batch_id)
 
     @get("/admission-batches", sync_to_thread=True)
-    def admission_batches(self, request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
+    def admission_batches(self, request: Request[Any, Any, Any]) -> list[AdmissionBatchOut]:
         _staff(request)
         with container_of(request).engine.connect() as conn:
-            return list_admission_batches(conn)
+            return out(list_admission_batches(conn), list[AdmissionBatchOut])
 
     @post("/admission-batches", sync_to_thread=True)
-    def create_admission_batch(self, request: Request[Any, Any, Any], data: AdmissionBatchIn) -> dict[str, Any]:
+    def create_admission_batch(self, request: Request[Any, Any, Any], data: AdmissionBatchIn) -> CreatedOut:
         c = container_of(request)
         batch_id = c.admissions.register_admission_batch(
             api_actor(request), data.code, data.name, data.study_batch_id, data.opens_on, data.closes_on
         )
-        return {"id": batch_id}
+        return CreatedOut(id=batch_id)
 
     @patch("/admission-batches/{batch_id:uuid}/period", sync_to_thread=True)
-    def change_period(self, request: Request[Any, Any, Any], batch_id: uuid.UUID, data: PeriodIn) -> dict[str, Any]:
+    def change_period(self, request: Request[Any, Any, Any], batch_id: uuid.UUID, data: PeriodIn) -> CreatedOut:
         container_of(request).admissions.change_admission_period(
             api_actor(request), batch_id, data.opens_on, data.closes_on, data.reason
         )
-        return {"id": batch_id}
+        return CreatedOut(id=batch_id)
 
     @get("/programmes", sync_to_thread=True)
-    def programmes(self, request: Request[Any, Any, Any], teaching_point_id: uuid.UUID | None = None) -> list[dict[str, Any]]:
+    def programmes(self, request: Request[Any, Any, Any], teaching_point_id: uuid.UUID | None = None) -> list[ProgrammeOut]:
         actor = _staff(request)
         if actor.teaching_point_id is not None:
             teaching_point_id = actor.teaching_point_id
         with container_of(request).engine.connect() as conn:
-            return list_programmes(conn, teaching_point_id)
+            return out(list_programmes(conn, teaching_point_id), list[ProgrammeOut])
 
     @post("/programmes", sync_to_thread=True)
-    def create_programme(self, request: Request[Any, Any, Any], data: ProgrammeIn) -> dict[str, Any]:
+    def create_programme(self, request: Request[Any, Any, Any], data: ProgrammeIn) -> CreatedOut:
         c = container_of(request)
         programme_id = c.admissions.register_programme(api_actor(request), **msgspec.structs.asdict(data))
-        return {"id": programme_id}
+        return CreatedOut(id=programme_id)
 
     @put("/programmes/{programme_id:uuid}/teaching-points", sync_to_thread=True)
-    def set_offerings(self, request: Request[Any, Any, Any], programme_id: uuid.UUID, data: OfferingsIn) -> dict[str, Any]:
+    def set_offerings(self, request: Request[Any, Any, Any], programme_id: uuid.UUID, data: OfferingsIn) -> CreatedOut:
         container_of(request).admissions.set_programme_teaching_points(api_actor(request), programme_id, data.teaching_point_ids)
-        return {"id": programme_id}
+        return CreatedOut(id=programme_id)
 
 
 class Applicant(msgspec.Struct):
@@ -177,15 +187,15 @@ class ApplicationFormController(Controller):
         roster: RosterFilter,
         page: int = 1,
         page_size: int = 20,
-    ) -> ListOut:
+    ) -> Listing[ApplicationFormOut]:
         """Filtered as the seed's screens are; a form has no student number yet, so that
         parameter is ignored here."""
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
-            return list_out(list_forms(conn, actor, page_of(page, page_size), roster))
+            return listing(list_forms(conn, actor, page_of(page, page_size), roster), ApplicationFormOut)
 
     @post("/", sync_to_thread=True)
-    def enter(self, request: Request[Any, Any, Any], data: FormIn) -> dict[str, Any]:
+    def enter(self, request: Request[Any, Any, Any], data: FormIn) -> ApplicationFormOut:
         actor = api_actor(request)
         c = container_of(request)
         form_id = c.admissions.enter_form(
@@ -196,16 +206,16 @@ class ApplicationFormController(Controller):
             teaching_point_id=data.teaching_point_id,
         )
         with c.engine.connect() as conn:
-            return get_form(conn, actor, form_id)
+            return out(get_form(conn, actor, form_id), ApplicationFormOut)
 
     @get("/{form_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], form_id: uuid.UUID) -> dict[str, Any]:
+    def show(self, request: Request[Any, Any, Any], form_id: uuid.UUID) -> ApplicationFormOut:
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
-            return get_form(conn, actor, form_id)
+            return out(get_form(conn, actor, form_id), ApplicationFormOut)
 
     @post("/{form_id:uuid}/completion", sync_to_thread=True, status_code=200)
-    def complete(self, request: Request[Any, Any, Any], form_id: uuid.UUID, data: CompletionIn) -> dict[str, Any]:
+    def complete(self, request: Request[Any, Any, Any], form_id: uuid.UUID, data: CompletionIn) -> ApplicationFormOut:
         actor = api_actor(request)
         c = container_of(request)
         c.admissions.complete_quick_registration(
@@ -213,32 +223,32 @@ class ApplicationFormController(Controller):
             applicant=msgspec.structs.asdict(data.applicant),
         )
         with c.engine.connect() as conn:
-            return get_form(conn, actor, form_id)
+            return out(get_form(conn, actor, form_id), ApplicationFormOut)
 
     @post("/{form_id:uuid}/approval", sync_to_thread=True, status_code=200)
-    def approve(self, request: Request[Any, Any, Any], form_id: uuid.UUID, data: ReviewIn) -> dict[str, Any]:
+    def approve(self, request: Request[Any, Any, Any], form_id: uuid.UUID, data: ReviewIn) -> ApplicationFormOut:
         actor = api_actor(request)
         c = container_of(request)
         c.admissions.approve_form(actor, form_id, data.comment)
         with c.engine.connect() as conn:
-            return get_form(conn, actor, form_id)
+            return out(get_form(conn, actor, form_id), ApplicationFormOut)
 
     @post("/{form_id:uuid}/rejection", sync_to_thread=True, status_code=200)
-    def reject(self, request: Request[Any, Any, Any], form_id: uuid.UUID, data: ReviewIn) -> dict[str, Any]:
+    def reject(self, request: Request[Any, Any, Any], form_id: uuid.UUID, data: ReviewIn) -> ApplicationFormOut:
         actor = api_actor(request)
         c = container_of(request)
         c.admissions.reject_form(actor, form_id, data.comment or "")
         with c.engine.connect() as conn:
-            return get_form(conn, actor, form_id)
+            return out(get_form(conn, actor, form_id), ApplicationFormOut)
 
     @post("/approvals", sync_to_thread=True, status_code=200)
-    def approve_many(self, request: Request[Any, Any, Any], data: BatchApprovalIn) -> dict[str, Any]:
+    def approve_many(self, request: Request[Any, Any, Any], data: BatchApprovalIn) -> BatchReviewOut:
         outcomes = container_of(request).admissions.approve_forms(api_actor(request), data.form_ids, data.comment)
-        return {
-            "approved": sum(o.ok for o in outcomes),
-            "refused": sum(not o.ok for o in outcomes),
-            "results": [dataclasses.asdict(o) for o in outcomes],
-        }
+        return BatchReviewOut(
+            approved=sum(o.ok for o in outcomes),
+            refused=sum(not o.ok for o in outcomes),
+            results=out([dataclasses.asdict(o) for o in outcomes], list[ReviewResultOut]),
+        )
 
 
 class QuickRegistrationController(Controller):
@@ -246,8 +256,8 @@ class QuickRegistrationController(Controller):
     tags = ["public"]
 
     @post("/", sync_to_thread=True)
-    def create(self, request: Request[Any, Any, Any], data: QuickRegistrationIn) -> dict[str, Any]:
+    def create(self, request: Request[Any, Any, Any], data: QuickRegistrationIn) -> QuickRegisteredOut:
         form_id = container_of(request).admissions.quick_register(
             ANONYMOUS, data.name, data.mobile, data.intended_major, data.teaching_point_id
         )
-        return {"id": form_id, "status": "quick_registered"}
+        return QuickRegisteredOut(id=form_id, status=FormStatus.QUICK_REGISTERED)

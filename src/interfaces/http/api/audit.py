@@ -11,6 +11,8 @@ from litestar import Controller, Request, get
 from application.audit.queries import history, state_of, version_at
 from domains.shared.errors import InvalidInput
 from domains.shared.values import Role
+from interfaces.http.api.audit_out import AggregateStateOut, AuditEventOut, AuditHistoryOut
+from interfaces.http.api.common import out
 from interfaces.http.context import api_actor, container_of
 
 
@@ -19,15 +21,15 @@ class AuditController(Controller):
     tags = ["audit"]
 
     @get("/aggregates/{aggregate_id:uuid}/events", sync_to_thread=True)
-    def events(self, request: Request[Any, Any, Any], aggregate_id: uuid.UUID) -> dict[str, Any]:
+    def events(self, request: Request[Any, Any, Any], aggregate_id: uuid.UUID) -> AuditHistoryOut:
         api_actor(request).require(Role.AUDITOR)
         with container_of(request).engine.connect() as conn:
-            return {"aggregate_id": aggregate_id, "events": history(conn, aggregate_id)}
+            return AuditHistoryOut(aggregate_id=aggregate_id, events=out(history(conn, aggregate_id), list[AuditEventOut]))
 
     @get("/aggregates/{aggregate_id:uuid}/state", sync_to_thread=True)
     def state(
         self, request: Request[Any, Any, Any], aggregate_id: uuid.UUID, version: int | None = None, at: str | None = None
-    ) -> dict[str, Any]:
+    ) -> AggregateStateOut:
         api_actor(request).require(Role.AUDITOR)
         c = container_of(request)
         if at is not None:
@@ -39,4 +41,5 @@ class AuditController(Controller):
                 raise InvalidInput("audit.at_needs_zone", "时间须带时区，例如 +08:00", field="at")
             with c.engine.connect() as conn:
                 version = version_at(conn, aggregate_id, when)
-        return state_of(c.store, aggregate_id, version)
+        # Built directly: the state holds the aggregate's own values, which the encoder renders.
+        return AggregateStateOut(**state_of(c.store, aggregate_id, version))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -15,6 +14,8 @@ from litestar.params import Body
 
 from application.identity.queries import get_account
 from application.identity.service import AVATAR_MAX_BYTES
+from interfaces.http.api.common import out
+from interfaces.http.api.organisation_out import AccountOut, AvatarOut, RegisteredOut, SessionOut
 from interfaces.http.avatars import avatar_response
 from interfaces.http.context import api_actor, bearer_token, client_address, container_of, login
 
@@ -22,12 +23,6 @@ from interfaces.http.context import api_actor, bearer_token, client_address, con
 class LoginIn(msgspec.Struct):
     username: str = msgspec.field()
     password: str
-
-
-class LoginOut(msgspec.Struct):
-    token: str
-    expires_at: datetime
-    account: dict[str, Any]
 
 
 class ActivationIn(msgspec.Struct):
@@ -56,12 +51,12 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/login", sync_to_thread=True, status_code=200)
-    def login(self, request: Request[Any, Any, Any], data: LoginIn) -> LoginOut:
+    def login(self, request: Request[Any, Any, Any], data: LoginIn) -> SessionOut:
         c = container_of(request)
         actor, token, expires = login(c, data.username, data.password, client_address(request), "api")
         with c.engine.connect() as conn:
             account = get_account(conn, actor, actor.user_id)  # type: ignore[arg-type]
-        return LoginOut(token=token, expires_at=expires, account=account)
+        return SessionOut(token=token, expires_at=expires, account=out(account, AccountOut))
 
     @post("/logout", sync_to_thread=True, status_code=204)
     def logout(self, request: Request[Any, Any, Any]) -> None:
@@ -69,11 +64,11 @@ class AuthController(Controller):
         container_of(request).sessions.close(bearer_token(request))
 
     @post("/learner-activation", sync_to_thread=True, status_code=201)
-    def activate(self, request: Request[Any, Any, Any], data: ActivationIn) -> dict[str, Any]:
+    def activate(self, request: Request[Any, Any, Any], data: ActivationIn) -> RegisteredOut:
         account_id = container_of(request).identity.activate_learner_account(
             data.student_number, data.id_number, data.password, data.confirm_password
         )
-        return {"account_id": account_id, "username": data.student_number.strip()}
+        return RegisteredOut(account_id=account_id, username=data.student_number.strip())
 
 
 class MeController(Controller):
@@ -81,30 +76,30 @@ class MeController(Controller):
     tags = ["auth"]
 
     @get("/", sync_to_thread=True)
-    def me(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+    def me(self, request: Request[Any, Any, Any]) -> AccountOut:
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
-            return get_account(conn, actor, actor.user_id)  # type: ignore[arg-type]
+            return out(get_account(conn, actor, actor.user_id), AccountOut)  # type: ignore[arg-type]
 
     @patch("/", sync_to_thread=True)
-    def edit(self, request: Request[Any, Any, Any], data: PersonalInfoIn) -> dict[str, Any]:
+    def edit(self, request: Request[Any, Any, Any], data: PersonalInfoIn) -> AccountOut:
         actor = api_actor(request)
         c = container_of(request)
         c.identity.edit_personal_info(
             actor, name=data.name, gender=data.gender, id_number=data.id_number, mobile=data.mobile, email=data.email
         )
         with c.engine.connect() as conn:
-            return get_account(conn, actor, actor.user_id)  # type: ignore[arg-type]
+            return out(get_account(conn, actor, actor.user_id), AccountOut)  # type: ignore[arg-type]
 
     @put("/avatar", sync_to_thread=True, status_code=200)
     def upload_avatar(
         self, request: Request[Any, Any, Any], data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)]
-    ) -> dict[str, Any]:
+    ) -> AvatarOut:
         actor = api_actor(request)
         ref = container_of(request).identity.change_avatar(actor, data.file.read(AVATAR_MAX_BYTES + 1))
-        return {"avatar_ref": ref}
+        return AvatarOut(avatar_ref=ref)
 
-    @get("/avatar", sync_to_thread=True)
+    @get("/avatar", sync_to_thread=True, media_type="image/*")
     def avatar(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         actor = api_actor(request)
         return avatar_response(container_of(request), actor)

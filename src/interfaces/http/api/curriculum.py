@@ -18,7 +18,17 @@ from application.curriculum.queries import (
     list_programme_courses,
     list_selection_batches,
 )
-from interfaces.http.api.common import ListOut, list_out, page_of
+from interfaces.http.api.common import Listing, listing, out, page_of
+from interfaces.http.api.curriculum_out import (
+    CourseDetailOut,
+    CourseOut,
+    ExamBatchDetailOut,
+    ExamBatchSummaryOut,
+    FeeStandardOut,
+    ProgrammeCourseOut,
+    SelectionBatchDetailOut,
+    SelectionBatchSummaryOut,
+)
 from interfaces.http.context import api_actor, container_of
 
 
@@ -115,67 +125,68 @@ class CourseController(Controller):
         name: str | None = None,
         status: str | None = None,
         level: str | None = None,
-    ) -> ListOut:
+    ) -> Listing[CourseOut]:
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
-            return list_out(
-                list_courses(conn, actor, page_of(page, page_size), code=code, name=name, status=status, level=level)
+            return listing(
+                list_courses(conn, actor, page_of(page, page_size), code=code, name=name, status=status, level=level),
+                CourseOut,
             )
 
-    def _show(self, request: Request[Any, Any, Any], course_id: uuid.UUID) -> dict[str, Any]:
+    def _show(self, request: Request[Any, Any, Any], course_id: uuid.UUID) -> CourseDetailOut:
         with container_of(request).engine.connect() as conn:
-            return get_course(conn, api_actor(request), course_id)
+            return out(get_course(conn, api_actor(request), course_id), CourseDetailOut)
 
     @post("/", sync_to_thread=True)
-    def create(self, request: Request[Any, Any, Any], data: CourseIn) -> dict[str, Any]:
+    def create(self, request: Request[Any, Any, Any], data: CourseIn) -> CourseDetailOut:
         course_id = container_of(request).curriculum.register_course(
             api_actor(request), data.code, data.name, data.credits, data.levels
         )
         return self._show(request, course_id)
 
     @get("/{course_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], course_id: uuid.UUID) -> dict[str, Any]:
+    def show(self, request: Request[Any, Any, Any], course_id: uuid.UUID) -> CourseDetailOut:
         return self._show(request, course_id)
 
     @post("/{course_id:uuid}/publication", sync_to_thread=True, status_code=200)
-    def publish(self, request: Request[Any, Any, Any], course_id: uuid.UUID) -> dict[str, Any]:
+    def publish(self, request: Request[Any, Any, Any], course_id: uuid.UUID) -> CourseDetailOut:
         container_of(request).curriculum.publish_course(api_actor(request), course_id)
         return self._show(request, course_id)
 
     @post("/{course_id:uuid}/closure", sync_to_thread=True, status_code=200)
-    def close(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: ReasonIn) -> dict[str, Any]:
+    def close(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: ReasonIn) -> CourseDetailOut:
         container_of(request).curriculum.close_course(api_actor(request), course_id, data.reason)
         return self._show(request, course_id)
 
     @put("/{course_id:uuid}/levels", sync_to_thread=True)
-    def levels(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: LevelsIn) -> dict[str, Any]:
+    def levels(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: LevelsIn) -> CourseDetailOut:
         container_of(request).curriculum.change_course_levels(api_actor(request), course_id, data.levels)
         return self._show(request, course_id)
 
     @post("/{course_id:uuid}/versions", sync_to_thread=True, status_code=200)
-    def add_version(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: VersionIn) -> dict[str, Any]:
+    def add_version(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: VersionIn) -> CourseDetailOut:
         container_of(request).curriculum.add_course_version(api_actor(request), course_id, data.version)
         return self._show(request, course_id)
 
     @put("/{course_id:uuid}/version-in-use", sync_to_thread=True)
-    def use_version(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: VersionIn) -> dict[str, Any]:
+    def use_version(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: VersionIn) -> CourseDetailOut:
         container_of(request).curriculum.use_course_version(api_actor(request), course_id, data.version)
         return self._show(request, course_id)
 
     @post("/{course_id:uuid}/assessment", sync_to_thread=True, status_code=200)
-    def submit_assessment(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: AssessmentIn) -> dict[str, Any]:
+    def submit_assessment(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: AssessmentIn) -> CourseDetailOut:
         container_of(request).curriculum.submit_assessment(
             api_actor(request), course_id, data.includes_final_exam, data.description
         )
         return self._show(request, course_id)
 
     @post("/{course_id:uuid}/assessment/approval", sync_to_thread=True, status_code=200)
-    def approve_assessment(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: CommentIn) -> dict[str, Any]:
+    def approve_assessment(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: CommentIn) -> CourseDetailOut:
         container_of(request).curriculum.approve_assessment(api_actor(request), course_id, data.comment)
         return self._show(request, course_id)
 
     @post("/{course_id:uuid}/assessment/rejection", sync_to_thread=True, status_code=200)
-    def reject_assessment(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: ReasonIn) -> dict[str, Any]:
+    def reject_assessment(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: ReasonIn) -> CourseDetailOut:
         container_of(request).curriculum.reject_assessment(api_actor(request), course_id, data.reason or "")
         return self._show(request, course_id)
 
@@ -184,18 +195,18 @@ class ProgrammeCourseController(Controller):
     path = "/programmes/{programme_id:uuid}/courses"
     tags = ["curriculum"]
 
-    def _list(self, request: Request[Any, Any, Any], programme_id: uuid.UUID, semester: int | None = None) -> list[dict[str, Any]]:
+    def _list(self, request: Request[Any, Any, Any], programme_id: uuid.UUID, semester: int | None = None) -> list[ProgrammeCourseOut]:
         with container_of(request).engine.connect() as conn:
-            return list_programme_courses(conn, api_actor(request), programme_id, semester)
+            return out(list_programme_courses(conn, api_actor(request), programme_id, semester), list[ProgrammeCourseOut])
 
     @get("/", sync_to_thread=True)
     def index(
         self, request: Request[Any, Any, Any], programme_id: uuid.UUID, suggested_semester: int | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[ProgrammeCourseOut]:
         return self._list(request, programme_id, suggested_semester)
 
     @post("/", sync_to_thread=True)
-    def add(self, request: Request[Any, Any, Any], programme_id: uuid.UUID, data: ProgrammeCourseIn) -> list[dict[str, Any]]:
+    def add(self, request: Request[Any, Any, Any], programme_id: uuid.UUID, data: ProgrammeCourseIn) -> list[ProgrammeCourseOut]:
         container_of(request).curriculum.add_programme_course(
             api_actor(request), programme_id, data.course_id, data.suggested_semester
         )
@@ -204,14 +215,14 @@ class ProgrammeCourseController(Controller):
     @put("/{course_id:uuid}", sync_to_thread=True)
     def move(
         self, request: Request[Any, Any, Any], programme_id: uuid.UUID, course_id: uuid.UUID, data: SemesterIn
-    ) -> list[dict[str, Any]]:
+    ) -> list[ProgrammeCourseOut]:
         container_of(request).curriculum.move_programme_course(
             api_actor(request), programme_id, course_id, data.suggested_semester
         )
         return self._list(request, programme_id)
 
     @delete("/{course_id:uuid}", sync_to_thread=True, status_code=200)
-    def remove(self, request: Request[Any, Any, Any], programme_id: uuid.UUID, course_id: uuid.UUID) -> list[dict[str, Any]]:
+    def remove(self, request: Request[Any, Any, Any], programme_id: uuid.UUID, course_id: uuid.UUID) -> list[ProgrammeCourseOut]:
         container_of(request).curriculum.remove_programme_course(api_actor(request), programme_id, course_id)
         return self._list(request, programme_id)
 
@@ -220,42 +231,42 @@ class SelectionBatchController(Controller):
     path = "/selection-batches"
     tags = ["curriculum"]
 
-    def _show(self, request: Request[Any, Any, Any], batch_id: uuid.UUID) -> dict[str, Any]:
+    def _show(self, request: Request[Any, Any, Any], batch_id: uuid.UUID) -> SelectionBatchDetailOut:
         c = container_of(request)
         with c.engine.connect() as conn:
-            return get_selection_batch(conn, api_actor(request), batch_id, c.clock.now())
+            return out(get_selection_batch(conn, api_actor(request), batch_id, c.clock.now()), SelectionBatchDetailOut)
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
+    def index(self, request: Request[Any, Any, Any]) -> list[SelectionBatchSummaryOut]:
         c = container_of(request)
         actor = api_actor(request)
         with c.engine.connect() as conn:
-            return list_selection_batches(conn, actor, c.clock.now())
+            return out(list_selection_batches(conn, actor, c.clock.now()), list[SelectionBatchSummaryOut])
 
     @post("/", sync_to_thread=True)
-    def create(self, request: Request[Any, Any, Any], data: SelectionBatchIn) -> dict[str, Any]:
+    def create(self, request: Request[Any, Any, Any], data: SelectionBatchIn) -> SelectionBatchDetailOut:
         batch_id = container_of(request).curriculum.register_selection_batch(
             api_actor(request), **msgspec.structs.asdict(data)
         )
         return self._show(request, batch_id)
 
     @get("/{batch_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], batch_id: uuid.UUID) -> dict[str, Any]:
+    def show(self, request: Request[Any, Any, Any], batch_id: uuid.UUID) -> SelectionBatchDetailOut:
         api_actor(request)
         return self._show(request, batch_id)
 
     @put("/{batch_id:uuid}/periods", sync_to_thread=True)
-    def periods(self, request: Request[Any, Any, Any], batch_id: uuid.UUID, data: SelectionPeriodsIn) -> dict[str, Any]:
+    def periods(self, request: Request[Any, Any, Any], batch_id: uuid.UUID, data: SelectionPeriodsIn) -> SelectionBatchDetailOut:
         container_of(request).curriculum.change_selection_periods(api_actor(request), batch_id, **msgspec.structs.asdict(data))
         return self._show(request, batch_id)
 
     @post("/{batch_id:uuid}/courses", sync_to_thread=True, status_code=200)
-    def add_courses(self, request: Request[Any, Any, Any], batch_id: uuid.UUID, data: BatchCoursesIn) -> dict[str, Any]:
+    def add_courses(self, request: Request[Any, Any, Any], batch_id: uuid.UUID, data: BatchCoursesIn) -> SelectionBatchDetailOut:
         container_of(request).curriculum.add_batch_courses(api_actor(request), batch_id, data.course_ids)
         return self._show(request, batch_id)
 
     @delete("/{batch_id:uuid}/courses/{course_id:uuid}", sync_to_thread=True, status_code=200)
-    def remove_course(self, request: Request[Any, Any, Any], batch_id: uuid.UUID, course_id: uuid.UUID) -> dict[str, Any]:
+    def remove_course(self, request: Request[Any, Any, Any], batch_id: uuid.UUID, course_id: uuid.UUID) -> SelectionBatchDetailOut:
         container_of(request).curriculum.remove_batch_course(api_actor(request), batch_id, course_id)
         return self._show(request, batch_id)
 
@@ -264,42 +275,42 @@ class ExamBatchController(Controller):
     path = "/exam-batches"
     tags = ["curriculum"]
 
-    def _show(self, request: Request[Any, Any, Any], batch_id: uuid.UUID) -> dict[str, Any]:
+    def _show(self, request: Request[Any, Any, Any], batch_id: uuid.UUID) -> ExamBatchDetailOut:
         c = container_of(request)
         with c.engine.connect() as conn:
-            return get_exam_batch(conn, api_actor(request), batch_id, c.clock.now())
+            return out(get_exam_batch(conn, api_actor(request), batch_id, c.clock.now()), ExamBatchDetailOut)
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
+    def index(self, request: Request[Any, Any, Any]) -> list[ExamBatchSummaryOut]:
         c = container_of(request)
         actor = api_actor(request)
         with c.engine.connect() as conn:
-            return list_exam_batches(conn, actor, c.clock.now())
+            return out(list_exam_batches(conn, actor, c.clock.now()), list[ExamBatchSummaryOut])
 
     @post("/", sync_to_thread=True)
-    def create(self, request: Request[Any, Any, Any], data: ExamBatchIn) -> dict[str, Any]:
+    def create(self, request: Request[Any, Any, Any], data: ExamBatchIn) -> ExamBatchDetailOut:
         batch_id = container_of(request).curriculum.register_exam_batch(api_actor(request), **msgspec.structs.asdict(data))
         return self._show(request, batch_id)
 
     @get("/{batch_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], batch_id: uuid.UUID) -> dict[str, Any]:
+    def show(self, request: Request[Any, Any, Any], batch_id: uuid.UUID) -> ExamBatchDetailOut:
         api_actor(request)
         return self._show(request, batch_id)
 
     @put("/{batch_id:uuid}/registration-period", sync_to_thread=True)
-    def period(self, request: Request[Any, Any, Any], batch_id: uuid.UUID, data: RegistrationPeriodIn) -> dict[str, Any]:
+    def period(self, request: Request[Any, Any, Any], batch_id: uuid.UUID, data: RegistrationPeriodIn) -> ExamBatchDetailOut:
         container_of(request).curriculum.change_exam_registration_period(
             api_actor(request), batch_id, **msgspec.structs.asdict(data)
         )
         return self._show(request, batch_id)
 
     @post("/{batch_id:uuid}/courses", sync_to_thread=True, status_code=200)
-    def add_courses(self, request: Request[Any, Any, Any], batch_id: uuid.UUID, data: BatchCoursesIn) -> dict[str, Any]:
+    def add_courses(self, request: Request[Any, Any, Any], batch_id: uuid.UUID, data: BatchCoursesIn) -> ExamBatchDetailOut:
         container_of(request).curriculum.add_batch_courses(api_actor(request), batch_id, data.course_ids)
         return self._show(request, batch_id)
 
     @delete("/{batch_id:uuid}/courses/{course_id:uuid}", sync_to_thread=True, status_code=200)
-    def remove_course(self, request: Request[Any, Any, Any], batch_id: uuid.UUID, course_id: uuid.UUID) -> dict[str, Any]:
+    def remove_course(self, request: Request[Any, Any, Any], batch_id: uuid.UUID, course_id: uuid.UUID) -> ExamBatchDetailOut:
         container_of(request).curriculum.remove_batch_course(api_actor(request), batch_id, course_id)
         return self._show(request, batch_id)
 
@@ -308,16 +319,16 @@ class FeeStandardController(Controller):
     path = "/fee-standards"
     tags = ["curriculum", "finance"]
 
-    def _list(self, request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
+    def _list(self, request: Request[Any, Any, Any]) -> list[FeeStandardOut]:
         with container_of(request).engine.connect() as conn:
-            return list_fee_standards(conn, api_actor(request))
+            return out(list_fee_standards(conn, api_actor(request)), list[FeeStandardOut])
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
+    def index(self, request: Request[Any, Any, Any]) -> list[FeeStandardOut]:
         return self._list(request)
 
     @put("/{level:str}", sync_to_thread=True)
-    def set(self, request: Request[Any, Any, Any], level: str, data: FeeStandardIn) -> list[dict[str, Any]]:
+    def set(self, request: Request[Any, Any, Any], level: str, data: FeeStandardIn) -> list[FeeStandardOut]:
         container_of(request).curriculum.set_fee_standard(
             api_actor(request), level, data.credit_fee_per_credit_fen, data.exam_fee_per_course_fen, data.reason
         )

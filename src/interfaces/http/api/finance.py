@@ -24,22 +24,27 @@ from application.finance.queries import (
     online_payment_status,
 )
 from application.finance.service import OnlinePaymentStarted
+from domains.finance.payments import PaymentStatus
 from domains.shared.errors import NotFound
-from interfaces.http.api.common import ROSTER, page_of
+from interfaces.http.api.common import ROSTER, AmountListing, T, out, page_of
+from interfaces.http.api.finance_out import (
+    BillOut,
+    BillTotalsOut,
+    OnlinePaymentOut,
+    OnlinePaymentStartedOut,
+    RefundDetailOut,
+    RefundOut,
+    RemittanceSlipDetailOut,
+    RemittanceSlipOut,
+    SimulatedPaymentOut,
+)
 from interfaces.http.context import api_actor, container_of
 
 
-class AmountListOut(msgspec.Struct):
-    items: list[dict[str, Any]]
-    total: int
-    page: int
-    page_size: int
-    total_amount_fen: int  # of every item the filters match, all pages
-
-
-def amount_list(result: Any) -> AmountListOut:
-    return AmountListOut(
-        items=result.items, total=result.total, page=result.page, page_size=result.size,
+def amount_list(result: Any, item: type[T]) -> AmountListing[T]:
+    return AmountListing(
+        items=out(result.items, list[item]),  # type: ignore[valid-type]
+        total=result.total, page=result.page, page_size=result.size,
         total_amount_fen=result.extra.get("total_amount_fen", 0),
     )
 
@@ -85,13 +90,13 @@ class BillController(Controller):
         course_id: uuid.UUID | None = None,
         learner_id: uuid.UUID | None = None,
         enrollment_id: uuid.UUID | None = None,
-    ) -> AmountListOut:
+    ) -> AmountListing[BillOut]:
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
             return amount_list(list_bills(
                 conn, actor, page_of(page, page_size), roster, fee_type=fee_type, course_id=course_id,
                 learner_id=learner_id, enrollment_id=enrollment_id,
-            ))
+            ), BillOut)
 
     @get("/totals", sync_to_thread=True)
     def totals(
@@ -99,26 +104,26 @@ class BillController(Controller):
         request: Request[Any, Any, Any],
         roster: RosterFilter,
         fee_type: str | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[BillTotalsOut]:
         """Per teaching point: bill counts and amounts (fen) by status."""
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
-            return bill_totals(conn, actor, roster, fee_type)
+            return out(bill_totals(conn, actor, roster, fee_type), list[BillTotalsOut])
 
     @get("/{bill_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], bill_id: uuid.UUID) -> dict[str, Any]:
+    def show(self, request: Request[Any, Any, Any], bill_id: uuid.UUID) -> BillOut:
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
-            return get_bill(conn, actor, bill_id)
+            return out(get_bill(conn, actor, bill_id), BillOut)
 
 
 class RemittanceSlipController(Controller):
     path = "/remittance-slips"
     tags = ["finance"]
 
-    def _show(self, request: Request[Any, Any, Any], slip_id: uuid.UUID) -> dict[str, Any]:
+    def _show(self, request: Request[Any, Any, Any], slip_id: uuid.UUID) -> RemittanceSlipDetailOut:
         with container_of(request).engine.connect() as conn:
-            return get_remittance_slip(conn, api_actor(request), slip_id)
+            return out(get_remittance_slip(conn, api_actor(request), slip_id), RemittanceSlipDetailOut)
 
     @get("/", sync_to_thread=True)
     def index(
@@ -129,7 +134,7 @@ class RemittanceSlipController(Controller):
         status: str | None = None,
         teaching_point_id: uuid.UUID | None = None,
         slip_number: str | None = None,
-    ) -> AmountListOut:
+    ) -> AmountListing[RemittanceSlipOut]:
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
             result = list_remittance_slips(
@@ -137,30 +142,30 @@ class RemittanceSlipController(Controller):
                 slip_number=slip_number,
             )
         result.extra = {"total_amount_fen": sum(r["amount_fen"] for r in result.items)}
-        return amount_list(result)
+        return amount_list(result, RemittanceSlipOut)
 
     @post("/", sync_to_thread=True)
-    def create(self, request: Request[Any, Any, Any], data: RemittanceIn) -> dict[str, Any]:
+    def create(self, request: Request[Any, Any, Any], data: RemittanceIn) -> RemittanceSlipDetailOut:
         """The teaching point remits for many bills at once: a slip, the bills in transit."""
         slip_id = container_of(request).finance.remit(api_actor(request), data.bill_ids, data.bank_reference)
         return self._show(request, slip_id)
 
     @get("/{slip_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], slip_id: uuid.UUID) -> dict[str, Any]:
+    def show(self, request: Request[Any, Any, Any], slip_id: uuid.UUID) -> RemittanceSlipDetailOut:
         return self._show(request, slip_id)
 
     @post("/{slip_id:uuid}/confirmation", sync_to_thread=True, status_code=200)
-    def confirm(self, request: Request[Any, Any, Any], slip_id: uuid.UUID, data: CommentIn) -> dict[str, Any]:
+    def confirm(self, request: Request[Any, Any, Any], slip_id: uuid.UUID, data: CommentIn) -> RemittanceSlipDetailOut:
         container_of(request).finance.confirm_remittance(api_actor(request), slip_id, data.comment)
         return self._show(request, slip_id)
 
     @post("/{slip_id:uuid}/rejection", sync_to_thread=True, status_code=200)
-    def reject(self, request: Request[Any, Any, Any], slip_id: uuid.UUID, data: ReasonIn) -> dict[str, Any]:
+    def reject(self, request: Request[Any, Any, Any], slip_id: uuid.UUID, data: ReasonIn) -> RemittanceSlipDetailOut:
         container_of(request).finance.reject_remittance(api_actor(request), slip_id, data.reason)
         return self._show(request, slip_id)
 
 
-def _started(request: Request[Any, Any, Any], started: OnlinePaymentStarted) -> Response[dict[str, Any]]:
+def _started(request: Request[Any, Any, Any], started: OnlinePaymentStarted) -> Response[OnlinePaymentStartedOut]:
     with container_of(request).engine.connect() as conn:
         payment = get_online_payment(conn, api_actor(request), started.payment_id)
     order = started.order
@@ -170,7 +175,7 @@ def _started(request: Request[Any, Any, Any], started: OnlinePaymentStarted) -> 
         if order is not None else None
     )
     payment["replayed"] = started.replayed
-    return Response(payment, status_code=200 if started.replayed else 201)
+    return Response(out(payment, OnlinePaymentStartedOut), status_code=200 if started.replayed else 201)
 
 
 class OnlinePaymentController(Controller):
@@ -178,7 +183,7 @@ class OnlinePaymentController(Controller):
     tags = ["finance"]
 
     @post("/", sync_to_thread=True)
-    def create(self, request: Request[Any, Any, Any], data: OnlinePaymentIn) -> Response[dict[str, Any]]:
+    def create(self, request: Request[Any, Any, Any], data: OnlinePaymentIn) -> Response[OnlinePaymentStartedOut]:
         """Starts a UnionPay payment of these bills; send an `Idempotency-Key` header (8-64
         letters, digits, `_` or `-`). The same key and bills again return the same payment
         (200, `replayed`), never a second one."""
@@ -187,10 +192,10 @@ class OnlinePaymentController(Controller):
         return _started(request, started)
 
     @get("/{payment_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], payment_id: uuid.UUID) -> dict[str, Any]:
+    def show(self, request: Request[Any, Any, Any], payment_id: uuid.UUID) -> OnlinePaymentOut:
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
-            return get_online_payment(conn, actor, payment_id)
+            return out(get_online_payment(conn, actor, payment_id), OnlinePaymentOut)
 
 
 class UnionPayController(Controller):
@@ -207,7 +212,7 @@ class UnionPayController(Controller):
         return "ok"
 
     @post("/simulator", sync_to_thread=True, status_code=200)
-    def simulate(self, request: Request[Any, Any, Any], data: Form, result: str = "success") -> dict[str, Any]:
+    def simulate(self, request: Request[Any, Any, Any], data: Form, result: str = "success") -> SimulatedPaymentOut:
         """The embedded gateway simulator (absent with a live gateway): the payer's browser
         posts the signed order form; the simulator pays (or, with `result=failure`, fails) and
         delivers its signed notification through the same handling as the real callback."""
@@ -221,7 +226,7 @@ class UnionPayController(Controller):
         payment_id = finance.gateway_notice(notice)
         with container_of(request).engine.connect() as conn:
             status = online_payment_status(conn, payment_id)
-        return {"order_id": notice["orderId"], "resp_code": notice["respCode"], "status": status}
+        return SimulatedPaymentOut(order_id=notice["orderId"], resp_code=notice["respCode"], status=PaymentStatus(status) if status else None)
 
 
 class RefundController(Controller):
@@ -229,19 +234,19 @@ class RefundController(Controller):
     tags = ["finance"]
     dependencies = ROSTER
 
-    def _show(self, request: Request[Any, Any, Any], refund_id: uuid.UUID) -> dict[str, Any]:
+    def _show(self, request: Request[Any, Any, Any], refund_id: uuid.UUID) -> RefundDetailOut:
         with container_of(request).engine.connect() as conn:
-            return get_refund(conn, api_actor(request), refund_id)
+            return out(get_refund(conn, api_actor(request), refund_id), RefundDetailOut)
 
     def _list(
         self, request: Request[Any, Any, Any], queue: bool, page: int, page_size: int, roster: RosterFilter,
         course_id: uuid.UUID | None = None, learner_id: uuid.UUID | None = None,
-    ) -> AmountListOut:
+    ) -> AmountListing[RefundOut]:
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
             return amount_list(list_refunds(
                 conn, actor, page_of(page, page_size), roster, queue=queue, course_id=course_id, learner_id=learner_id
-            ))
+            ), RefundOut)
 
     @get("/", sync_to_thread=True)
     def index(
@@ -252,7 +257,7 @@ class RefundController(Controller):
         page_size: int = 20,
         course_id: uuid.UUID | None = None,
         learner_id: uuid.UUID | None = None,
-    ) -> AmountListOut:
+    ) -> AmountListing[RefundOut]:
         return self._list(request, False, page, page_size, roster, course_id, learner_id)
 
     @get("/queue", sync_to_thread=True)
@@ -262,43 +267,43 @@ class RefundController(Controller):
         roster: RosterFilter,
         page: int = 1,
         page_size: int = 20,
-    ) -> AmountListOut:
+    ) -> AmountListing[RefundOut]:
         """The acting role's own queue: academic affairs, pending its review; finance, pending
         finance review and approved awaiting the refund; a teaching point, its requests."""
         return self._list(request, True, page, page_size, roster)
 
     @get("/{refund_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], refund_id: uuid.UUID) -> dict[str, Any]:
+    def show(self, request: Request[Any, Any, Any], refund_id: uuid.UUID) -> RefundDetailOut:
         return self._show(request, refund_id)
 
     @post("/{refund_id:uuid}/academic-approval", sync_to_thread=True, status_code=200)
-    def academic_approve(self, request: Request[Any, Any, Any], refund_id: uuid.UUID, data: CommentIn) -> dict[str, Any]:
+    def academic_approve(self, request: Request[Any, Any, Any], refund_id: uuid.UUID, data: CommentIn) -> RefundDetailOut:
         container_of(request).finance.approve_drop(api_actor(request), refund_id, data.comment)
         return self._show(request, refund_id)
 
     @post("/{refund_id:uuid}/academic-rejection", sync_to_thread=True, status_code=200)
-    def academic_reject(self, request: Request[Any, Any, Any], refund_id: uuid.UUID, data: ReasonIn) -> dict[str, Any]:
+    def academic_reject(self, request: Request[Any, Any, Any], refund_id: uuid.UUID, data: ReasonIn) -> RefundDetailOut:
         container_of(request).finance.reject_drop(api_actor(request), refund_id, data.reason)
         return self._show(request, refund_id)
 
     @post("/{refund_id:uuid}/finance-approval", sync_to_thread=True, status_code=200)
-    def finance_approve(self, request: Request[Any, Any, Any], refund_id: uuid.UUID, data: CommentIn) -> dict[str, Any]:
+    def finance_approve(self, request: Request[Any, Any, Any], refund_id: uuid.UUID, data: CommentIn) -> RefundDetailOut:
         container_of(request).finance.approve_refund(api_actor(request), refund_id, data.comment)
         return self._show(request, refund_id)
 
     @post("/{refund_id:uuid}/finance-rejection", sync_to_thread=True, status_code=200)
-    def finance_reject(self, request: Request[Any, Any, Any], refund_id: uuid.UUID, data: ReasonIn) -> dict[str, Any]:
+    def finance_reject(self, request: Request[Any, Any, Any], refund_id: uuid.UUID, data: ReasonIn) -> RefundDetailOut:
         container_of(request).finance.reject_refund(api_actor(request), refund_id, data.reason)
         return self._show(request, refund_id)
 
     @post("/{refund_id:uuid}/refund-payment", sync_to_thread=True, status_code=200)
-    def refunded(self, request: Request[Any, Any, Any], refund_id: uuid.UUID, data: ReferenceIn) -> dict[str, Any]:
+    def refunded(self, request: Request[Any, Any, Any], refund_id: uuid.UUID, data: ReferenceIn) -> RefundDetailOut:
         """Finance records the money paid back: the drop completes."""
         container_of(request).finance.mark_refunded(api_actor(request), refund_id, data.reference)
         return self._show(request, refund_id)
 
     @post("/{refund_id:uuid}/cancellation", sync_to_thread=True, status_code=200)
-    def cancel(self, request: Request[Any, Any, Any], refund_id: uuid.UUID, data: ReasonIn) -> dict[str, Any]:
+    def cancel(self, request: Request[Any, Any, Any], refund_id: uuid.UUID, data: ReasonIn) -> RefundDetailOut:
         container_of(request).finance.cancel_drop(api_actor(request), refund_id, data.reason)
         return self._show(request, refund_id)
 

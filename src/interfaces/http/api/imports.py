@@ -18,7 +18,8 @@ from application.admissions.imports import (
     list_imports,
 )
 from domains.shared.errors import InvalidInput
-from interfaces.http.api.common import ListOut, list_out, page_of
+from interfaces.http.api.admissions_out import FormImportDetailOut, FormImportOut
+from interfaces.http.api.common import Listing, listing, out, page_of
 from interfaces.http.context import api_actor, container_of
 
 TEMPLATE_NAME = "报名表导入模板.csv"
@@ -43,7 +44,7 @@ class ImportController(Controller):
         self,
         request: Request[Any, Any, Any],
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
-    ) -> dict[str, Any]:
+    ) -> FormImportDetailOut:
         """Multipart fields `file` (the CSV) and `admission_batch_id`. The file is checked at
         once (422 with a code when refused, nothing queued); the import itself runs in the
         background: poll `GET /application-forms/imports/{id}` for progress and row results."""
@@ -58,15 +59,15 @@ class ImportController(Controller):
         content = upload.file.read(MAX_BYTES + 1)
         job_id = c.form_imports.start(actor, batch_id, upload.filename, content)
         with c.engine.connect() as conn:
-            return get_import(conn, actor, job_id)
+            return out(get_import(conn, actor, job_id), FormImportDetailOut)
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any], page: int = 1, page_size: int = 20) -> ListOut:
+    def index(self, request: Request[Any, Any, Any], page: int = 1, page_size: int = 20) -> Listing[FormImportOut]:
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
-            return list_out(list_imports(conn, actor, page_of(page, page_size)))
+            return listing(list_imports(conn, actor, page_of(page, page_size)), FormImportOut)
 
-    @get("/template", sync_to_thread=True)
+    @get("/template", sync_to_thread=True, media_type="text/csv; charset=utf-8")
     def template(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         actor = api_actor(request)
         return Response(
@@ -79,7 +80,7 @@ class ImportController(Controller):
         )
 
     @get("/{job_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> dict[str, Any]:
+    def show(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> FormImportDetailOut:
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
-            return get_import(conn, actor, job_id)
+            return out(get_import(conn, actor, job_id), FormImportDetailOut)

@@ -9,7 +9,8 @@ from litestar import Controller, Request, get
 
 from application.common.filters import RosterFilter
 from application.learners.queries import get_learner, list_learners
-from interfaces.http.api.common import ROSTER, ListOut, list_out, page_of
+from interfaces.http.api.common import ROSTER, Listing, listing, out, page_of
+from interfaces.http.api.learner_records_out import LearnerOut
 from interfaces.http.context import api_actor, container_of
 
 
@@ -25,13 +26,13 @@ class LearnerController(Controller):
         roster: RosterFilter,
         page: int = 1,
         page_size: int = 20,
-    ) -> ListOut:
+    ) -> Listing[LearnerOut]:
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
-            return list_out(list_learners(conn, actor, page_of(page, page_size), roster))
+            return listing(list_learners(conn, actor, page_of(page, page_size), roster), LearnerOut)
 
     @get("/{learner_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], learner_id: uuid.UUID) -> dict[str, Any]:
+    def show(self, request: Request[Any, Any, Any], learner_id: uuid.UUID) -> LearnerOut:
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
-            return get_learner(conn, actor, learner_id)
+            return out(get_learner(conn, actor, learner_id), LearnerOut)

@@ -10,7 +10,8 @@ from litestar import Controller, Request, get, patch, post
 
 from application.identity.queries import get_account, list_staff
 from application.organisation.queries import get_teaching_point, list_teaching_points, teaching_point_choices
-from interfaces.http.api.common import ListOut, Reason, list_out, page_of
+from interfaces.http.api.common import Listing, Reason, listing, out, page_of
+from interfaces.http.api.organisation_out import AccountOut, TeachingPointChoiceOut, TeachingPointOut
 from interfaces.http.context import api_actor, container_of
 
 
@@ -37,47 +38,47 @@ class TeachingPointController(Controller):
     def index(
         self, request: Request[Any, Any, Any], page: int = 1, page_size: int = 20, q: str | None = None,
         enabled: bool | None = None,
-    ) -> ListOut:
+    ) -> Listing[TeachingPointOut]:
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
-            return list_out(list_teaching_points(conn, actor, page_of(page, page_size), q, enabled))
+            return listing(list_teaching_points(conn, actor, page_of(page, page_size), q, enabled), TeachingPointOut)
 
     @post("/", sync_to_thread=True)
-    def create(self, request: Request[Any, Any, Any], data: TeachingPointIn) -> dict[str, Any]:
+    def create(self, request: Request[Any, Any, Any], data: TeachingPointIn) -> TeachingPointOut:
         actor = api_actor(request)
         c = container_of(request)
         tp_id = c.organisation.register_teaching_point(actor, data.code, data.name, data.address, data.recruiters, data.phones)
         with c.engine.connect() as conn:
-            return get_teaching_point(conn, actor, tp_id)
+            return out(get_teaching_point(conn, actor, tp_id), TeachingPointOut)
 
     @get("/{teaching_point_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], teaching_point_id: uuid.UUID) -> dict[str, Any]:
+    def show(self, request: Request[Any, Any, Any], teaching_point_id: uuid.UUID) -> TeachingPointOut:
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
-            return get_teaching_point(conn, actor, teaching_point_id)
+            return out(get_teaching_point(conn, actor, teaching_point_id), TeachingPointOut)
 
     @patch("/{teaching_point_id:uuid}/contact-details", sync_to_thread=True)
-    def edit_contact(self, request: Request[Any, Any, Any], teaching_point_id: uuid.UUID, data: ContactIn) -> dict[str, Any]:
+    def edit_contact(self, request: Request[Any, Any, Any], teaching_point_id: uuid.UUID, data: ContactIn) -> TeachingPointOut:
         actor = api_actor(request)
         c = container_of(request)
         c.organisation.edit_contact_details(actor, teaching_point_id, data.address, data.recruiters, data.phones, data.reason)
         with c.engine.connect() as conn:
-            return get_teaching_point(conn, actor, teaching_point_id)
+            return out(get_teaching_point(conn, actor, teaching_point_id), TeachingPointOut)
 
     @post("/{teaching_point_id:uuid}/enable", sync_to_thread=True, status_code=200)
-    def enable(self, request: Request[Any, Any, Any], teaching_point_id: uuid.UUID, data: Reason) -> dict[str, Any]:
+    def enable(self, request: Request[Any, Any, Any], teaching_point_id: uuid.UUID, data: Reason) -> TeachingPointOut:
         return self._set(request, teaching_point_id, True, data.reason)
 
     @post("/{teaching_point_id:uuid}/disable", sync_to_thread=True, status_code=200)
-    def disable(self, request: Request[Any, Any, Any], teaching_point_id: uuid.UUID, data: Reason) -> dict[str, Any]:
+    def disable(self, request: Request[Any, Any, Any], teaching_point_id: uuid.UUID, data: Reason) -> TeachingPointOut:
         return self._set(request, teaching_point_id, False, data.reason)
 
-    def _set(self, request: Request[Any, Any, Any], tp_id: uuid.UUID, enabled: bool, reason: str | None) -> dict[str, Any]:
+    def _set(self, request: Request[Any, Any, Any], tp_id: uuid.UUID, enabled: bool, reason: str | None) -> TeachingPointOut:
         actor = api_actor(request)
         c = container_of(request)
         c.organisation.set_enabled(actor, tp_id, enabled, reason)
         with c.engine.connect() as conn:
-            return get_teaching_point(conn, actor, tp_id)
+            return out(get_teaching_point(conn, actor, tp_id), TeachingPointOut)
 
 
 class PublicTeachingPointController(Controller):
@@ -85,10 +86,10 @@ class PublicTeachingPointController(Controller):
     tags = ["public"]
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
+    def index(self, request: Request[Any, Any, Any]) -> list[TeachingPointChoiceOut]:
         """Enabled teaching points for the public quick-registration page."""
         with container_of(request).engine.connect() as conn:
-            return teaching_point_choices(conn)
+            return out(teaching_point_choices(conn), list[TeachingPointChoiceOut])
 
 
 class AccountIn(msgspec.Struct):
@@ -125,46 +126,46 @@ class AccountController(Controller):
     def index(
         self, request: Request[Any, Any, Any], page: int = 1, page_size: int = 20, q: str | None = None,
         teaching_point_id: uuid.UUID | None = None, role: str | None = None, status: str | None = None,
-    ) -> ListOut:
+    ) -> Listing[AccountOut]:
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
-            return list_out(list_staff(conn, actor, page_of(page, page_size), q, teaching_point_id, role, status))
+            return listing(list_staff(conn, actor, page_of(page, page_size), q, teaching_point_id, role, status), AccountOut)
 
     @post("/", sync_to_thread=True)
-    def create(self, request: Request[Any, Any, Any], data: AccountIn) -> dict[str, Any]:
+    def create(self, request: Request[Any, Any, Any], data: AccountIn) -> AccountOut:
         actor = api_actor(request)
         c = container_of(request)
         account_id = c.identity.register_staff(actor, **msgspec.structs.asdict(data))
         with c.engine.connect() as conn:
-            return get_account(conn, actor, account_id)
+            return out(get_account(conn, actor, account_id), AccountOut)
 
     @get("/{account_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], account_id: uuid.UUID) -> dict[str, Any]:
+    def show(self, request: Request[Any, Any, Any], account_id: uuid.UUID) -> AccountOut:
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
-            return get_account(conn, actor, account_id)
+            return out(get_account(conn, actor, account_id), AccountOut)
 
     @patch("/{account_id:uuid}", sync_to_thread=True)
-    def edit(self, request: Request[Any, Any, Any], account_id: uuid.UUID, data: StaffDetailsIn) -> dict[str, Any]:
+    def edit(self, request: Request[Any, Any, Any], account_id: uuid.UUID, data: StaffDetailsIn) -> AccountOut:
         actor = api_actor(request)
         c = container_of(request)
         c.identity.edit_staff(actor, account_id, data.position, data.roles, data.reason)
         with c.engine.connect() as conn:
-            return get_account(conn, actor, account_id)
+            return out(get_account(conn, actor, account_id), AccountOut)
 
     @post("/{account_id:uuid}/enable", sync_to_thread=True, status_code=200)
-    def enable(self, request: Request[Any, Any, Any], account_id: uuid.UUID, data: Reason) -> dict[str, Any]:
+    def enable(self, request: Request[Any, Any, Any], account_id: uuid.UUID, data: Reason) -> AccountOut:
         return self._status(request, account_id, "enable", data.reason)
 
     @post("/{account_id:uuid}/disable", sync_to_thread=True, status_code=200)
-    def disable(self, request: Request[Any, Any, Any], account_id: uuid.UUID, data: Reason) -> dict[str, Any]:
+    def disable(self, request: Request[Any, Any, Any], account_id: uuid.UUID, data: Reason) -> AccountOut:
         return self._status(request, account_id, "disable", data.reason)
 
     @post("/{account_id:uuid}/delete", sync_to_thread=True, status_code=200)
-    def delete(self, request: Request[Any, Any, Any], account_id: uuid.UUID, data: Reason) -> dict[str, Any]:
+    def delete(self, request: Request[Any, Any, Any], account_id: uuid.UUID, data: Reason) -> AccountOut:
         return self._status(request, account_id, "delete", data.reason)
 
-    def _status(self, request: Request[Any, Any, Any], account_id: uuid.UUID, action: str, reason: str | None) -> dict[str, Any]:
+    def _status(self, request: Request[Any, Any, Any], account_id: uuid.UUID, action: str, reason: str | None) -> AccountOut:
         actor = api_actor(request)
         c = container_of(request)
         if action == "delete":
@@ -174,7 +175,7 @@ class AccountController(Controller):
         if action != "enable":
             c.sessions.close_all_for(account_id)
         with c.engine.connect() as conn:
-            return get_account(conn, actor, account_id)
+            return out(get_account(conn, actor, account_id), AccountOut)
 
     @post("/{account_id:uuid}/password-reset", sync_to_thread=True, status_code=204)
     def reset_password(self, request: Request[Any, Any, Any], account_id: uuid.UUID, data: PasswordResetIn) -> None:

@@ -20,7 +20,8 @@ from application.common.filters import RosterFilter
 from application.learners.photo_projection import get_photo_export, get_photo_import, list_photo_roster, photo_history
 from application.learners.photos import ENTRY_MAX_BYTES, EXPORT_KIND, IMPORT_KIND, ZIP_MAX_BYTES
 from domains.shared.errors import InvalidInput
-from interfaces.http.api.common import ROSTER, ListOut, list_out, page_of
+from interfaces.http.api.common import ROSTER, Listing, listing, out, page_of
+from interfaces.http.api.photos_out import PhotoExportOut, PhotoHistoryOut, PhotoImportOut, PhotoRosterOut
 from interfaces.http.context import api_actor, container_of
 
 Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
@@ -69,12 +70,12 @@ class LearnerPhotoController(Controller):
     path = "/learners/{learner_id:uuid}"
     tags = ["learners"]
 
-    def _history(self, request: Request[Any, Any, Any], learner_id: uuid.UUID) -> dict[str, Any]:
+    def _history(self, request: Request[Any, Any, Any], learner_id: uuid.UUID) -> PhotoHistoryOut:
         with container_of(request).engine.connect() as conn:
-            return photo_history(conn, api_actor(request), learner_id)
+            return out(photo_history(conn, api_actor(request), learner_id), PhotoHistoryOut)
 
     @post("/photos", sync_to_thread=True, status_code=201)
-    def upload(self, request: Request[Any, Any, Any], learner_id: uuid.UUID, data: Multipart) -> dict[str, Any]:
+    def upload(self, request: Request[Any, Any, Any], learner_id: uuid.UUID, data: Multipart) -> PhotoHistoryOut:
         """Multipart field `file`: one JPEG photo for this learner (the teaching point's own).
         Checked by its content against the spec: 422 `photo.spec` with `problems` listing what
         is wrong. Answers the learner's photo history with the new photo in use."""
@@ -83,18 +84,18 @@ class LearnerPhotoController(Controller):
         return self._history(request, learner_id)
 
     @get("/photos", sync_to_thread=True)
-    def history(self, request: Request[Any, Any, Any], learner_id: uuid.UUID) -> dict[str, Any]:
+    def history(self, request: Request[Any, Any, Any], learner_id: uuid.UUID) -> PhotoHistoryOut:
         """Every photo uploaded for the learner, newest first, and the one in use (or null)."""
         return self._history(request, learner_id)
 
-    @get("/photo", sync_to_thread=True)
+    @get("/photo", sync_to_thread=True, media_type="image/jpeg")
     def current(self, request: Request[Any, Any, Any], learner_id: uuid.UUID) -> Response[bytes]:
         """The photo in use as image/jpeg; 404 `photo.none` when the learner has none."""
         content = container_of(request).learner_photos.current_photo(api_actor(request), learner_id)
         return Response(content=content, media_type="image/jpeg", headers={"Cache-Control": "private, no-store"})
 
     @delete("/photos/latest", sync_to_thread=True, status_code=200)
-    def delete_latest(self, request: Request[Any, Any, Any], learner_id: uuid.UUID) -> dict[str, Any]:
+    def delete_latest(self, request: Request[Any, Any, Any], learner_id: uuid.UUID) -> PhotoHistoryOut:
         """删除照片: the latest photo is no longer used anywhere; the learner has no photo in use
         until the next upload (409 `photo.none` when there is none to delete)."""
         container_of(request).learner_photos.delete_latest(api_actor(request), learner_id)
@@ -114,15 +115,15 @@ class LearnerPhotoBatchController(Controller):
         photo_status: str | None = None,
         page: int = 1,
         page_size: int = 20,
-    ) -> ListOut:
+    ) -> Listing[PhotoRosterOut]:
         """导入/导出电子照片: the roster filters plus 照片状态 (`photo_status=uploaded|missing`);
         each learner with `photo_status_label` (已上传/未上传), ID numbers masked."""
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
-            return list_out(list_photo_roster(conn, actor, page_of(page, page_size), roster, photo_status))
+            return listing(list_photo_roster(conn, actor, page_of(page, page_size), roster, photo_status), PhotoRosterOut)
 
     @post("/imports", sync_to_thread=True, status_code=202)
-    def import_zip(self, request: Request[Any, Any, Any], data: Multipart) -> dict[str, Any]:
+    def import_zip(self, request: Request[Any, Any, Any], data: Multipart) -> PhotoImportOut:
         """批量导入: multipart field `file`, a ZIP of photos named `<证件号码>.JPG` (at most 500
         photos, 20 MB). The archive is checked at once: a corrupt one, an unsafe path (`../`,
         absolute), an encrypted or oversized one is refused whole (422 `photo.zip_invalid`,
@@ -133,16 +134,16 @@ class LearnerPhotoBatchController(Controller):
         file_name, content = _one_file(data, "ZIP 压缩包", ZIP_MAX_BYTES)
         job_id = c.learner_photos.start_import(actor, file_name, content)
         with c.engine.connect() as conn:
-            return get_photo_import(conn, actor, job_id, IMPORT_KIND)
+            return out(get_photo_import(conn, actor, job_id, IMPORT_KIND), PhotoImportOut)
 
     @get("/imports/{job_id:uuid}", sync_to_thread=True)
-    def import_progress(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> dict[str, Any]:
+    def import_progress(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> PhotoImportOut:
         """An import's status (排队中/导入中/已完成/失败), counters and each file's verdict."""
         with container_of(request).engine.connect() as conn:
-            return get_photo_import(conn, api_actor(request), job_id, IMPORT_KIND)
+            return out(get_photo_import(conn, api_actor(request), job_id, IMPORT_KIND), PhotoImportOut)
 
     @post("/exports", sync_to_thread=True, status_code=202)
-    def start_export(self, request: Request[Any, Any, Any], data: PhotoExportIn) -> dict[str, Any]:
+    def start_export(self, request: Request[Any, Any, Any], data: PhotoExportIn) -> PhotoExportOut:
         """导出照片: the photo in use of every learner the roster filters find, packed in the
         background into a ZIP named `<身份证号码>.JPG` (`naming=id_number`) or `<学号>.JPG`
         (`naming=student_number`). Answers the job: poll `GET /learner-photos/exports/{id}` for
@@ -156,16 +157,16 @@ class LearnerPhotoBatchController(Controller):
             fields.pop("teaching_point_id", None)
         job_id = c.learner_photos.start_export(actor, RosterFilter.from_params(fields), naming, photo_status)
         with c.engine.connect() as conn:
-            return get_photo_export(conn, actor, job_id, EXPORT_KIND)
+            return out(get_photo_export(conn, actor, job_id, EXPORT_KIND), PhotoExportOut)
 
     @get("/exports/{job_id:uuid}", sync_to_thread=True)
-    def export_progress(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> dict[str, Any]:
+    def export_progress(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> PhotoExportOut:
         """An export's status (排队中/导出中/已完成/失败), counters, each learner's result and
         whether its ZIP can be downloaded (`downloadable`)."""
         with container_of(request).engine.connect() as conn:
-            return get_photo_export(conn, api_actor(request), job_id, EXPORT_KIND)
+            return out(get_photo_export(conn, api_actor(request), job_id, EXPORT_KIND), PhotoExportOut)
 
-    @get("/exports/{job_id:uuid}/file", sync_to_thread=True)
+    @get("/exports/{job_id:uuid}/file", sync_to_thread=True, media_type="application/zip")
     def export_file(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> Response[bytes]:
         """The ZIP of a finished export (409 `photo.export_not_ready` while it runs)."""
         title, content = container_of(request).learner_photos.exported_zip(api_actor(request), job_id)

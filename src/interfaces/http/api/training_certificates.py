@@ -27,8 +27,18 @@ from application.training.certificate_queries import (
 )
 from domains.shared.errors import InvalidInput
 from domains.training.ledger import check_year
-from interfaces.admin.exports import workbook_bytes, xlsx_response
-from interfaces.http.api.common import ListOut, Reason, list_out, page_of
+from interfaces.admin.exports import XLSX, workbook_bytes, xlsx_response
+from interfaces.http.api.common import Listing, Reason, listing, out, page_of
+from interfaces.http.api.training_certificates_out import (
+    AllowancesOut,
+    CertificateBatchDetailOut,
+    CertificateBatchOut,
+    CertificateDetailOut,
+    CertificateOut,
+    LedgerOut,
+    LedgerSummaryOut,
+    VerificationOut,
+)
 from interfaces.http.context import api_actor, container_of
 
 
@@ -103,12 +113,12 @@ class CertificateLedgerController(Controller):
 
     def _show(
         self, request: Request[Any, Any, Any], actor: Actor, trainee_id: uuid.UUID, year: int | None
-    ) -> dict[str, Any]:
+    ) -> LedgerOut:
         with container_of(request).engine.connect() as conn:
-            return ledger_view(conn, actor, trainee_id, _year(request, year))
+            return out(ledger_view(conn, actor, trainee_id, _year(request, year)), LedgerOut)
 
     @get("/me", sync_to_thread=True)
-    def mine(self, request: Request[Any, Any, Any], year: int | None = None) -> dict[str, Any]:
+    def mine(self, request: Request[Any, Any, Any], year: int | None = None) -> LedgerOut:
         """学分与证书打印 of the trainee: eligible pool, allowance and remaining printable for the
         year (default: this year), the most one application may select, certificate records and
         the hours detail."""
@@ -120,55 +130,55 @@ class CertificateLedgerController(Controller):
         self, request: Request[Any, Any, Any], year: int | None = None, training_school_id: uuid.UUID | None = None,
         name: str | None = None, username: str | None = None, with_pool: bool = False, page: int = 1,
         page_size: int = 20,
-    ) -> ListOut:
+    ) -> Listing[LedgerSummaryOut]:
         """Trainees' ledgers: a school administrator's school, the centre every school."""
         actor = api_actor(request)
         filters = LedgerFilter(training_school_id=training_school_id, name=name, username=username, with_pool=with_pool)
         with container_of(request).engine.connect() as conn:
-            return list_out(list_ledgers(conn, actor, page_of(page, page_size), _year(request, year), filters))
+            return listing(list_ledgers(conn, actor, page_of(page, page_size), _year(request, year), filters), LedgerSummaryOut)
 
     @get("/{trainee_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], trainee_id: uuid.UUID, year: int | None = None) -> dict[str, Any]:
+    def show(self, request: Request[Any, Any, Any], trainee_id: uuid.UUID, year: int | None = None) -> LedgerOut:
         return self._show(request, api_actor(request), trainee_id, year)
 
     @put("/{trainee_id:uuid}/allowances/{year:int}", sync_to_thread=True, status_code=200)
     def set_allowance(
         self, request: Request[Any, Any, Any], trainee_id: uuid.UUID, year: int, data: AllowanceIn
-    ) -> dict[str, Any]:
+    ) -> LedgerOut:
         """可打印学时 of the trainee for the year (校级管理员); each change is recorded."""
         actor = api_actor(request)
         container_of(request).certificate_ledgers.set_allowance(actor, trainee_id, year, data.hours)
         return self._show(request, actor, trainee_id, year)
 
     @post("/allowances", sync_to_thread=True, status_code=200)
-    def set_allowances(self, request: Request[Any, Any, Any], data: AllowancesIn) -> dict[str, int]:
+    def set_allowances(self, request: Request[Any, Any, Any], data: AllowancesIn) -> AllowancesOut:
         """The same allowance for several trainees of the school at once."""
-        return container_of(request).certificate_ledgers.set_allowances(
+        return out(container_of(request).certificate_ledgers.set_allowances(
             api_actor(request), data.trainee_ids, data.year, data.hours
-        )
+        ), AllowancesOut)
 
 
 class CertificateController(Controller):
     path = "/certificates"
     tags = ["training"]
 
-    def _show(self, request: Request[Any, Any, Any], actor: Actor, serial: str) -> dict[str, Any]:
+    def _show(self, request: Request[Any, Any, Any], actor: Actor, serial: str) -> CertificateDetailOut:
         with container_of(request).engine.connect() as conn:
-            return get_certificate(conn, actor, serial=serial)
+            return out(get_certificate(conn, actor, serial=serial), CertificateDetailOut)
 
     def _id(self, request: Request[Any, Any, Any], actor: Actor, serial: str) -> uuid.UUID:
         with container_of(request).engine.connect() as conn:
             return certificate_row(conn, actor, serial=serial)["id"]  # type: ignore[no-any-return]
 
     @post("/", sync_to_thread=True)
-    def apply(self, request: Request[Any, Any, Any], data: ApplicationIn) -> Response[dict[str, Any]]:
+    def apply(self, request: Request[Any, Any, Any], data: ApplicationIn) -> Response[CertificateDetailOut]:
         """A trainee's application: refused (409) when the selection exceeds the remaining
         printable by more than 2.0 hours; the certificate is issued at once."""
         c = container_of(request)
         actor = api_actor(request)
         certificate_id = c.certificate_ledgers.apply(actor, data.source_ids)
         with c.engine.connect() as conn:
-            return Response(get_certificate(conn, actor, certificate_id=certificate_id), status_code=201)
+            return Response(out(get_certificate(conn, actor, certificate_id=certificate_id), CertificateDetailOut), status_code=201)
 
     @get("/", sync_to_thread=True)
     def index(
@@ -176,15 +186,15 @@ class CertificateController(Controller):
         trainee_id: uuid.UUID | None = None, year: int | None = None, serial: str | None = None,
         name: str | None = None, issued_from: str | None = None, issued_to: str | None = None,
         open_report: bool = False, amended: bool = False, page: int = 1, page_size: int = 20,
-    ) -> ListOut:
+    ) -> Listing[CertificateOut]:
         """Certificates newest first: a trainee's own, a school's, the centre's every school."""
         filters = certificate_filter(training_school_id, trainee_id, year, serial, name, issued_from, issued_to,
                                      open_report, amended)
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
-            return list_out(list_certificates(conn, actor, page_of(page, page_size), filters))
+            return listing(list_certificates(conn, actor, page_of(page, page_size), filters), CertificateOut)
 
-    @get("/export.xlsx", sync_to_thread=True)
+    @get("/export.xlsx", sync_to_thread=True, media_type=XLSX)
     def export(
         self, request: Request[Any, Any, Any], training_school_id: uuid.UUID | None = None, year: int | None = None,
         serial: str | None = None, name: str | None = None, issued_from: str | None = None,
@@ -199,7 +209,7 @@ class CertificateController(Controller):
         return certificate_workbook(rows)
 
     @get("/{serial:str}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], serial: str) -> dict[str, Any]:
+    def show(self, request: Request[Any, Any, Any], serial: str) -> CertificateDetailOut:
         """Current details, items, the waiting error report and the history (both values of
         every correction)."""
         return self._show(request, api_actor(request), serial)
@@ -221,7 +231,7 @@ class CertificateController(Controller):
         container_of(request).certificate_ledgers.revoke(actor, self._id(request, actor, serial))
 
     @post("/{serial:str}/error-reports", sync_to_thread=True, status_code=200)
-    def report_error(self, request: Request[Any, Any, Any], serial: str, data: ErrorReportIn) -> dict[str, Any]:
+    def report_error(self, request: Request[Any, Any, Any], serial: str, data: ErrorReportIn) -> CertificateDetailOut:
         """校级管理员报备 a wrong name or year with its correct value."""
         actor = api_actor(request)
         container_of(request).certificate_ledgers.report_error(
@@ -230,7 +240,7 @@ class CertificateController(Controller):
         return self._show(request, actor, serial)
 
     @post("/{serial:str}/correction", sync_to_thread=True, status_code=200)
-    def correct(self, request: Request[Any, Any, Any], serial: str, data: CorrectionIn | None = None) -> dict[str, Any]:
+    def correct(self, request: Request[Any, Any, Any], serial: str, data: CorrectionIn | None = None) -> CertificateDetailOut:
         """网培中心修改并备案 the reported detail (an amendment; the history keeps both values)."""
         actor = api_actor(request)
         container_of(request).certificate_ledgers.correct(
@@ -239,42 +249,42 @@ class CertificateController(Controller):
         return self._show(request, actor, serial)
 
     @post("/{serial:str}/report-declined", sync_to_thread=True, status_code=200)
-    def decline(self, request: Request[Any, Any, Any], serial: str, data: Reason) -> dict[str, Any]:
+    def decline(self, request: Request[Any, Any, Any], serial: str, data: Reason) -> CertificateDetailOut:
         actor = api_actor(request)
         container_of(request).certificate_ledgers.decline_report(actor, self._id(request, actor, serial), data.reason)
         return self._show(request, actor, serial)
 
     @get("/{serial:str}/verification", sync_to_thread=True)
-    def verification(self, request: Request[Any, Any, Any], serial: str, code: str | None = None) -> dict[str, Any]:
+    def verification(self, request: Request[Any, Any, Any], serial: str, code: str | None = None) -> VerificationOut:
         """Public (no login): genuine or not, with the current details and amendments when the
         code from the certificate's QR link matches; nothing beyond what the certificate shows."""
         with container_of(request).engine.connect() as conn:
-            return verify(conn, serial, code)
+            return out(verify(conn, serial, code), VerificationOut)
 
 
 class CertificateBatchController(Controller):
     path = "/certificate-batches"
     tags = ["training"]
 
-    def _show(self, request: Request[Any, Any, Any], actor: Actor, job_id: uuid.UUID) -> dict[str, Any]:
+    def _show(self, request: Request[Any, Any, Any], actor: Actor, job_id: uuid.UUID) -> CertificateBatchDetailOut:
         with container_of(request).engine.connect() as conn:
-            return get_batch(conn, actor, job_id)
+            return out(get_batch(conn, actor, job_id), CertificateBatchDetailOut)
 
     @post("/", sync_to_thread=True, status_code=202)
-    def start(self, request: Request[Any, Any, Any], data: BatchIn) -> dict[str, Any]:
+    def start(self, request: Request[Any, Any, Any], data: BatchIn) -> CertificateBatchDetailOut:
         """批量生成证书 for chosen trainees of the school (or all with hours in the pool)."""
         actor = api_actor(request)
         job_id = container_of(request).certificate_ledgers.start_batch(actor, data.trainee_ids)
         return self._show(request, actor, job_id)
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any], page: int = 1, page_size: int = 20) -> ListOut:
+    def index(self, request: Request[Any, Any, Any], page: int = 1, page_size: int = 20) -> Listing[CertificateBatchOut]:
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
-            return list_out(list_batches(conn, actor, page_of(page, page_size)))
+            return listing(list_batches(conn, actor, page_of(page, page_size)), CertificateBatchOut)
 
     @get("/{job_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> dict[str, Any]:
+    def show(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> CertificateBatchDetailOut:
         """Progress and each trainee's result so far."""
         return self._show(request, api_actor(request), job_id)
 
