@@ -68,12 +68,11 @@ def _worker(args: argparse.Namespace) -> int:
 
 
 def _rebuild(args: argparse.Namespace) -> int:
-    from infrastructure.container import build
+    from infrastructure.schema import rebuild_read_models
+    from infrastructure.settings import load_settings
 
-    container = build()
-    read = container.runner.rebuild(args.names or None)
+    read = rebuild_read_models(load_settings(), args.names or None)
     print(f"rebuilt {', '.join(args.names) if args.names else 'all read models'} from {read} events")
-    container.close()
     return 0
 
 
@@ -111,7 +110,7 @@ def parser() -> argparse.ArgumentParser:
     w.set_defaults(func=_worker)
     pr = sub.add_parser("projections", help="projection maintenance")
     prs = pr.add_subparsers(dest="action", required=True)
-    rb = prs.add_parser("rebuild", help="drop and replay read models")
+    rb = prs.add_parser("rebuild", help="replay read models beside the live ones and swap them in")
     rb.add_argument("names", nargs="*")
     rb.set_defaults(func=_rebuild)
     au = sub.add_parser("audit", help="audit tools")
@@ -127,11 +126,18 @@ def parser() -> argparse.ArgumentParser:
 # Further commands (bench, export) add (name, register) pairs here.
 EXTRA_COMMANDS: list[tuple[str, Callable[[argparse.ArgumentParser], None]]] = []
 import interfaces.bench_command  # noqa: E402, F401  (registers `eduledger bench`)
+import interfaces.schema_command  # noqa: E402, F401  (registers `eduledger migrate`)
 
 
 def main(argv: list[str] | None = None) -> int:
+    from infrastructure.schema import SchemaNotCurrent
+
     args = parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except SchemaNotCurrent as refused:  # PostgreSQL, before `eduledger migrate` (ADR 0013)
+        print(f"eduledger {args.command}: {refused}", file=sys.stderr, flush=True)
+        return 3
 
 
 if __name__ == "__main__":
