@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -39,23 +39,21 @@ def rebuild_beside(engine: Engine, log_app: EventLog, projection: Projection) ->
                 index.name = f"{index.name}__r{token}"
     shadow.create_all(engine)
     position = read = 0
-    while True:  # one transaction per batch: the live tables' writers are never held up long
+    # One transaction per batch: the live tables' writers (and, on SQLite, readers) are never
+    # held up for long.
+    while notifications := _next_batch(log_app, position):
         with engine.begin() as conn, _renamed(conn, names):
-            position, n = _replay_batch(conn, log_app, projection, position)
-        read += n
-        if n == 0:
-            break
+            position = _write(conn, notifications, log_app, projection, position)
+        read += len(notifications)
     with engine.begin() as conn:
         # Runners move this row before writing the live tables: holding it, nothing else
         # writes them until the swap commits, and a runner that waited finds the position
         # moved and starts again from it, on the new tables.
         conn.execute(select(tracking.c.position).where(tracking.c.name == projection.name).with_for_update())
         with _renamed(conn, names):
-            while True:
-                position, n = _replay_batch(conn, log_app, projection, position)
-                read += n
-                if n == 0:
-                    break
+            while notifications := _next_batch(log_app, position):
+                position = _write(conn, notifications, log_app, projection, position)
+                read += len(notifications)
         _swap(conn, projection, names, token)
         conn.execute(
             update(tracking)
@@ -65,14 +63,16 @@ def rebuild_beside(engine: Engine, log_app: EventLog, projection: Projection) ->
     return read
 
 
-def _replay_batch(conn: Connection, log_app: EventLog, projection: Projection, position: int) -> tuple[int, int]:
-    notifications = log_app.recorder.select_notifications(start=position, limit=BATCH, inclusive_of_start=False)
-    if not notifications:
-        return position, 0
+def _next_batch(log_app: EventLog, position: int) -> Sequence[Any]:
+    return log_app.recorder.select_notifications(start=position, limit=BATCH, inclusive_of_start=False)
+
+
+def _write(conn: Connection, notifications: Sequence[Any], log_app: EventLog, projection: Projection, position: int) -> int:
+    """Apply one batch to the new tables; returns the position it reached."""
     writes = Writes(conn)
     feed(writes, notifications, [projection], {projection.name: position}, log_app.mapper)
     writes.flush()
-    return notifications[-1].id, len(notifications)
+    return int(notifications[-1].id)
 
 
 def _swap(conn: Connection, projection: Projection, names: dict[str, str], token: str) -> None:
