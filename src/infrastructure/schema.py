@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import structlog
 from alembic import command
@@ -30,8 +31,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, MetaData, inspect, select, text
 
 from application.common.projection import Projection
-from infrastructure.database import platform_tables
+from application.projections import all_projections
+from infrastructure.database import make_engine, platform_tables
 from infrastructure.eventstore import EventLog
+from infrastructure.projections import ProjectionRunner, fingerprint, tracking
+from infrastructure.read_model_swap import rebuild_beside
 from infrastructure.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -45,7 +49,6 @@ LOCK_KEY = int.from_bytes(hashlib.sha256(b"eduledger.schema").digest()[:8], "big
 
 class SchemaNotCurrent(RuntimeError):
     """The database is behind this release: the operator must run `eduledger migrate`."""
-
     def __init__(self, reasons: Sequence[str]) -> None:
         self.reasons = list(reasons)
         super().__init__(
@@ -111,8 +114,6 @@ def event_log(settings: Settings) -> EventLog:
 
 def pending(engine: Engine, events_table: str, projections: Sequence[Projection]) -> list[str]:
     """What `migrate` would do, in words for the operator; empty when the schema is current."""
-    from infrastructure.projections import fingerprint, tracking
-
     reasons = []
     with engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
@@ -125,14 +126,24 @@ def pending(engine: Engine, events_table: str, projections: Sequence[Projection]
             dict(conn.execute(select(tracking.c.name, tracking.c.fingerprint)).tuples().all())
             if tracking.name in tables else {}
         )
+    stale: dict[str, list[str]] = {}
     for p in projections:
-        if p.name not in known:
-            reasons.append(f"read model {p.name} is not built")
-        elif known[p.name] != fingerprint(p, engine.dialect):
-            reasons.append(f"read model {p.name} changed shape")
-        elif any(t.name not in tables for t in p.tables):
-            reasons.append(f"read model {p.name} has lost a table")
+        why = _stale(p, known, tables, engine.dialect)
+        if why:
+            stale.setdefault(why, []).append(p.name)
+    reasons += [f"read models {why}: {', '.join(names)}" for why, names in stale.items()]
     return reasons
+
+
+def _stale(p: Projection, known: dict[str, str], tables: set[str], dialect: Any) -> str | None:
+    """Why a read model must be built or rebuilt, or None when it is current."""
+    if p.name not in known:
+        return "not built"
+    if known[p.name] != fingerprint(p, dialect):
+        return "changed shape"
+    if any(t.name not in tables for t in p.tables):
+        return "missing a table"
+    return None
 
 
 def require_current(engine: Engine, log_app: EventLog, projections: Sequence[Projection]) -> None:
@@ -156,9 +167,6 @@ def migrate(engine: Engine, settings: Settings, projections: Sequence[Projection
 
 def migrate_database(settings: Settings) -> list[str]:
     """`eduledger migrate`: the same as `migrate` with an engine of its own."""
-    from application.projections import all_projections
-    from infrastructure.database import make_engine
-
     engine = make_engine(settings)
     try:
         return migrate(engine, settings, all_projections())
@@ -169,10 +177,6 @@ def migrate_database(settings: Settings) -> list[str]:
 def rebuild_read_models(settings: Settings, names: Sequence[str] | None = None) -> int:
     """`eduledger projections rebuild`: replay the named read models (all by default) beside
     the live ones and swap them in, while the platform keeps serving; returns the events read."""
-    from application.projections import all_projections
-    from infrastructure.database import make_engine
-    from infrastructure.read_model_swap import rebuild_beside
-
     engine = make_engine(settings)
     log_app = event_log(settings)
     try:
@@ -197,7 +201,6 @@ def _event_store(engine: Engine, log_app: EventLog) -> list[str]:
 
 
 def _platform(engine: Engine) -> list[str]:
-    from infrastructure.projections import tracking
 
     with engine.begin() as conn:
         tables = set(inspect(conn).get_table_names())
@@ -218,8 +221,6 @@ def _platform(engine: Engine) -> list[str]:
 
 
 def _read_models(engine: Engine, log_app: EventLog, projections: Sequence[Projection]) -> list[str]:
-    from infrastructure.projections import ProjectionRunner, fingerprint, tracking
-    from infrastructure.read_model_swap import rebuild_beside
 
     with engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
@@ -237,9 +238,7 @@ def _read_models(engine: Engine, log_app: EventLog, projections: Sequence[Projec
         read = ProjectionRunner(engine, log_app, new).catch_up()
         done.append(f"built read models {', '.join(p.name for p in new)} from {read} events")
     for p in projections:
-        if p.name in known and (
-            known[p.name] != fingerprint(p, engine.dialect) or any(t.name not in tables for t in p.tables)
-        ):
+        if p.name in known and _stale(p, known, tables, engine.dialect):
             read = rebuild_beside(engine, log_app, p)
             done.append(f"rebuilt read model {p.name} from {read} events and swapped it in")
     return done
