@@ -213,11 +213,14 @@ def _platform(engine: Engine) -> list[str]:
                 context.stamp(_scripts(), "head")
                 return [f"created the platform tables at revision {head()}"]
             context.stamp(_scripts(), BASELINE)  # tables made before migrations existed
+            done = [f"recorded the existing platform tables as revision {BASELINE}"]
+        else:
+            done = []
         current = context.get_current_heads()
         if tuple(current) == (head(),):
-            return []
+            return done
         command.upgrade(alembic_config(conn), "head")
-        return [f"upgraded the platform tables from {', '.join(current)} to {head()}"]
+        return [*done, f"upgraded the platform tables from {', '.join(current)} to {head()}"]
 
 
 def _read_models(engine: Engine, log_app: EventLog, projections: Sequence[Projection]) -> list[str]:

@@ -57,6 +57,16 @@ def test_upgrading_through_every_revision_gives_exactly_the_declared_platform_ta
         engine.dispose()
 
 
+def test_a_database_made_before_migrations_is_recorded_at_the_first_revision_and_kept(container, world):
+    engine, settings = container.engine, container.settings
+    with engine.begin() as conn:  # what `create_all` at start-up used to leave behind
+        conn.exec_driver_sql("DROP TABLE alembic_version")
+    assert migrate(engine, settings, all_projections()) == ["recorded the existing platform tables as revision 0001"]
+    assert pending(engine, container.log.recorder.events_table_name, all_projections()) == []
+    with engine.connect() as conn:
+        assert list_teaching_points(conn, world.actor("sysadmin"), Page(1, 20)).total == 2
+
+
 def test_migrate_runs_started_together_do_the_work_once(fresh):
     processes = Processes(fresh.var_dir, fresh.database_url)
     try:
