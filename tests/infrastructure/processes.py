@@ -15,8 +15,20 @@ ROOT = Path(__file__).resolve().parents[2]
 # Generous: six Python processes importing the whole platform at once on a loaded 2-core machine.
 STARTUP_SECONDS = 240
 # What the `eduledger` script runs (`python -m interfaces.cli` would miss the commands that
-# register themselves with the imported `interfaces.cli`, such as `migrate`).
-ENTRY = "import sys; from interfaces.cli import main; sys.exit(main(sys.argv[1:]))"
+# register themselves with the imported `interfaces.cli`, such as `migrate`). With a start line
+# (`together`), the process first imports the platform, says it is ready, and waits for the
+# line, so processes that import at different speeds still reach the database at one moment.
+ENTRY = """
+import os, sys, time
+from interfaces.cli import main
+import interfaces.http.app
+ready, go = os.environ.get("EDULEDGER_TEST_READY"), os.environ.get("EDULEDGER_TEST_GO")
+if ready:
+    open(ready, "w").close()
+    while not os.path.exists(go):
+        time.sleep(0.01)
+sys.exit(main(sys.argv[1:]))
+"""
 
 
 def free_port() -> int:
@@ -42,15 +54,27 @@ class Processes:
         }
         self.started: list[tuple[subprocess.Popen[bytes], Path]] = []
 
-    def start(self, *args: str) -> subprocess.Popen[bytes]:
+    def start(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
         out = self.folder / f"process-{len(self.started)}.log"
         with open(out, "wb") as handle:
             process = subprocess.Popen(
                 [sys.executable, "-c", ENTRY, *args],
-                cwd=ROOT, env=self.env, stdout=handle, stderr=subprocess.STDOUT,
+                cwd=ROOT, env={**self.env, **(env or {})}, stdout=handle, stderr=subprocess.STDOUT,
             )
         self.started.append((process, out))
         return process
+
+    def together(self, *commands: tuple[str, ...]) -> list[subprocess.Popen[bytes]]:
+        """Start every command, then let them all go at once when all have imported."""
+        go = self.folder / "go"
+        ready = [self.folder / f"ready-{len(self.started) + i}" for i in range(len(commands))]
+        started = [
+            self.start(*args, env={"EDULEDGER_TEST_READY": str(r), "EDULEDGER_TEST_GO": str(go)})
+            for args, r in zip(commands, ready)
+        ]
+        self.wait_for(lambda: all(r.exists() for r in ready), "every process to import the platform")
+        go.touch()
+        return started
 
     def output(self, process: subprocess.Popen[bytes]) -> str:
         return next(out for p, out in self.started if p is process).read_text(errors="replace")

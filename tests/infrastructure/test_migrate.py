@@ -70,7 +70,7 @@ def test_a_database_made_before_migrations_is_recorded_at_the_first_revision_and
 def test_migrate_runs_started_together_do_the_work_once(fresh):
     processes = Processes(fresh.var_dir, fresh.database_url)
     try:
-        runs = [processes.start("migrate") for _ in range(3)]
+        runs = processes.together(("migrate",), ("migrate",), ("migrate",))
         outputs = []
         for run in runs:
             assert run.wait(timeout=240) == 0, processes.output(run)

@@ -34,13 +34,10 @@ def test_web_processes_and_a_worker_started_at_once_on_a_fresh_database_all_come
     if database_url.startswith("postgres"):
         code, output = processes.run("migrate")
         assert code == 0, output
-    urls, running = [], []
-    for _ in range(WEB_PROCESSES):
-        port = free_port()
-        running.append(processes.start("serve", "--port", str(port)))
-        urls.append(f"http://127.0.0.1:{port}")
-    worker = processes.start("worker", "--interval", "0.2")
-    running.append(worker)
+    ports = [free_port() for _ in range(WEB_PROCESSES)]
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    running = processes.together(*(("serve", "--port", str(p)) for p in ports), ("worker", "--interval", "0.2"))
+    worker = running[-1]
 
     for url in urls:
         processes.wait_for(lambda url=url: _answers(url), f"{url}/healthz")
