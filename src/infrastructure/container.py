@@ -84,11 +84,11 @@ def build(settings: Settings | None = None, clock: Clock | None = None, fast_has
     audit_chain.configure_key(settings.audit_key)
     engine = make_engine(settings)
     projections = all_projections()
-    if not settings.is_postgres:
-        migrate(engine, settings, projections)  # the embedded default migrates itself, under a file lock
     log = event_log(settings)
     if settings.is_postgres:
-        require_current(engine, log, projections)  # never creates or changes schema (ADR 0013)
+        require_current(engine, log, projections)  # a process never creates or changes schema (ADR 0013)
+    else:
+        migrate(engine, settings, projections)  # the embedded default migrates itself, under a file lock
     runner = ProjectionRunner(engine, log, projections)
     inline = settings.projections == "inline"
     store = AggregateStore(log, after_save=(lambda pos: runner.catch_up(until=pos)) if inline else None)
