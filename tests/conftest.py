@@ -17,6 +17,7 @@ import pytest
 from application.common.actor import SYSTEM
 from infrastructure.clock import FixedClock
 from infrastructure.container import Container, build
+from infrastructure.schema import migrate_database
 from infrastructure.settings import load_settings
 
 DATABASE = os.environ.get("EDULEDGER_TEST_DATABASE", "sqlite")
@@ -59,7 +60,7 @@ def database_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Any:
-    return load_settings(
+    settings = load_settings(
         database_url=database_url,
         var_dir=tmp_path,
         secret_key="test-secret-key",
@@ -67,6 +68,11 @@ def settings(tmp_path: Path, database_url: str) -> Any:
         projections="inline",
         broker_url=None,
     )
+    if settings.is_postgres:
+        # As in production: `eduledger migrate`, then the processes start (which on PostgreSQL
+        # refuse an unmigrated database). SQLite migrates itself when the container is built.
+        migrate_database(settings)
+    return settings
 
 
 @pytest.fixture

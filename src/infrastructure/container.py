@@ -37,6 +37,7 @@ from infrastructure.passwords import Argon2Hasher
 from infrastructure.payments import unionpay_gateway
 from infrastructure.photos import inspect_photo
 from infrastructure.projections import ProjectionRunner
+from infrastructure.schema import event_log, migrate, require_current
 from infrastructure.sessions import LoginThrottle, SessionStore
 from infrastructure.settings import Settings, load_settings
 from infrastructure.training_login import build_training_platform
@@ -83,9 +84,13 @@ def build(settings: Settings | None = None, clock: Clock | None = None, fast_has
     settings = settings or load_settings()
     audit_chain.configure_key(settings.audit_key)
     engine = make_engine(settings)
-    log = EventLog(env=settings.eventsourcing_env())
-    runner = ProjectionRunner(engine, log, all_projections())
-    runner.setup()
+    projections = all_projections()
+    log = event_log(settings)
+    if settings.is_postgres:
+        require_current(engine, log, projections)  # a process never creates or changes schema (ADR 0013)
+    else:
+        migrate(engine, settings, projections)  # the embedded default migrates itself, under a file lock
+    runner = ProjectionRunner(engine, log, projections)
     inline = settings.projections == "inline"
     store = AggregateStore(log, after_save=(lambda pos: runner.catch_up(until=pos)) if inline else None)
     clock = clock or SystemClock()

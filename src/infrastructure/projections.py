@@ -34,8 +34,8 @@ tracking = Table(
 
 
 def fingerprint(projection: Projection, dialect: Any) -> str:
-    """A digest of the projection's table definitions: when a release changes them, the
-    projection is rebuilt from the log at start-up instead of failing on a stale table."""
+    """A digest of the projection's table definitions: when a release changes them, `migrate`
+    rebuilds the projection beside the live tables and swaps it in (ADR 0013)."""
     ddl = "".join(str(CreateTable(t).compile(dialect=dialect)) for t in projection.tables)
     return hashlib.sha256(f"{type(projection).__qualname__}|{ddl}".encode()).hexdigest()
 
@@ -53,6 +53,22 @@ class _Raced(Exception):
     pass
 
 
+def feed(
+    writes: Writes, notifications: Sequence[Any], projections: Sequence[Projection], positions: dict[str, int], mapper: Any
+) -> None:
+    """Hand each notification after a projection's position to that projection, decoding only
+    the events some projection handles."""
+    everything = any(p.all_events for p in projections)
+    wanted = {t for p in projections for t in p.topics()}
+    for n in notifications:
+        if not everything and n.topic not in wanted:
+            continue
+        event = mapper.to_domain_event(n)
+        for p in projections:
+            if positions[p.name] < n.id and p.wants(event):
+                p.process(writes, event)
+
+
 class ProjectionRunner:
     def __init__(
         self, engine: Engine, log_app: EventLog, projections: Sequence[Projection], batch_size: int = 500
@@ -62,26 +78,6 @@ class ProjectionRunner:
         self.projections = list(projections)
         self.batch_size = batch_size
         self._lock = threading.Lock()
-
-    def setup(self) -> None:
-        platform_tables.create_all(self.engine)
-        with self.engine.begin() as conn:
-            known = dict(conn.execute(select(tracking.c.name, tracking.c.fingerprint)).tuples().all())
-        changed = [
-            p.name for p in self.projections
-            if p.name in known and known[p.name] != fingerprint(p, self.engine.dialect)
-        ]
-        tables = [t for p in self.projections for t in p.tables if p.name not in changed]
-        tables[0].metadata.create_all(self.engine, tables=tables)
-        with self.engine.begin() as conn:
-            for p in self.projections:
-                if p.name not in known:
-                    conn.execute(
-                        tracking.insert().values(name=p.name, position=0, fingerprint=fingerprint(p, self.engine.dialect))
-                    )
-        if changed:
-            log.info("projection.schema_changed", rebuilding=changed)
-            self.rebuild(changed)
 
     def positions(self) -> dict[str, int]:
         with self.engine.connect() as conn:
@@ -146,16 +142,8 @@ class ProjectionRunner:
             moved = conn.execute(_MOVE, {"n": p.name, "old": positions[p.name], "new": last}).rowcount
             if moved != 1:
                 raise _Raced
-        everything = any(p.all_events for p in behind)
-        wanted = {t for p in behind for t in p.topics()}
         writes = Writes(conn)  # handlers' inserts and updates go out as executemany runs
-        for n in notifications:
-            if not everything and n.topic not in wanted:
-                continue
-            event = mapper.to_domain_event(n)
-            for p in behind:
-                if positions[p.name] < n.id and p.wants(event):
-                    p.process(writes, event)
+        feed(writes, notifications, behind, positions, mapper)
         writes.flush()
 
     def rebuild(self, names: Sequence[str] | None = None) -> int:

@@ -54,6 +54,7 @@ from application.learners.projection import learners as learner_rows
 from application.organisation.projection import teaching_points
 from domains.shared.values import Role
 from infrastructure.container import Container, build
+from infrastructure.schema import migrate_database
 from interfaces.demo import open_catalogue
 
 SCRATCH_INSERT = "bench_raw_events"
@@ -307,7 +308,10 @@ def run(
     tmp = tempfile.mkdtemp(prefix="eduledger-bench-")
     try:
         url = database_url or f"sqlite:///{os.path.join(tmp, 'bench.sqlite3')}"
-        c = build(_settings(url, tmp), fast_hashing=True)
+        settings = _settings(url, tmp)
+        if settings.is_postgres:
+            migrate_database(settings)  # a PostgreSQL process only starts on a migrated database
+        c = build(settings, fast_hashing=True)
         try:
             _check_empty(c)
             figures = _run(c, forms, min(stock_forms, forms), progress)

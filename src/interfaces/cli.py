@@ -74,12 +74,11 @@ def _worker(args: argparse.Namespace) -> int:
 
 
 def _rebuild(args: argparse.Namespace) -> int:
-    from infrastructure.container import build
+    from infrastructure.schema import rebuild_read_models
+    from infrastructure.settings import load_settings
 
-    container = build()
-    read = container.runner.rebuild(args.names or None)
+    read = rebuild_read_models(load_settings(), args.names or None)
     print(f"rebuilt {', '.join(args.names) if args.names else 'all read models'} from {read} events")
-    container.close()
     return 0
 
 
@@ -101,7 +100,7 @@ def parser() -> argparse.ArgumentParser:
     w.set_defaults(func=_worker)
     pr = sub.add_parser("projections", help="projection maintenance")
     prs = pr.add_subparsers(dest="action", required=True)
-    rb = prs.add_parser("rebuild", help="drop and replay read models")
+    rb = prs.add_parser("rebuild", help="replay read models beside the live ones and swap them in")
     rb.add_argument("names", nargs="*")
     rb.set_defaults(func=_rebuild)
     au = sub.add_parser("audit", help="audit tools")
@@ -117,10 +116,12 @@ EXTRA_COMMANDS: list[tuple[str, Callable[[argparse.ArgumentParser], None]]] = []
 import interfaces.bench_command  # noqa: E402, F401  (registers `eduledger bench`)
 from interfaces import audit_command  # noqa: E402  (eduledger audit verify, keygen, checkpoint)
 import interfaces.housekeeping_command  # noqa: E402, F401  (registers `eduledger housekeeping`)
+import interfaces.schema_command  # noqa: E402, F401  (registers `eduledger migrate`)
 
 
 def main(argv: list[str] | None = None) -> int:
     from infrastructure.audit_checkpoints import CheckpointError
+    from infrastructure.schema import SchemaNotCurrent
     from infrastructure.settings import ConfigurationError
 
     args = parser().parse_args(argv)
@@ -130,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
         # Missing keys on PostgreSQL, unusable key files: say what to set, start nothing.
         print(f"eduledger: {exc}", file=sys.stderr)
         return 2
+    except SchemaNotCurrent as refused:  # PostgreSQL, before `eduledger migrate` (ADR 0013)
+        print(f"eduledger {args.command}: {refused}", file=sys.stderr, flush=True)
+        return 3
 
 
 if __name__ == "__main__":
