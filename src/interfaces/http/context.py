@@ -113,7 +113,7 @@ async def reject_nul_characters(request: Request[Any, Any, Any]) -> None:
             raise InvalidInput("request.nul_character", "请求中不能包含空字符（\\0）")
 
 
-INT32 = range(-(2**31), 2**31)
+INT64 = range(-(2**63), 2**63)
 
 
 def _integer_query_names(request: Request[Any, Any, Any]) -> list[str]:
@@ -127,9 +127,10 @@ def _integer_query_names(request: Request[Any, Any, Any]) -> list[str]:
 
 
 def reject_out_of_range_integers(request: Request[Any, Any, Any]) -> None:
-    """Integers in the path or the query must fit a 32-bit column: a larger one (a page number of
-    20 digits) would otherwise reach the database and fail there with a 500. The published
-    document states the same bounds (`contract.INT_MIN`/`INT_MAX`)."""
+    """Integers in the path or the query must fit 64 bits: a larger one (a semester of 20 digits)
+    would otherwise reach the database driver and fail there with a 500. The published document
+    states the same bounds (`contract.INT_MIN`/`INT_MAX`); narrower domain ranges stay with the
+    handlers and use cases (an audit version, a page number)."""
     values = [(k, v) for k, v in request.path_params.items() if isinstance(v, int) and not isinstance(v, bool)]
     for name in _integer_query_names(request):
         for raw in request.query_params.getall(name, []):
@@ -138,7 +139,7 @@ def reject_out_of_range_integers(request: Request[Any, Any, Any]) -> None:
             except ValueError:
                 pass  # not a number at all: Litestar's own validation answers 422
     for name, value in values:
-        if value not in INT32:
+        if value not in INT64:
             raise InvalidInput("request.out_of_range", f"参数 {name} 超出允许的范围", field=name)
 
 

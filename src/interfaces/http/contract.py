@@ -22,9 +22,9 @@ BEARER = "bearer"
 API_PREFIX = "/api/v1"
 STATE_CHANGING = frozenset({"post", "put", "patch", "delete"})
 METHODS = ("get", "put", "post", "patch", "delete")
-# Query and path integers must fit a 32-bit column (page numbers, semesters, years, indexes); the
+# Query and path integers must fit 64 bits (what SQLite and PostgreSQL can compare with); the
 # server refuses larger ones with 422 (`context.reject_out_of_range_integers`).
-INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 
 # Operations anyone may call without a login.
 PUBLIC_OPERATIONS = frozenset({
@@ -50,12 +50,27 @@ EXTRA_PROBLEMS: dict[str, frozenset[int]] = {
     "POST /api/v1/training/auth/sms-codes": frozenset({429}),
     "POST /api/v1/training/auth/sms-login": frozenset({401}),
     "POST /api/v1/training/auth/wechat-login": frozenset({401}),
+    # The trainee's own ledger exists once the school has opened it.
+    "GET /api/v1/certificate-ledgers/me": frozenset({404}),
     # The payment gateway's notification is refused when its signature is wrong.
     "POST /api/v1/payments/unionpay/notify": frozenset({403}),
     "POST /api/v1/payments/unionpay/simulator": frozenset({403}),
     # The certificate PDF is drawn on demand and needs the server's CJK font.
     "GET /api/v1/certificates/{serial}/pdf": frozenset({503}),
     "POST /api/v1/certificates": frozenset({503}),
+}
+
+PROOF_FILE = ("image/jpeg", "image/png", "application/pdf")
+# Operations answering a file: Litestar only sees `Response[bytes]`, the media types are these.
+FILE_RESPONSES: dict[str, tuple[str, ...]] = {
+    "GET /api/v1/me/avatar": ("image/*",),
+    "GET /api/v1/application-forms/imports/template": ("text/csv",),
+    "GET /api/v1/learners/{learner_id}/photo": ("image/jpeg",),
+    "GET /api/v1/learner-photos/exports/{job_id}/file": ("application/zip",),
+    "GET /api/v1/status-changes/{status_change_id}/attachments/{index}": PROOF_FILE,
+    "GET /api/v1/learners/{learner_id}/record-changes/{request_id}/attachments/{index}": PROOF_FILE,
+    "GET /api/v1/certificates/export.xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",),
+    "GET /api/v1/certificates/{serial}/pdf": ("application/pdf",),
 }
 
 DESCRIPTIONS = {
@@ -170,20 +185,21 @@ def refine(doc: dict[str, Any]) -> dict[str, Any]:
             operation["security"] = [] if public else [{BEARER: []}]
             responses = operation.setdefault("responses", {})
             responses.pop("400", None)  # Litestar's default; the server answers 422 problems instead
+            if key in FILE_RESPONSES:
+                binary = {"schema": {"type": "string", "format": "binary"}}
+                success = next(r for status, r in responses.items() if status.startswith("2"))
+                success["content"] = {media_type: binary for media_type in FILE_RESPONSES[key]}
             for status in sorted(problem_statuses(key, operation, public)):
                 responses[str(status)] = {"description": DESCRIPTIONS[status], "content": {PROBLEM: {"schema": ref}}}
             _bound_integers(operation)
     return doc
 
 
-def api_document(app: Litestar) -> dict[str, Any]:
-    """The refined document, built once per application."""
+def api_document(app: Litestar, generated: dict[str, Any]) -> dict[str, Any]:
+    """The refined document, built once per application from Litestar's generated one."""
     cached = app.state.get("api_contract")
     if cached is None:
-        from litestar._openapi.plugin import OpenAPIPlugin
-
-        cached = refine(app.plugins.get(OpenAPIPlugin).provide_openapi_schema())
-        app.state["api_contract"] = cached
+        cached = app.state["api_contract"] = refine(generated)
     return cached  # type: ignore[no-any-return]
 
 
@@ -191,7 +207,7 @@ class _Contract(OpenAPIRenderPlugin):
     """Every rendering (JSON, the interactive docs) shows the refined document."""
 
     def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
-        return super().render(request, api_document(request.app))
+        return super().render(request, api_document(request.app, openapi_schema))
 
 
 class ContractJson(_Contract, JsonRenderPlugin):

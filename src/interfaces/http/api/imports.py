@@ -64,7 +64,7 @@ class ImportController(Controller):
         api_actor(request)
         return Response(
             content=template_csv(),
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",  # Litestar adds the charset
             headers={
                 "Content-Disposition": 'attachment; filename="form-import-template.csv"; '
                 f"filename*=UTF-8''{quote(TEMPLATE_NAME)}"
