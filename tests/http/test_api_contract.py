@@ -183,3 +183,8 @@ def free_form_operations(document: dict[str, Any]) -> list[str]:
 def test_free_form_success_bodies_only_go_down(document):
     free = free_form_operations(document)
     assert len(free) <= FREE_FORM_BUDGET, f"{len(free)} free-form success responses:\n" + "\n".join(free)
+
+
+def test_the_allowed_methods_are_listed_without_a_token(client):
+    r = client.options(f"{API}/learners")
+    assert r.status_code == 204 and set(r.headers["allow"].replace(" ", "").split(",")) == {"GET", "OPTIONS"}

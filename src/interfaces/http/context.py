@@ -68,7 +68,8 @@ async def require_login(connection: ASGIConnection[Any, Any, Any, Any], handler:
     """Guard of the whole API: an operation not declared public (`contract.PUBLIC_OPERATIONS`)
     answers 401 without a valid token, before its body or parameters are even read, so the
     published security of each operation is what the server does."""
-    if not handler.opt.get("public"):
+    # OPTIONS is Litestar's own answer listing the allowed methods (a CORS preflight has no token).
+    if not handler.opt.get("public") and connection.scope["method"] != "OPTIONS":
         await anyio.to_thread.run_sync(api_actor, connection)
 
 
