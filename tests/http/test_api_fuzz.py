@@ -5,7 +5,7 @@ a status or a content type the document does not list, or a body that does not m
 documented schema.
 
 The run is deterministic (derandomized, no example database) and bounded by the number of
-examples per operation, so its cost is fixed: about a thousand requests."""
+examples per operation, so its cost is fixed: at most six requests per operation (~1,300)."""
 
 from __future__ import annotations
 
