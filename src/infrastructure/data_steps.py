@@ -11,19 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Connection, DateTime, Engine, String, Table, insert, select
+from sqlalchemy import Column, Connection, Engine, String, Table, insert, select
 
 from application.common.projection import Projection
 from application.indexes import backfill
 from infrastructure.database import platform_tables
 from infrastructure.eventstore import AggregateStore, EventLog
 from infrastructure.projections import ProjectionRunner
+from application.common.instant import Instant
 
 data_steps = Table(
     "data_steps",
     platform_tables,
     Column("name", String(80), primary_key=True),
-    Column("done_at", DateTime(timezone=True), nullable=False),
+    Column("done_at", Instant(), nullable=False),
 )
 
 # name -> the step; returns how many records it wrote. Never rename a step: its name is its record.

@@ -11,10 +11,11 @@ import hashlib
 import io
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, Engine, Integer, LargeBinary, String, Table, insert, select
+from sqlalchemy import Column, Engine, Integer, LargeBinary, String, Table, insert, select
 
 from domains.shared.errors import InvalidInput
 from infrastructure.database import platform_tables
+from application.common.instant import Instant
 
 stored_files = Table(
     "stored_files",
@@ -23,7 +24,7 @@ stored_files = Table(
     Column("content_type", String(40), nullable=False),
     Column("size", Integer, nullable=False),
     Column("data", LargeBinary, nullable=False),
-    Column("stored_at", DateTime(timezone=True), nullable=False),
+    Column("stored_at", Instant(), nullable=False),
 )
 
 TYPE_LABELS = {"image/png": "PNG", "image/jpeg": "JPG", "application/pdf": "PDF"}

@@ -30,7 +30,6 @@ from sqlalchemy import (
     bindparam,
     Boolean,
     Column,
-    DateTime,
     Engine,
     Integer,
     LargeBinary,
@@ -59,6 +58,7 @@ from application.common.actor import Actor
 from application.common.context import correlation_id, current_correlation_id
 from domains.shared.values import Role
 from infrastructure.database import platform_tables
+from application.common.instant import Instant
 
 log = structlog.get_logger(__name__)
 
@@ -297,11 +297,11 @@ import_jobs = Table(
     Column("attempts", Integer, nullable=False, default=0),
     Column("error", String(200)),
     Column("lease_token", String(32)),
-    Column("lease_until", DateTime(timezone=True)),
+    Column("lease_until", Instant()),
     Column("content", LargeBinary),  # the upload, dropped when the job ends
-    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
-    Column("started_at", DateTime(timezone=True)),
-    Column("finished_at", DateTime(timezone=True)),
+    Column("created_at", Instant(), nullable=False, index=True),
+    Column("started_at", Instant()),
+    Column("finished_at", Instant()),
 )
 
 import_rows = Table(
@@ -322,7 +322,7 @@ job_outputs = Table(
     Column("content_type", String(60), nullable=False),
     Column("size", Integer, nullable=False),
     Column("data", LargeBinary, nullable=False),  # an export's file, downloaded by the job's owner
-    Column("stored_at", DateTime(timezone=True), nullable=False),
+    Column("stored_at", Instant(), nullable=False),
 )
 
 

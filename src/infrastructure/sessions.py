@@ -17,9 +17,10 @@ import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Column, DateTime, Engine, Integer, String, Table, Uuid, delete, func, insert, select, update
+from sqlalchemy import Column, Engine, Integer, String, Table, Uuid, delete, func, insert, select, update
 
 from infrastructure.database import platform_tables
+from application.common.instant import Instant
 
 sessions = Table(
     "auth_sessions",
@@ -27,8 +28,8 @@ sessions = Table(
     Column("token_hash", String(64), primary_key=True),
     Column("account_id", Uuid, nullable=False, index=True),
     Column("kind", String(10), nullable=False),  # "api" (bearer) or "admin" (cookie)
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", Instant(), nullable=False),
+    Column("expires_at", Instant(), nullable=False),
 )
 
 login_failures = Table(
@@ -36,7 +37,7 @@ login_failures = Table(
     platform_tables,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("key", String(100), nullable=False, index=True),
-    Column("failed_at", DateTime(timezone=True), nullable=False),
+    Column("failed_at", Instant(), nullable=False),
 )
 
 PAIR_LIMIT = 5  # one address, one account

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Boolean, Column, DateTime, Engine, Integer, String, Table, delete, func, insert, select, update
+from sqlalchemy import Boolean, Column, Engine, Integer, String, Table, delete, func, insert, select, update
 
 from application.training.activities import Activities
 from application.training.learning import Learning
@@ -31,6 +31,7 @@ from application.training.schools import TrainingSchools
 from application.training.trainees import Trainees
 from domains.shared.values import mask_phone
 from infrastructure.database import platform_tables
+from application.common.instant import Instant
 
 sms_codes = Table(
     "training_sms_codes",
@@ -39,8 +40,8 @@ sms_codes = Table(
     Column("mobile_digest", String(64), nullable=False, index=True),
     Column("address_digest", String(64), nullable=False, index=True),
     Column("code_digest", String(64), nullable=False),
-    Column("sent_at", DateTime(timezone=True), nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", Instant(), nullable=False),
+    Column("expires_at", Instant(), nullable=False),
     Column("failures", Integer, nullable=False),
     Column("used", Boolean, nullable=False),
 )

@@ -76,7 +76,7 @@ def test_state_as_of_a_version(client, world, login):
     assert (v2["version"], v2["state"]["status"], v2["state"]["review_comment"]) == (2, "rejected", "材料不全")
     assert latest == v2
     problem(state_of(client, login, form["id"], version=0), 422, "audit.version_invalid")
-    problem(state_of(client, login, form["id"], version=2**63), 422, "audit.version_invalid")
+    problem(state_of(client, login, form["id"], version=2**63), 422, "request.out_of_range")  # beyond 64 bits
     problem(state_of(client, login, form["id"], version=2**31), 422, "audit.version_invalid")
     problem(state_of(client, login, "00000000-0000-0000-0000-000000000000"), 404)
 

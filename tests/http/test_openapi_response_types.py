@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 # The operations whose success body is not JSON: files (PDF, spreadsheets, ZIP archives, images,
-# CSV) and the gateway's plain-text acknowledgement.
+# CSV) and the gateway's plain-text acknowledgement. Proof attachments are PDF, JPEG or PNG.
 NON_JSON = {
     ("get", "/api/v1/me/avatar"): "image/*",
     ("get", "/api/v1/application-forms/imports/template"): "text/csv",
     ("get", "/api/v1/learners/{learner_id}/photo"): "image/jpeg",
     ("get", "/api/v1/learner-photos/exports/{job_id}/file"): "application/zip",
-    ("get", "/api/v1/learners/{learner_id}/record-changes/{request_id}/attachments/{index}"): "*/*",
-    ("get", "/api/v1/status-changes/{status_change_id}/attachments/{index}"): "*/*",
+    ("get", "/api/v1/learners/{learner_id}/record-changes/{request_id}/attachments/{index}"): "application/pdf",
+    ("get", "/api/v1/status-changes/{status_change_id}/attachments/{index}"): "application/pdf",
     ("get", "/api/v1/certificates/export.xlsx"): "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ("get", "/api/v1/certificates/{serial}/pdf"): "application/pdf",
     ("post", "/api/v1/payments/unionpay/notify"): "text/plain",

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from sqlalchemy import Column, Connection, Date, DateTime, String, Table, Text, Uuid, delete, insert, update
+from sqlalchemy import Column, Connection, Date, String, Table, Text, Uuid, delete, insert, update
 from datetime import date
 
 from application.common.projection import Projection, Writes, handles, read_models
 from domains.admissions.application_form import ApplicationForm
 from domains.admissions.batches import AdmissionBatch, StudyBatch, TrainingProgramme
+from application.common.instant import Instant
 
 study_batches = Table(
     "rm_study_batches",
@@ -69,8 +70,8 @@ application_forms = Table(
     Column("student_number", String(30)),
     Column("learner_id", Uuid),
     Column("review_comment", String(200)),
-    Column("submitted_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("submitted_at", Instant(), nullable=False),
+    Column("updated_at", Instant(), nullable=False),
 )
 
 

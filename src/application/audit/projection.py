@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from sqlalchemy import Column, DateTime, Integer, String, Table, Text, Uuid
+from sqlalchemy import Column, Integer, String, Table, Text, Uuid
 
 from application.common.projection import Projection, Writes, read_models
+from application.common.instant import Instant
 
 audit_log = Table(
     "rm_audit_log",
@@ -16,7 +17,7 @@ audit_log = Table(
     Column("version", Integer, primary_key=True),
     Column("aggregate_type", String(80), nullable=False),
     Column("event_type", String(80), nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", Instant(), nullable=False),
     Column("actor_id", String(36)),
     Column("actor_name", String(60)),
     Column("role", String(40)),

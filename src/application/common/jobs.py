@@ -25,7 +25,7 @@ from typing import Protocol
 import structlog
 from eventsourcing.persistence import InterfaceError as StoreInterfaceError
 from eventsourcing.persistence import OperationalError as StoreOperationalError
-from sqlalchemy import Boolean, DateTime, Integer, String, Uuid, column, table
+from sqlalchemy import Boolean, Integer, String, Uuid, column, table
 from sqlalchemy.exc import InterfaceError as SQLInterfaceError
 from sqlalchemy.exc import OperationalError as SQLOperationalError
 
@@ -33,6 +33,7 @@ from application.common.actor import Actor
 from application.common.context import correlation_id
 from application.common.ports import Clock
 from domains.shared.errors import DomainError
+from application.common.instant import Instant
 
 log = structlog.get_logger(__name__)
 
@@ -376,9 +377,9 @@ import_jobs_view = table(
     column("succeeded", Integer),
     column("failed", Integer),
     column("error", String),
-    column("created_at", DateTime(timezone=True)),
-    column("started_at", DateTime(timezone=True)),
-    column("finished_at", DateTime(timezone=True)),
+    column("created_at", Instant()),
+    column("started_at", Instant()),
+    column("finished_at", Instant()),
 )
 
 import_rows_view = table(

@@ -11,7 +11,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
-    DateTime,
     Integer,
     String,
     Table,
@@ -28,6 +27,7 @@ from domains.curriculum.course import Course
 from domains.curriculum.fees import FeeStandard
 from domains.curriculum.levels import EducationLevel
 from domains.curriculum.programme_curriculum import ProgrammeCurriculum
+from application.common.instant import Instant
 
 courses = Table(
     "rm_courses",
@@ -46,8 +46,8 @@ courses = Table(
     Column("submitted_includes_final_exam", Boolean),
     Column("submitted_description", String(500)),
     Column("assessment_reject_reason", String(200)),
-    Column("registered_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("registered_at", Instant(), nullable=False),
+    Column("updated_at", Instant(), nullable=False),
 )
 
 course_versions = Table(
@@ -55,7 +55,7 @@ course_versions = Table(
     read_models,
     Column("course_id", Uuid, primary_key=True),
     Column("version", String(30), primary_key=True),
-    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("added_at", Instant(), nullable=False),
 )
 
 programme_curricula = Table(
@@ -80,10 +80,10 @@ selection_batches = Table(
     Column("id", Uuid, primary_key=True),
     Column("code", String(20), nullable=False),
     Column("name", String(40), nullable=False),
-    Column("selection_starts_at", DateTime(timezone=True), nullable=False),
-    Column("selection_ends_at", DateTime(timezone=True), nullable=False),
-    Column("drop_starts_at", DateTime(timezone=True), nullable=False),
-    Column("drop_ends_at", DateTime(timezone=True), nullable=False),
+    Column("selection_starts_at", Instant(), nullable=False),
+    Column("selection_ends_at", Instant(), nullable=False),
+    Column("drop_starts_at", Instant(), nullable=False),
+    Column("drop_ends_at", Instant(), nullable=False),
 )
 
 exam_batches = Table(
@@ -92,8 +92,8 @@ exam_batches = Table(
     Column("id", Uuid, primary_key=True),
     Column("code", String(20), nullable=False),
     Column("name", String(40), nullable=False),
-    Column("registration_starts_at", DateTime(timezone=True), nullable=False),
-    Column("registration_ends_at", DateTime(timezone=True), nullable=False),
+    Column("registration_starts_at", Instant(), nullable=False),
+    Column("registration_ends_at", Instant(), nullable=False),
 )
 
 # Which courses each batch holds, for selection batches and exam batches alike.
@@ -111,7 +111,7 @@ fee_standards = Table(
     Column("level", String(20), primary_key=True),
     Column("credit_fee_per_credit_fen", BigInteger, nullable=False),
     Column("exam_fee_per_course_fen", BigInteger, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", Instant(), nullable=False),
 )
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, Uuid, and_, case, literal, or_, update
+from sqlalchemy import Boolean, Column, Integer, String, Table, Uuid, and_, case, literal, or_, update
 
 from application.common.projection import Projection, handles, read_models
 from application.curriculum.projection import utc
 from domains.enrolment.enrollment import Enrollment, EnrollmentStatus
 from domains.finance.refund import Refund, RefundStatus
 from domains.learners.learner import Learner
+from application.common.instant import Instant
 
 enrollments = Table(
     "rm_enrollments",
@@ -37,13 +38,13 @@ enrollments = Table(
     Column("paid_bill_count", Integer, nullable=False),
     Column("drop_refund_id", Uuid),
     Column("refund_status", String(40)),
-    Column("selected_at", DateTime(timezone=True), nullable=False),
-    Column("paid_at", DateTime(timezone=True)),
-    Column("dropped_at", DateTime(timezone=True)),
+    Column("selected_at", Instant(), nullable=False),
+    Column("paid_at", Instant()),
+    Column("dropped_at", Instant()),
     # 计入毕业学分: False once a change of major moved the learner to a programme that does
     # not list the course (it keeps only its grade).
     Column("counts_for_graduation", Boolean, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", Instant(), nullable=False),
 )
 
 _STUDY_WHILE = [s.value for s in RefundStatus if s.may_study]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, DateTime, String, Table, Uuid, update
+from sqlalchemy import Column, String, Table, Uuid, update
 
 from application.common.projection import Projection, handles, read_models
 from application.curriculum.projection import utc
 from domains.exams.registration import ExamRegistration, RegistrationStatus
+from application.common.instant import Instant
 
 exam_registrations = Table(
     "rm_exam_registrations",
@@ -22,10 +23,10 @@ exam_registrations = Table(
     Column("status", String(20), nullable=False),
     Column("enrollment_id", Uuid),
     Column("cancel_reason", String(20)),
-    Column("registered_at", DateTime(timezone=True), nullable=False),
-    Column("confirmed_at", DateTime(timezone=True)),
-    Column("cancelled_at", DateTime(timezone=True)),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("registered_at", Instant(), nullable=False),
+    Column("confirmed_at", Instant()),
+    Column("cancelled_at", Instant()),
+    Column("updated_at", Instant(), nullable=False),
 )
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Integer, String, Table, Uuid, insert, update
+from sqlalchemy import BigInteger, Column, Integer, String, Table, Uuid, insert, update
 
 from application.common.projection import Projection, handles, read_models
 from application.curriculum.projection import utc
 from domains.finance.bill import Bill, BillStatus, PaymentMethod
 from domains.finance.payments import OnlinePayment, PaymentStatus, RemittanceSlip, SlipStatus
 from domains.finance.refund import Refund, RefundStatus
+from application.common.instant import Instant
 
 bills = Table(
     "rm_bills",
@@ -29,9 +30,9 @@ bills = Table(
     Column("payment_id", Uuid),
     Column("gateway_transaction_id", String(64)),
     Column("void_reason", String(200)),
-    Column("issued_at", DateTime(timezone=True), nullable=False),
-    Column("paid_at", DateTime(timezone=True)),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("issued_at", Instant(), nullable=False),
+    Column("paid_at", Instant()),
+    Column("updated_at", Instant(), nullable=False),
 )
 
 remittance_slips = Table(
@@ -45,8 +46,8 @@ remittance_slips = Table(
     Column("bank_reference", String(64)),
     Column("status", String(20), nullable=False, index=True),
     Column("reject_reason", String(200)),
-    Column("submitted_at", DateTime(timezone=True), nullable=False),
-    Column("decided_at", DateTime(timezone=True)),
+    Column("submitted_at", Instant(), nullable=False),
+    Column("decided_at", Instant()),
 )
 
 online_payments = Table(
@@ -59,9 +60,9 @@ online_payments = Table(
     Column("status", String(20), nullable=False),
     Column("gateway_transaction_id", String(64)),
     Column("failure_reason", String(200)),
-    Column("initiated_at", DateTime(timezone=True), nullable=False),
-    Column("paid_at", DateTime(timezone=True)),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("initiated_at", Instant(), nullable=False),
+    Column("paid_at", Instant()),
+    Column("updated_at", Instant(), nullable=False),
 )
 
 # The bills a slip or a payment was made for (a rejected slip's bills leave it, this stays).
@@ -90,9 +91,9 @@ refunds = Table(
     Column("finance_comment", String(200)),
     Column("reject_reason", String(200)),
     Column("refund_reference", String(64)),
-    Column("requested_at", DateTime(timezone=True), nullable=False),
-    Column("closed_at", DateTime(timezone=True)),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("requested_at", Instant(), nullable=False),
+    Column("closed_at", Instant()),
+    Column("updated_at", Instant(), nullable=False),
 )
 
 

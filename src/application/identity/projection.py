@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, Connection, DateTime, String, Table, Uuid, insert, update
+from sqlalchemy import Column, Connection, String, Table, Uuid, insert, update
 
 from application.common.projection import Projection, handles, read_models
 from domains.identity.account import Account
+from application.common.instant import Instant
 
 accounts = Table(
     "rm_accounts",
@@ -27,8 +28,8 @@ accounts = Table(
     Column("password_hash", String(200), nullable=False),
     Column("learner_id", Uuid),
     Column("avatar_ref", String(64)),
-    Column("registered_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("registered_at", Instant(), nullable=False),
+    Column("updated_at", Instant(), nullable=False),
 )
 
 

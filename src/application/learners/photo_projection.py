@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Connection, DateTime, Integer, String, Table, Uuid, exists, select
+from sqlalchemy import Boolean, Column, Connection, Integer, String, Table, Uuid, exists, select
 
 from application.admissions.projection import programmes
 from application.common.actor import Actor
@@ -25,6 +25,7 @@ from application.learners.queries import get_learner
 from domains.learners.photo import LearnerPhotos
 from domains.shared.errors import InvalidInput, NotFound
 from domains.shared.values import Role
+from application.common.instant import Instant
 
 learner_photos = Table(
     "rm_learner_photos",
@@ -37,10 +38,10 @@ learner_photos = Table(
     Column("width", Integer, nullable=False),
     Column("height", Integer, nullable=False),
     Column("quality", Integer),
-    Column("uploaded_at", DateTime(timezone=True), nullable=False),
+    Column("uploaded_at", Instant(), nullable=False),
     Column("uploaded_by", String(60), nullable=False),
     Column("is_current", Boolean, nullable=False, index=True),
-    Column("deleted_at", DateTime(timezone=True)),
+    Column("deleted_at", Instant()),
     Column("deleted_by", String(60)),
 )
 

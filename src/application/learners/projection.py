@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Column, Date, DateTime, String, Table, Uuid
+from sqlalchemy import Column, Date, String, Table, Uuid
 
 from application.common.projection import Projection, Writes, handles, read_models
 from domains.learners.learner import Learner, LearnerStatus
+from application.common.instant import Instant
 
 learners = Table(
     "rm_learners",
@@ -27,7 +28,7 @@ learners = Table(
     Column("application_form_id", Uuid, nullable=False),
     Column("status", String(20), nullable=False),
     Column("record_status", String(20), nullable=False, default="unconfirmed"),  # 学籍信息状态
-    Column("admitted_at", DateTime(timezone=True), nullable=False),
+    Column("admitted_at", Instant(), nullable=False),
 )
 
 

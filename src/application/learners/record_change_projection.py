@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 import msgspec
-from sqlalchemy import Boolean, Column, Connection, DateTime, Select, String, Table, Text, Uuid, select
+from sqlalchemy import Boolean, Column, Connection, Select, String, Table, Text, Uuid, select
 
 from application.admissions.projection import programmes
 from application.admissions.queries import PROGRAMME_COLUMNS
@@ -39,6 +39,7 @@ from domains.learners.record_change import (
 )
 from domains.shared.errors import NotFound
 from domains.shared.values import Role, mask_id_number
+from application.common.instant import Instant
 
 learner_records = Table(
     "rm_learner_records",
@@ -49,7 +50,7 @@ learner_records = Table(
     Column("record_confirmed", Boolean, nullable=False),
     Column("self_request_used", Boolean, nullable=False),
     Column("pending_request_id", Uuid),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", Instant(), nullable=False),
 )
 
 record_changes = Table(
@@ -64,11 +65,11 @@ record_changes = Table(
     Column("reason", String(200)),
     Column("attachments", Text, nullable=False),
     Column("requested_by_role", String(30), nullable=False),
-    Column("requested_at", DateTime(timezone=True), nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),  # orders requests of the same moment
+    Column("requested_at", Instant(), nullable=False),
+    Column("recorded_at", Instant(), nullable=False),  # orders requests of the same moment
     Column("comment", String(200)),
     Column("reject_reason", String(200)),
-    Column("reviewed_at", DateTime(timezone=True)),
+    Column("reviewed_at", Instant()),
 )
 
 _JSON = msgspec.json.Encoder(enc_hook=str)

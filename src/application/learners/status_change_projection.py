@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import Column, Connection, Date, DateTime, Select, String, Table, Text, Uuid, or_, select
+from sqlalchemy import Column, Connection, Date, Select, String, Table, Text, Uuid, or_, select
 
 from application.admissions.projection import programmes
 from application.admissions.queries import PROGRAMME_COLUMNS
@@ -32,6 +32,7 @@ from domains.learners.learner import LearnerStatus
 from domains.learners.status_change import ChangeOfMajorWindow, StatusChange, StatusChangeKind, StatusChangeStatus
 from domains.shared.errors import NotFound
 from domains.shared.values import Role
+from application.common.instant import Instant
 
 status_changes = Table(
     "rm_status_changes",
@@ -51,13 +52,13 @@ status_changes = Table(
     Column("preliminary_comment", String(200)),
     Column("final_comment", String(200)),
     Column("reject_reason", String(200)),
-    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("requested_at", Instant(), nullable=False),
     Column("requested_by", String(60), nullable=False),
-    Column("preliminary_reviewed_at", DateTime(timezone=True)),
+    Column("preliminary_reviewed_at", Instant()),
     Column("preliminary_reviewed_by", String(60)),
-    Column("closed_at", DateTime(timezone=True)),
+    Column("closed_at", Instant()),
     Column("closed_by", String(60)),  # who approved, rejected or cancelled it last
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", Instant(), nullable=False),
 )
 
 change_of_major_windows = Table(
@@ -66,7 +67,7 @@ change_of_major_windows = Table(
     Column("id", Uuid, primary_key=True),
     Column("opens_on", Date, nullable=False),
     Column("closes_on", Date, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", Instant(), nullable=False),
 )
 
 _JSON = msgspec.json.Encoder(enc_hook=str)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Connection, DateTime, String, Table, Uuid, insert, update
+from sqlalchemy import Boolean, Column, Connection, String, Table, Uuid, insert, update
 
 from application.common.projection import Projection, handles, read_models
 from domains.organisation.teaching_point import School, TeachingPoint
+from application.common.instant import Instant
 
 schools = Table(
     "rm_schools",
@@ -27,8 +28,8 @@ teaching_points = Table(
     Column("recruiters", String(1000), nullable=False, default=""),
     Column("phones", String(1000), nullable=False, default=""),
     Column("enabled", Boolean, nullable=False),
-    Column("registered_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("registered_at", Instant(), nullable=False),
+    Column("updated_at", Instant(), nullable=False),
 )
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, DateTime, String, Table, Uuid, delete
+from sqlalchemy import Column, String, Table, Uuid, delete
 
 from application.common.projection import Projection, Writes, handles, read_models
 from application.curriculum.projection import utc
 from domains.teaching.classes import CourseClass
 from domains.teaching.exam_sites import ExamSiteAssignment
 from domains.teaching.mentors import MentorAssignment
+from application.common.instant import Instant
 
 mentor_assignments = Table(
     "rm_mentor_assignments",
@@ -21,7 +22,7 @@ mentor_assignments = Table(
     Column("id", Uuid, nullable=False),
     Column("teaching_point_id", Uuid, nullable=False, index=True),  # the one it was assigned for
     Column("mentor_id", Uuid, nullable=False, index=True),
-    Column("assigned_at", DateTime(timezone=True), nullable=False),
+    Column("assigned_at", Instant(), nullable=False),
 )
 
 exam_site_assignments = Table(
@@ -32,7 +33,7 @@ exam_site_assignments = Table(
     Column("teaching_point_id", Uuid, nullable=False, index=True),
     Column("site_code", String(20), nullable=False),
     Column("site_name", String(60), nullable=False),
-    Column("assigned_at", DateTime(timezone=True), nullable=False),
+    Column("assigned_at", Instant(), nullable=False),
 )
 
 course_classes = Table(
@@ -42,10 +43,10 @@ course_classes = Table(
     Column("teaching_point_id", Uuid, nullable=False, index=True),
     Column("course_id", Uuid, nullable=False, index=True),
     Column("name", String(40), nullable=False),
-    Column("grouping_deadline", DateTime(timezone=True), nullable=False),
+    Column("grouping_deadline", Instant(), nullable=False),
     Column("tutor_id", Uuid),
-    Column("formed_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("formed_at", Instant(), nullable=False),
+    Column("updated_at", Instant(), nullable=False),
 )
 
 course_class_members = Table(
@@ -54,7 +55,7 @@ course_class_members = Table(
     Column("class_id", Uuid, primary_key=True),
     Column("learner_id", Uuid, primary_key=True),
     Column("course_id", Uuid, nullable=False, index=True),
-    Column("joined_at", DateTime(timezone=True), nullable=False),
+    Column("joined_at", Instant(), nullable=False),
 )
 
 

@@ -12,11 +12,12 @@ import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import Column, Date, DateTime, Integer, String, Table, Text, Uuid, select
+from sqlalchemy import Column, Date, Integer, String, Table, Text, Uuid, select
 
 from application.common.projection import Projection, Writes, handles, read_models
 from application.curriculum.projection import utc
 from domains.training.ledger import Certificate, CertificateBatch, CertificateLedger
+from application.common.instant import Instant
 
 certificate_ledgers = Table(
     "rm_certificate_ledgers",
@@ -28,8 +29,8 @@ certificate_ledgers = Table(
     Column("pool_items", Integer, nullable=False),
     Column("certified_tenths", Integer, nullable=False),
     Column("certificates", Integer, nullable=False),
-    Column("opened_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("opened_at", Instant(), nullable=False),
+    Column("updated_at", Instant(), nullable=False),
 )
 
 ledger_items = Table(
@@ -42,7 +43,7 @@ ledger_items = Table(
     Column("title", String(200), nullable=False),
     Column("tenths", Integer, nullable=False),
     Column("earned_on", Date, nullable=False),
-    Column("credited_at", DateTime(timezone=True), nullable=False),
+    Column("credited_at", Instant(), nullable=False),
     Column("certificate_id", Uuid, index=True),  # NULL: still in the eligible pool
     Column("serial", String(20)),
 )
@@ -55,7 +56,7 @@ ledger_years = Table(
     Column("training_school_id", Uuid, nullable=False, index=True),
     Column("allowance_tenths", Integer),  # NULL: the school has not set one
     Column("consumed_tenths", Integer, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", Instant(), nullable=False),
 )
 
 certificates = Table(
@@ -75,17 +76,17 @@ certificates = Table(
     Column("total_tenths", Integer, nullable=False),
     Column("items", Text, nullable=False),
     Column("issued_on", Date, nullable=False, index=True),
-    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("issued_at", Instant(), nullable=False),
     Column("issued_by_role", String(30), nullable=False),
     Column("downloads", Integer, nullable=False),
-    Column("last_downloaded_at", DateTime(timezone=True)),
+    Column("last_downloaded_at", Instant()),
     Column("amendments", Integer, nullable=False),
     Column("open_report_field", String(20)),
     Column("open_report_wrong_value", String(50)),
     Column("open_report_correct_value", String(50)),
     Column("open_report_note", String(200)),
-    Column("open_report_at", DateTime(timezone=True)),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("open_report_at", Instant()),
+    Column("updated_at", Instant(), nullable=False),
 )
 
 certificate_history = Table(
@@ -101,7 +102,7 @@ certificate_history = Table(
     Column("report_number", Integer),
     Column("actor_name", String(60)),
     Column("role", String(30)),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", Instant(), nullable=False),
 )
 
 certificate_batches = Table(
@@ -113,7 +114,7 @@ certificate_batches = Table(
     Column("trainees", Integer, nullable=False),
     Column("all_trainees", Integer, nullable=False),
     Column("requested_by", String(60)),
-    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("requested_at", Instant(), nullable=False),
 )
 
 _JSON = msgspec.json.Encoder(enc_hook=str)

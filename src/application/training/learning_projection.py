@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
-    JSON, Boolean, Column, Date, DateTime, Float, Integer, String, Table, Text, Uuid, select, update,
+    JSON, Boolean, Column, Date, Float, Integer, String, Table, Text, Uuid, select, update,
 )
 
 from application.common.projection import Projection, Writes, handles, read_models
@@ -17,6 +17,7 @@ from domains.training.members import TrainingMember
 from domains.training.progress import CourseStudy, watched_seconds
 from domains.training.resources import ResourceKind, TrainingCourse
 from domains.training.schools import TrainingSchool
+from application.common.instant import Instant
 
 schools = Table(
     "rm_training_schools", read_models,
@@ -24,7 +25,7 @@ schools = Table(
     Column("name", String(60), nullable=False),
     Column("campus_ranges", JSON, nullable=False),
     Column("training_list", JSON, nullable=False),
-    Column("registered_at", DateTime(timezone=True), nullable=False),
+    Column("registered_at", Instant(), nullable=False),
 )
 
 members = Table(
@@ -38,7 +39,7 @@ members = Table(
     Column("account_login_seen", Boolean, nullable=False),
     Column("wechat_bound", Boolean, nullable=False),
     Column("mobile_bound", Boolean, nullable=False),
-    Column("registered_at", DateTime(timezone=True), nullable=False),
+    Column("registered_at", Instant(), nullable=False),
 )
 
 courses = Table(
@@ -52,7 +53,7 @@ courses = Table(
     Column("chapter_count", Integer, nullable=False),
     Column("total_seconds", Integer, nullable=False),
     Column("summary_prompt", Text, nullable=False),
-    Column("published_at", DateTime(timezone=True), nullable=False),
+    Column("published_at", Instant(), nullable=False),
 )
 
 studies = Table(
@@ -68,12 +69,12 @@ studies = Table(
     Column("chapters_done", Integer, nullable=False),
     Column("summary_submitted", Boolean, nullable=False),
     Column("summary", Text),
-    Column("summary_submitted_at", DateTime(timezone=True)),
+    Column("summary_submitted_at", Instant()),
     Column("completed", Boolean, nullable=False),
     Column("certificate_eligible", Boolean, nullable=False),
     Column("via_training_list", Boolean, nullable=False),
-    Column("signed_up_at", DateTime(timezone=True), nullable=False),
-    Column("completed_at", DateTime(timezone=True)),
+    Column("signed_up_at", Instant(), nullable=False),
+    Column("completed_at", Instant()),
 )
 
 chapter_progress = Table(
@@ -83,7 +84,7 @@ chapter_progress = Table(
     Column("intervals", JSON, nullable=False),
     Column("watched_seconds", Float, nullable=False),
     Column("completed", Boolean, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", Instant(), nullable=False),
 )
 
 lectures = Table(
@@ -93,7 +94,7 @@ lectures = Table(
     Column("training_school_id", Uuid, index=True),
     Column("title", String(100), nullable=False),
     Column("speaker", String(40), nullable=False),
-    Column("starts_at", DateTime(timezone=True), nullable=False),
+    Column("starts_at", Instant(), nullable=False),
     Column("duration_minutes", Integer, nullable=False),
     Column("tenths", Integer, nullable=False),
     Column("signups", Integer, nullable=False),
@@ -104,7 +105,7 @@ lecture_signups = Table(
     "rm_training_lecture_signups", read_models,
     Column("lecture_id", Uuid, primary_key=True),
     Column("trainee_id", Uuid, primary_key=True),
-    Column("signed_up_at", DateTime(timezone=True), nullable=False),
+    Column("signed_up_at", Instant(), nullable=False),
     Column("attended", Boolean, nullable=False),
 )
 
@@ -119,8 +120,8 @@ hosting = Table(
     Column("status", String(20), nullable=False),
     Column("rejection_reason", Text),
     Column("lecture_id", Uuid),
-    Column("submitted_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("submitted_at", Instant(), nullable=False),
+    Column("updated_at", Instant(), nullable=False),
 )
 
 activities = Table(
@@ -144,7 +145,7 @@ declarations = Table(
     Column("tenths", Integer, nullable=False),
     Column("status", String(20), nullable=False),
     Column("reason", Text),
-    Column("declared_at", DateTime(timezone=True), nullable=False),
+    Column("declared_at", Instant(), nullable=False),
 )
 
 # 我的学时明细: one row per hour source of a trainee.
@@ -157,8 +158,8 @@ hours = Table(
     Column("tenths", Integer, nullable=False),
     Column("status", String(20), nullable=False),
     Column("certificate_eligible", Boolean, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", Instant(), nullable=False),
+    Column("updated_at", Instant(), nullable=False),
 )
 
 COURSE_HOURS_KIND = {

@@ -42,7 +42,8 @@ from interfaces.http.api.organisation import (
 from interfaces.http.api.status_changes import STATUS_CHANGE_CONTROLLERS
 from interfaces.http.api.training import TRAINING_CONTROLLERS
 from interfaces.http.api.training_certificates import TRAINING_CERTIFICATE_CONTROLLERS
-from interfaces.http.context import CorrelationMiddleware, reject_nul_characters
+from interfaces.http.context import CorrelationMiddleware, require_login, screen_request
+from interfaces.http.contract import declare_public_operations, docs_assets_router, render_plugins
 from interfaces.http.errors import EXCEPTION_HANDLERS
 from interfaces.http.ops import OPS_ROUTES, MetricsMiddleware
 from interfaces.http.freshness import ReadYourWritesMiddleware
@@ -96,15 +97,15 @@ def create_app(container: Container | None = None) -> Litestar:
     container = container or build()
     configure_logging(container.settings.log_level)
     start_jobs, stop_jobs = lifespan_hooks(container.jobs)
-    api = Router(path="/api/v1", route_handlers=API_CONTROLLERS)
-    handlers: list[Any] = [api, root, healthz, *OPS_ROUTES, admin_router(), admin_static]
+    api = Router(path="/api/v1", route_handlers=API_CONTROLLERS, guards=[require_login])
+    handlers: list[Any] = [api, root, healthz, *OPS_ROUTES, admin_router(), admin_static, docs_assets_router()]
     for routes in EXTRA_ROUTES:
         handlers += routes()
     app = Litestar(
         route_handlers=handlers,
         middleware=[MetricsMiddleware, TrustedProxyMiddleware, CorrelationMiddleware, ReadYourWritesMiddleware],
         before_send=[add_security_headers],
-        before_request=reject_nul_characters,
+        before_request=screen_request,
         csrf_config=CSRFConfig(
             secret=container.settings.secret_key,
             cookie_name="eduledger_csrf",
@@ -120,6 +121,7 @@ def create_app(container: Container | None = None) -> Litestar:
             version="1.0.0",
             description="开放大学教务平台 HTTP API：招生、学籍、审计。错误统一为 application/problem+json。",
             path="/schema",
+            render_plugins=render_plugins(),
         ),
         response_cache_config=ResponseCacheConfig(),
         logging_config=None,  # Litestar's default would add a plain-text root handler (ADR 0018)
@@ -128,4 +130,5 @@ def create_app(container: Container | None = None) -> Litestar:
         on_shutdown=[stop_jobs, container.close],
     )
     app.state.container = container
+    declare_public_operations(app)
     return app

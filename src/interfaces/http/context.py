@@ -6,8 +6,11 @@ import time
 import uuid
 from typing import Any
 
+import anyio
 import structlog
 from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.handlers import BaseRouteHandler
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from application.common.actor import Actor
@@ -45,12 +48,29 @@ def resolve_actor(container: Container, token: str | None, kind: str) -> Actor |
     return actor
 
 
-def api_actor(request: Request[Any, Any, Any]) -> Actor:
+_ACTOR = "api_actor"
+
+
+def api_actor(request: Request[Any, Any, Any] | ASGIConnection[Any, Any, Any, Any]) -> Actor:
     """The API authenticates by bearer token only, so cookies can never forge an API call."""
-    actor = resolve_actor(container_of(request), bearer_token(request), "api")
+    actor: Actor | None = request.state.get(_ACTOR)
+    if actor is not None:
+        structlog.contextvars.bind_contextvars(actor=actor.username)
+        return actor
+    actor = resolve_actor(container_of(request), bearer_token(request), "api")  # type: ignore[arg-type]
     if actor is None:
         raise Unauthenticated("auth.required", "请先登录（缺少或无效的访问令牌）")
+    request.state[_ACTOR] = actor
     return actor
+
+
+async def require_login(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """Guard of the whole API: an operation not declared public (`contract.PUBLIC_OPERATIONS`)
+    answers 401 without a valid token, before its body or parameters are even read, so the
+    published security of each operation is what the server does."""
+    # OPTIONS is Litestar's own answer listing the allowed methods (a CORS preflight has no token).
+    if not handler.opt.get("public") and connection.scope["method"] != "OPTIONS":
+        await anyio.to_thread.run_sync(api_actor, connection)
 
 
 def client_address(request: Request[Any, Any, Any]) -> str:
@@ -93,6 +113,42 @@ async def reject_nul_characters(request: Request[Any, Any, Any]) -> None:
         body = await request.body()
         if b"\x00" in body or b"%00" in body or b"\\u0000" in body:
             raise InvalidInput("request.nul_character", "请求中不能包含空字符（\\0）")
+
+
+INT64 = range(-(2**63), 2**63)
+
+
+def _integer_query_names(request: Request[Any, Any, Any]) -> list[str]:
+    names = []
+    for name, field in request.route_handler.parsed_fn_signature.parameters.items():
+        kwarg = field.kwarg_definition
+        alias = getattr(kwarg, "query", None) or name
+        if name not in request.path_params and any(t is int for t in (field.annotation, *(i.annotation for i in field.inner_types))):
+            names.append(alias)
+    return names
+
+
+def reject_out_of_range_integers(request: Request[Any, Any, Any]) -> None:
+    """Integers in the path or the query must fit 64 bits: a larger one (a semester of 20 digits)
+    would otherwise reach the database driver and fail there with a 500. The published document
+    states the same bounds (`contract.INT_MIN`/`INT_MAX`); narrower domain ranges stay with the
+    handlers and use cases (an audit version, a page number)."""
+    values = [(k, v) for k, v in request.path_params.items() if isinstance(v, int) and not isinstance(v, bool)]
+    for name in _integer_query_names(request):
+        for raw in request.query_params.getall(name, []):
+            try:
+                values.append((name, int(raw)))
+            except ValueError:
+                pass  # not a number at all: Litestar's own validation answers 422
+    for name, value in values:
+        if value not in INT64:
+            raise InvalidInput("request.out_of_range", f"参数 {name} 超出允许的范围", field=name)
+
+
+async def screen_request(request: Request[Any, Any, Any]) -> None:
+    """Checks every API request passes before its handler runs."""
+    reject_out_of_range_integers(request)
+    await reject_nul_characters(request)
 
 
 class CorrelationMiddleware:

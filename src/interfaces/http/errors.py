@@ -54,6 +54,10 @@ def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Respons
     )
     if exc.status_code == 413:
         return problem(413, code, TOO_LARGE)
+    if exc.status_code == 400:
+        # Malformed JSON or form bodies: the same 422 as any other invalid request, so the
+        # contract has one status for "the request is wrong" (Litestar's 400 is never sent).
+        return problem(422, "request.malformed", "请求内容无法解析：" + str(exc.detail))
     return problem(exc.status_code, code, str(exc.detail))
 
 

@@ -5,19 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from typing import Annotated
-
 from litestar import Controller, Request, Response, get, patch, post, put
-from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 
 from application.identity.queries import get_account
 from application.identity.service import AVATAR_MAX_BYTES
-from interfaces.http.api.common import out
+from interfaces.http.api.common import one_file, out, upload_body
 from interfaces.http.api.organisation_out import AccountOut, AvatarOut, RegisteredOut, SessionOut
 from interfaces.http.avatars import avatar_response
 from interfaces.http.context import api_actor, bearer_token, client_address, container_of, login
+
+
+AvatarUpload = upload_body("头像图片（JPEG 或 PNG）")
 
 
 class LoginIn(msgspec.Struct):
@@ -93,10 +91,11 @@ class MeController(Controller):
 
     @put("/avatar", sync_to_thread=True, status_code=200)
     def upload_avatar(
-        self, request: Request[Any, Any, Any], data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)]
+        self, request: Request[Any, Any, Any], data: AvatarUpload
     ) -> AvatarOut:
         actor = api_actor(request)
-        ref = container_of(request).identity.change_avatar(actor, data.file.read(AVATAR_MAX_BYTES + 1))
+        _, content = one_file(data, AVATAR_MAX_BYTES, "upload.file_required", "请选择要上传的头像图片（一次一个）")
+        ref = container_of(request).identity.change_avatar(actor, content)
         return AvatarOut(avatar_ref=ref)
 
     @get("/avatar", sync_to_thread=True, media_type="image/*")

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 
 from application.admissions.imports import (
     MAX_BYTES,
@@ -19,10 +16,11 @@ from application.admissions.imports import (
 )
 from domains.shared.errors import InvalidInput
 from interfaces.http.api.admissions_out import FormImportDetailOut, FormImportOut
-from interfaces.http.api.common import Listing, listing, out, page_of
+from interfaces.http.api.common import Listing, listing, one_file, out, page_of, upload_body
 from interfaces.http.context import api_actor, container_of
 
 TEMPLATE_NAME = "报名表导入模板.csv"
+FormsUpload = upload_body("报名表 CSV 文件（按导入模板）", admission_batch_id="招生批次 id（uuid）")
 
 
 def _batch_id(raw: Any) -> uuid.UUID:
@@ -43,21 +41,16 @@ class ImportController(Controller):
     def upload(
         self,
         request: Request[Any, Any, Any],
-        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: FormsUpload,
     ) -> FormImportDetailOut:
         """Multipart fields `file` (the CSV) and `admission_batch_id`. The file is checked at
         once (422 with a code when refused, nothing queued); the import itself runs in the
         background: poll `GET /application-forms/imports/{id}` for progress and row results."""
         actor = api_actor(request)
         c = container_of(request)
-        upload = data.get("file") if isinstance(data, dict) else None
-        if isinstance(upload, list):
-            upload = upload[0] if len(upload) == 1 else None
-        if not isinstance(upload, UploadFile):
-            raise InvalidInput("import.file_required", "请选择要导入的 CSV 文件（一次一个）", field="file")
+        file_name, content = one_file(data, MAX_BYTES, "import.file_required", "请选择要导入的 CSV 文件（一次一个）")
         batch_id = _batch_id(data.get("admission_batch_id"))
-        content = upload.file.read(MAX_BYTES + 1)
-        job_id = c.form_imports.start(actor, batch_id, upload.filename, content)
+        job_id = c.form_imports.start(actor, batch_id, file_name, content)
         with c.engine.connect() as conn:
             return out(get_import(conn, actor, job_id), FormImportDetailOut)
 
@@ -72,7 +65,7 @@ class ImportController(Controller):
         actor = api_actor(request)
         return Response(
             content=import_template(actor),
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",  # Litestar adds the charset
             headers={
                 "Content-Disposition": 'attachment; filename="form-import-template.csv"; '
                 f"filename*=UTF-8''{quote(TEMPLATE_NAME)}"

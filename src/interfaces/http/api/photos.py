@@ -7,24 +7,22 @@ addressed by id, an export by its job."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post
-from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 
 from application.common.filters import RosterFilter
 from application.learners.photo_projection import get_photo_export, get_photo_import, list_photo_roster, photo_history
 from application.learners.photos import ENTRY_MAX_BYTES, EXPORT_KIND, IMPORT_KIND, ZIP_MAX_BYTES
 from domains.shared.errors import InvalidInput
-from interfaces.http.api.common import ROSTER, Listing, listing, out, page_of
+from interfaces.http.api.common import ROSTER, Listing, listing, one_file, out, page_of, upload_body
 from interfaces.http.api.photos_out import PhotoExportOut, PhotoHistoryOut, PhotoImportOut, PhotoRosterOut
 from interfaces.http.context import api_actor, container_of
 
-Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+PhotoUpload = upload_body("一张 JPEG 电子照片（640×480，24 位，20–40 KB）")
+ZipUpload = upload_body("ZIP 压缩包：照片以 <证件号码>.JPG 命名")
 
 
 class PhotoExportIn(msgspec.Struct):
@@ -56,14 +54,7 @@ def zip_response(title: str, content: bytes) -> Response[bytes]:
 
 
 def _one_file(data: Any, what: str, max_bytes: int) -> tuple[str | None, bytes]:
-    """The multipart field `file` (exactly one), read up to one byte past `max_bytes` so that
-    the use case can tell an oversized file."""
-    upload = data.get("file") if isinstance(data, dict) else None
-    if isinstance(upload, list):
-        upload = upload[0] if len(upload) == 1 else None
-    if not isinstance(upload, UploadFile):
-        raise InvalidInput("upload.file_required", f"请选择要上传的{what}（一次一个）", field="file")
-    return upload.filename, upload.file.read(max_bytes + 1)
+    return one_file(data, max_bytes, "upload.file_required", f"请选择要上传的{what}（一次一个）")
 
 
 class LearnerPhotoController(Controller):
@@ -75,7 +66,7 @@ class LearnerPhotoController(Controller):
             return out(photo_history(conn, api_actor(request), learner_id), PhotoHistoryOut)
 
     @post("/photos", sync_to_thread=True, status_code=201)
-    def upload(self, request: Request[Any, Any, Any], learner_id: uuid.UUID, data: Multipart) -> PhotoHistoryOut:
+    def upload(self, request: Request[Any, Any, Any], learner_id: uuid.UUID, data: PhotoUpload) -> PhotoHistoryOut:
         """Multipart field `file`: one JPEG photo for this learner (the teaching point's own).
         Checked by its content against the spec: 422 `photo.spec` with `problems` listing what
         is wrong. Answers the learner's photo history with the new photo in use."""
@@ -123,7 +114,7 @@ class LearnerPhotoBatchController(Controller):
             return listing(list_photo_roster(conn, actor, page_of(page, page_size), roster, photo_status), PhotoRosterOut)
 
     @post("/imports", sync_to_thread=True, status_code=202)
-    def import_zip(self, request: Request[Any, Any, Any], data: Multipart) -> PhotoImportOut:
+    def import_zip(self, request: Request[Any, Any, Any], data: ZipUpload) -> PhotoImportOut:
         """批量导入: multipart field `file`, a ZIP of photos named `<证件号码>.JPG` (at most 500
         photos, 20 MB). The archive is checked at once: a corrupt one, an unsafe path (`../`,
         absolute), an encrypted or oversized one is refused whole (422 `photo.zip_invalid`,
