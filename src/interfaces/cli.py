@@ -137,4 +137,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m interfaces.cli`: run the imported module's `main`, where the commands that
+    # register themselves (migrate, bench, housekeeping) were added, not this `__main__` copy.
+    from interfaces.cli import main as registered_main
+
+    sys.exit(registered_main())

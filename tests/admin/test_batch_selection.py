@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from tests.admin.conftest import new_context
 
 from tests.http.api_helpers import API, ok
-from tests.http.issue3_support import learner, ready_catalogue, selected
+from tests.http.selection_support import learner, ready_catalogue, selected
 
 
 def choose_cohort(page: Any, world: Any) -> None:

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from openpyxl import load_workbook
 
 from tests.http.api_helpers import API, ok
-from tests.http.issue3_support import learner, ready_catalogue, selected
+from tests.http.selection_support import learner, ready_catalogue, selected
 
 browser = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from tests.admin.test_enrolment import course_row, open_selection, student_number
 from tests.admin.test_refunds import open_from_queue
-from tests.http.issue3_support import learner, ready_catalogue
+from tests.http.selection_support import learner, ready_catalogue
 
 
 def test_select_bill_remit_confirm_drop_approve_approve_refund(sign_in, client, login, world):

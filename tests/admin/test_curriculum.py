@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.http.issue3_support import new_course
+from tests.http.selection_support import new_course
 
 browser = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from tests.admin.test_enrolment import student_number
 from tests.admin.test_learners import _download
 from tests.admin.test_status_changes import audit_steps
 from tests.http.api_helpers import API, ok
-from tests.http.issue3_support import learner, learner_login
+from tests.http.selection_support import learner, learner_login
 
 browser = pytest.mark.browser
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

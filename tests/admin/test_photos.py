@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from application.common.jobs import JobBusy
 from tests.http.api_helpers import API, ok
-from tests.http.issue3_support import learner
+from tests.http.selection_support import learner
 from tests.http.test_photos_api import finished
 from tests.photo_support import jpeg, png, zip_of
 from tests.support import make_id_number

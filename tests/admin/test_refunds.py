@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from tests.admin.test_enrolment import course_row, pay, student_number
 from tests.admin.test_learners import _download
 from tests.http.api_helpers import API, ok
-from tests.http.issue3_support import learner, ready_catalogue, selected
+from tests.http.selection_support import learner, ready_catalogue, selected
 
 browser = pytest.mark.browser
 

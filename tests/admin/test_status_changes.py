@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from tests.admin.test_enrolment import student_number
 from tests.admin.test_learners import _download
 from tests.http.api_helpers import API, ok
-from tests.http.issue3_support import learner, learner_login, ready_catalogue, selected
+from tests.http.selection_support import learner, learner_login, ready_catalogue, selected
 
 browser = pytest.mark.browser
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -15,8 +15,8 @@ from domains.finance.bill import Bill, BillStatus, FeeType
 from domains.shared.aggregate import RecordIndex
 from domains.shared.errors import DomainError
 from tests.http.api_helpers import API, ok
-from tests.http.issue3_support import Catalogue, batches, list_in_programme, new_course, ready_catalogue, select, selected, set_fees
-from tests.http.issue3_support import learner as learner_of
+from tests.http.selection_support import Catalogue, batches, list_in_programme, new_course, ready_catalogue, select, selected, set_fees
+from tests.http.selection_support import learner as learner_of
 from tests.http.resit_support import cohort, exam_batch, pay_by_remittance, studied
 
 

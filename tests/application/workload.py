@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from application.common.actor import SYSTEM
-from tests.application.test_issue3_workload import run_issue3_workload
+from tests.application.test_selection_workload import run_selection_workload
 from tests.support import applicant
 
 
@@ -59,7 +59,7 @@ def run_workload(world: Any) -> dict[str, Any]:
 
     # A learner opens their portal account.
     ids.activate_learner_account(first_number, applicant(1)["id_number"], "learn123", "learn123")
-    run_issue3_workload(world, forms_101 + forms_102 + [quick])
+    run_selection_workload(world, forms_101 + forms_102 + [quick])
     return {"tp3": tp3, "approved": 1 + sum(o.ok for o in outcomes), "forms": forms_101 + forms_102 + [quick]}
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tests.http.api_helpers import API, ok
-from tests.http.issue3_support import Catalogue, learner, ready_catalogue, selected
+from tests.http.selection_support import Catalogue, learner, ready_catalogue, selected
 
 MANAGEMENT_ACCOUNTING = "01234"  # 管理会计: 本科, with a final exam; exam fee 40.00
 INFORMATION_SYSTEMS = "01235"  # 会计信息系统: no final exam

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from infrastructure.jobs import import_jobs
 from tests.http.api_helpers import API, login_as, ok, problem
-from tests.http.issue3_support import learner
+from tests.http.selection_support import learner
 from tests.http.test_certificate_pdf_download import issue
 from tests.http.test_training_certificates_api import CERTS, tw, who  # noqa: F401  (fixtures)
 from tests.http.training_support import T, peer, training  # noqa: F401  (fixtures)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from application.audit.projection import audit_log
 from tests.http.api_helpers import API, ok, problem
-from tests.http.issue3_support import learner, new_course, ready_catalogue, selected
+from tests.http.selection_support import learner, new_course, ready_catalogue, selected
 
 URL = f"{API}/batch-selections"
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.http.api_helpers import API, ok, problem
-from tests.http.issue3_support import learner
+from tests.http.selection_support import learner
 from tests.http.resit_support import cohort
 from tests.http.teaching_support import add_members, form_class, listed, staff
 

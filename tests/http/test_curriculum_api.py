@@ -4,7 +4,7 @@ selection and exam batches, fee standards (academic affairs maintains; finance s
 from __future__ import annotations
 
 from tests.http.api_helpers import API, ok, problem
-from tests.http.issue3_support import SELECTION, UNDERGRADUATE_FEES, batches, new_course, ready_catalogue
+from tests.http.selection_support import SELECTION, UNDERGRADUATE_FEES, batches, new_course, ready_catalogue
 
 
 def test_academic_affairs_makes_a_course_ready_for_selection(client, world, login):

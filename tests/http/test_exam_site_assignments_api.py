@@ -10,7 +10,7 @@ import pytest
 
 from domains.teaching.exam_sites import ExamSiteAssignment
 from tests.http.api_helpers import API, ok, problem
-from tests.http.issue3_support import learner
+from tests.http.selection_support import learner
 from tests.http.teaching_support import assign_site, listed
 
 

@@ -8,7 +8,7 @@ import base64
 from typing import Any
 
 from tests.http.api_helpers import API, ok, problem
-from tests.http.issue3_support import learner, learner_login
+from tests.http.selection_support import learner, learner_login
 from tests.photo_support import jpeg, png
 from tests.support import make_id_number
 

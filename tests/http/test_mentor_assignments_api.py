@@ -11,7 +11,7 @@ import pytest
 
 from domains.teaching.mentors import MentorAssignment
 from tests.http.api_helpers import API, ok, problem
-from tests.http.issue3_support import learner
+from tests.http.selection_support import learner
 from tests.http.teaching_support import assign_mentor, disable, listed, mentor
 
 

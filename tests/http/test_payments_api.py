@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.http.api_helpers import API, ok, problem
-from tests.http.issue3_support import learner, learner_login, ready_catalogue, selected
+from tests.http.selection_support import learner, learner_login, ready_catalogue, selected
 
 NOTIFY = f"{API}/payments/unionpay/notify"
 

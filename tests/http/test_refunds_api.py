@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.http.api_helpers import API, ok, problem
-from tests.http.issue3_support import learner, learner_login, ready_catalogue, selected
+from tests.http.selection_support import learner, learner_login, ready_catalogue, selected
 
 
 @pytest.fixture
@@ -169,7 +169,7 @@ def test_dropping_a_paid_and_an_unpaid_course_together(client, world, login, pai
     cat, lid, enrollment = paid
     xw = login("xuanwu")
     # A third course, selected but not paid.
-    from tests.http.issue3_support import list_in_programme, new_course
+    from tests.http.selection_support import list_in_programme, new_course
 
     extra = new_course(client, login, "01236", "成本会计", "3")
     list_in_programme(client, login, world.programmes["accounting"], extra)

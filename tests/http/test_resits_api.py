@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.http.api_helpers import API, ok, problem
-from tests.http.issue3_support import learner_login
+from tests.http.selection_support import learner_login
 from tests.http.resit_support import cohort, pay_by_remittance, register_resit, studied, withdraw
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.http.api_helpers import API, ok, problem
-from tests.http.issue3_support import (
+from tests.http.selection_support import (
     JUNIOR_FEES,
     UNDERGRADUATE_FEES,
     batches,

@@ -7,7 +7,7 @@ import base64
 from typing import Any
 
 from tests.http.api_helpers import API, ok, problem
-from tests.http.issue3_support import learner, learner_login, list_in_programme, ready_catalogue, selected
+from tests.http.selection_support import learner, learner_login, list_in_programme, ready_catalogue, selected
 
 SC = f"{API}/status-changes"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tests.http.api_helpers import API, ok
 from tests.http.test_invalid_input_fuzz import FUZZ, check, scalars, shaped
-from tests.http.issue3_support import learner, ready_catalogue
+from tests.http.selection_support import learner, ready_catalogue
 from tests.http.teaching_support import form_class, mentor
 
 

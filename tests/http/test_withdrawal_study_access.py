@@ -8,7 +8,7 @@ import uuid
 
 from tests.admin.test_enrolment import pay
 from tests.http.api_helpers import API, ok
-from tests.http.issue3_support import learner, ready_catalogue, selected
+from tests.http.selection_support import learner, ready_catalogue, selected
 
 
 def test_withdrawal_ends_study_access_of_every_course(client, world, login):

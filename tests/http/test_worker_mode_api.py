@@ -159,7 +159,7 @@ def test_a_log_kept_before_the_indexes_gets_them_once(client, world, login, cont
 
 
 def test_a_withdrawal_asked_before_the_read_models_saw_the_selection_lists_its_courses(client, world, login, container):
-    from tests.http.issue3_support import learner, ready_catalogue
+    from tests.http.selection_support import learner, ready_catalogue
 
     waiting = WaitingClient(client)
     with Follower(container):

@@ -128,7 +128,7 @@ class RefundOut(RosterColumns):
     status: RefundStatus
     requested_by_role: Role
     requested_by: str
-    reason: str
+    reason: str | None
     academic_comment: str | None
     finance_comment: str | None
     reject_reason: str | None

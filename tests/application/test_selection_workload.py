@@ -1,5 +1,5 @@
-"""The course-selection part of the shared workload (issue 3), driven through the use cases,
-and its own rebuild check: every issue-3 read model rebuilt from the log equals the live one."""
+"""The course-selection part of the shared workload (course selection, bills and drops), driven through the use cases,
+and its own rebuild check: every course-selection read model rebuilt from the log equals the live one."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from application.enrolment.projection import EnrolmentProjection
 from application.exams.projection import ExamsProjection
 from application.finance.projection import FinanceProjection
 
-ISSUE3 = (CurriculumProjection, EnrolmentProjection, ExamsProjection, FinanceProjection)
+SELECTION_READ_MODELS = (CurriculumProjection, EnrolmentProjection, ExamsProjection, FinanceProjection)
 
 
-def run_issue3_workload(world: Any, forms: list[Any]) -> dict[str, Any]:
+def run_selection_workload(world: Any, forms: list[Any]) -> dict[str, Any]:
     """Called by `run_workload` after admissions: the curriculum is maintained, courses listed,
     batches opened and fee standards set."""
     c = world.container
@@ -126,15 +126,15 @@ def _pick(c: Any, world: Any, learners: list[Any]) -> tuple[Any, Any, Any, Any]:
     return accounting[0], accounting[1], accounting[2], of("102", "administration")[0]
 
 
-def test_issue3_read_models_rebuild_equal_to_live(world):
+def test_selection_read_models_rebuild_equal_to_live(world):
     from tests.application.workload import dump_read_models, run_workload  # it imports this module
 
     c = world.container
     run_workload(world)
     live = dump_read_models(c)
-    names = [p.name for p in c.runner.projections if isinstance(p, ISSUE3)]
-    assert len(names) == len(ISSUE3)
-    tables = [t.name for p in c.runner.projections if isinstance(p, ISSUE3) for t in p.tables]
-    assert [t for t in tables if not live[t]] == []  # the workload reached every issue-3 table
+    names = [p.name for p in c.runner.projections if isinstance(p, SELECTION_READ_MODELS)]
+    assert len(names) == len(SELECTION_READ_MODELS)
+    tables = [t.name for p in c.runner.projections if isinstance(p, SELECTION_READ_MODELS) for t in p.tables]
+    assert [t for t in tables if not live[t]] == []  # the workload reached every course-selection table
     c.runner.rebuild(names)
     assert dump_read_models(c) == live

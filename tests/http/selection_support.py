@@ -1,4 +1,4 @@
-"""Shared steps of the course-selection suites (issue 3): a selectable catalogue and admitted
+"""Shared steps of the course-selection suites (course selection, bills and drops): a selectable catalogue and admitted
 learners, built through the HTTP API as academic affairs and finance would."""
 
 from __future__ import annotations
