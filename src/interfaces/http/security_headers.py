@@ -3,9 +3,10 @@
 
 The pages carry no inline script, no on*= handler and no inline style, so the policy allows
 scripts and style sheets from this site only. The interactive API docs under /schema are the
-framework's pages, which load their viewer from a CDN with an inline bootstrap script; they hold
-no personal data and no session (the API takes bearer tokens only), so they get a policy of
-their own that allows exactly that. Every dynamic answer is `Cache-Control: no-store` (pages and
+framework's Swagger page: its viewer is served from this site (ADR 0017), started by an inline
+bootstrap script; the docs hold no personal data and no session (the API takes bearer tokens
+only), so they get a policy of their own that allows that inline script and nothing from
+elsewhere. Every dynamic answer is `Cache-Control: no-store` (pages and
 API answers carry personal data) unless its handler chose a policy; the static assets and the
 docs are left cacheable.
 """
@@ -26,13 +27,12 @@ PAGE_POLICY = "; ".join([
     "base-uri 'self'",
     "frame-ancestors 'none'",
 ])
-DOCS_CDNS = "https://cdn.redoc.ly https://cdn.jsdelivr.net https://unpkg.com"
 DOCS_POLICY = "; ".join([
     "default-src 'self'",
-    f"script-src 'self' 'unsafe-inline' {DOCS_CDNS}",
-    f"style-src 'self' 'unsafe-inline' https://fonts.googleapis.com {DOCS_CDNS}",
-    "font-src 'self' https://fonts.gstatic.com data:",
-    "img-src 'self' data: https:",
+    "script-src 'self' 'unsafe-inline'",
+    "style-src 'self' 'unsafe-inline'",
+    "font-src 'self' data:",
+    "img-src 'self' data:",
     "worker-src 'self' blob:",
     "connect-src 'self'",
     "object-src 'none'",
