@@ -11,6 +11,8 @@ import dataclasses
 import threading
 from typing import Any
 
+import pytest
+
 from tests.conftest import PASSWORD
 
 POSITION = "X-EduLedger-Position"
@@ -80,3 +82,16 @@ class WaitingClient:
 
     def delete(self, url: str, **kwargs: Any) -> Any:
         return self.request("DELETE", url, **kwargs)
+
+
+# Worker-mode fixtures: a test module takes them with `from tests.worker_support import
+# settings, world` (they override the suite's own of the same names for that module only).
+@pytest.fixture
+def settings(settings: Any) -> Any:
+    return worker_settings(settings)
+
+
+@pytest.fixture
+def world(world: Any, container: Any) -> Any:
+    container.runner.catch_up()  # the set-up as a worker that caught up would leave it
+    return world

@@ -42,18 +42,23 @@ def portal_sign_in(page: Any, username: str) -> None:
         page.click("[data-testid=login]")
 
 
-def test_trainee_registers_signs_up_watches_submits_the_summary_and_sees_eligible_hours(
-    page, live_server, training_setup, container
-):
+def portal_register(page: Any, school_id: Any, unit_name: str, username: str = "teacher_li") -> None:
+    """Fill the trainee registration form (李老师) and send it."""
     page.goto("/training/register")
-    page.select_option("select[name=school_id]", str(training_setup["school_id"]))
-    page.fill("input[name=unit_name]", "南京师大")
-    page.fill("input[name=username]", "teacher_li")
+    page.select_option("select[name=school_id]", str(school_id))
+    page.fill("input[name=unit_name]", unit_name)
+    page.fill("input[name=username]", username)
     page.fill("input[name=name]", "李老师")
     page.fill("input[name=password]", PASSWORD)
     page.fill("input[name=confirm_password]", PASSWORD)
     with page.expect_navigation():
         page.click("[data-testid=register]")
+
+
+def test_trainee_registers_signs_up_watches_submits_the_summary_and_sees_eligible_hours(
+    page, live_server, training_setup, container
+):
+    portal_register(page, training_setup["school_id"], "南京师大")
     expect(page.get_by_test_id("error")).to_contain_text("单位名称须与学校平台名称")
     page.fill("input[name=unit_name]", SCHOOL_NAME)
     page.fill("input[name=password]", PASSWORD)

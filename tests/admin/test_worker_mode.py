@@ -9,22 +9,11 @@ import dataclasses
 import pytest
 from playwright.sync_api import expect
 
-from tests.admin.test_training_learning import SCHOOL_NAME, portal_sign_in, training_setup  # noqa: F401 - a fixture
+from tests.admin.test_training_learning import SCHOOL_NAME, portal_register, portal_sign_in, training_setup  # noqa: F401 - a fixture
 from tests.conftest import PASSWORD
-from tests.worker_support import Follower, worker_settings
+from tests.worker_support import Follower, settings, worker_settings, world  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def settings(settings):
-    return worker_settings(settings)
-
-
-@pytest.fixture
-def world(world, container):
-    container.runner.catch_up()  # the set-up as a worker that caught up would leave it
-    return world
 
 
 def staff(world, username: str) -> object:
@@ -80,15 +69,7 @@ def test_a_page_the_worker_has_not_caught_up_with_says_so(sign_in, world, page, 
 def test_a_trainee_who_registers_and_signs_up_finds_the_course_on_the_next_page(page, container, training_setup):
     container.runner.catch_up()
     with Follower(container, interval=1.0):
-        page.goto("/training/register")
-        page.select_option("select[name=school_id]", str(training_setup["school_id"]))
-        page.fill("input[name=unit_name]", SCHOOL_NAME)
-        page.fill("input[name=username]", "teacher_li")
-        page.fill("input[name=name]", "李老师")
-        page.fill("input[name=password]", PASSWORD)
-        page.fill("input[name=confirm_password]", PASSWORD)
-        with page.expect_navigation():
-            page.click("[data-testid=register]")
+        portal_register(page, training_setup["school_id"], SCHOOL_NAME)
         expect(page.get_by_test_id("flash")).to_contain_text("注册成功")
         portal_sign_in(page, "teacher_li")  # the account the worker had to apply first
         page.goto("/training/courses")
