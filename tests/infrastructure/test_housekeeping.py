@@ -14,16 +14,16 @@ from infrastructure.sessions import login_failures, sessions
 from infrastructure.training_login import sms_codes
 from interfaces.cli import main
 
-NOW = datetime.now(UTC)
-
-
 def count(container, table) -> int:
     with container.engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(table)).scalar_one()
 
 
 def seed(container) -> str:
-    """Two of each kind: one that expired, one still in use. Returns a live session token."""
+    """Two of each kind: one that expired, one still in use. Returns a live session token.
+    Times are relative to the moment the test runs (a module-level "now" goes stale when a
+    loaded machine reaches the test minutes after importing it)."""
+    NOW = datetime.now(UTC)  # noqa: N806
     live, _ = container.sessions.open(uuid.uuid4(), "api")
     with container.engine.begin() as conn:
         conn.execute(insert(sessions), [
