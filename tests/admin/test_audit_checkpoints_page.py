@@ -3,6 +3,7 @@ each; a rewrite by a holder of the HMAC key shows there, named by row."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
@@ -11,7 +12,6 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from infrastructure import audit_checkpoints as cps
-from infrastructure.settings import load_settings
 from tests.application.test_audit_checkpoints import ids_of, relink, table_of
 
 pytestmark = pytest.mark.browser
@@ -25,11 +25,8 @@ def signing_key(tmp_path):
 
 
 @pytest.fixture
-def settings(tmp_path, database_url, signing_key):
-    return load_settings(
-        database_url=database_url, var_dir=tmp_path, secret_key="test-secret-key", audit_key="test-audit-key",
-        projections="inline", broker_url=None, checkpoint_public_key=signing_key[1],
-    )
+def settings(settings, signing_key):
+    return dataclasses.replace(settings, checkpoint_public_key=signing_key[1])
 
 
 def test_the_chain_page_lists_the_latest_checkpoints_and_which_still_hold(sign_in, world, signing_key):

@@ -71,6 +71,8 @@ def test_the_command_prints_the_counts_and_takes_a_shorter_retention(container, 
     seed(container)
     monkeypatch.setenv("EDULEDGER_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("EDULEDGER_VAR_DIR", str(settings.var_dir))
+    monkeypatch.setenv("EDULEDGER_SECRET_KEY", settings.secret_key)  # PostgreSQL: keys are given
+    monkeypatch.setenv("EDULEDGER_AUDIT_KEY", settings.audit_key)
     assert main(["housekeeping", "--export-days", "0.5", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"sessions": 2, "login_failures": 1, "sms_codes": 1, "export_files": 2}
     assert main(["housekeeping"]) == 0
