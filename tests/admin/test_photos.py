@@ -70,7 +70,7 @@ def test_upload_refusal_and_delete_of_the_latest_photo(sign_in, client, login, w
     assert page.inner_text("[data-testid=current-photo] [data-testid=photo-status]") == "已上传"
     assert page.inner_text("tr[data-number='1'] [data-testid=photo-row-status]") == "使用中"
     # The <img> loads after the page: wait until the browser has decoded it.
-    page.wait_for_function("document.querySelector('[data-testid=photo]')?.complete")
+    expect(page.get_by_test_id("photo")).to_have_js_property("complete", True)  # decoded (no eval under the CSP)
     assert page.evaluate("document.querySelector('[data-testid=photo]').naturalWidth") == 480
 
     page.once("dialog", lambda d: d.accept())

@@ -33,7 +33,7 @@ def cell(page, number: str, testid: str) -> str:
 
 def listed_numbers(page, row: str = "learner-row") -> list[str]:
     # A click that navigates returns as soon as the next page starts loading: read it once loaded.
-    page.wait_for_function("document.readyState === 'complete'")
+    page.wait_for_load_state("load")  # no string evaluation: the page's CSP forbids eval
     return page.locator(f"[data-testid={row}]").evaluate_all("rows => rows.map(r => r.dataset.studentNumber)")
 
 
