@@ -330,12 +330,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def _actor_of(row: Any) -> Actor:
     return Actor(
         user_id=row["actor_id"],
@@ -356,7 +350,7 @@ def _job_of(row: Any, with_content: bool) -> BulkJob:
         actor=_actor_of(row),
         correlation_id=row["correlation_id"],
         total=row["total"],
-        created_at=_aware(row["created_at"]) or _now(),
+        created_at=row["created_at"] or _now(),
         status=row["status"],
         attempts=row["attempts"],
         content=row["content"] if with_content else None,
@@ -466,7 +460,7 @@ class SqlJobState:
         if claimed == 1:
             return Claim("claimed", _job_of(row, with_content=True), token)
         if row["status"] == JobStatus.RUNNING:
-            until = _aware(row["lease_until"]) or now
+            until = row["lease_until"] or now
             return Claim("busy", retry_after=max(1.0, (until - now).total_seconds()))
         return Claim("finished")
 

@@ -51,10 +51,6 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 class SessionStore:
     def __init__(self, engine: Engine, idle_minutes: int) -> None:
         self.engine = engine
@@ -83,7 +79,7 @@ class SessionStore:
             ).mappings().first()
             if row is None:
                 return None
-            if _aware(row["expires_at"]) <= now or _aware(row["created_at"]) + ABSOLUTE <= now:
+            if row["expires_at"] <= now or row["created_at"] + ABSOLUTE <= now:
                 conn.execute(delete(sessions).where(sessions.c.token_hash == row["token_hash"]))
                 return None
             conn.execute(

@@ -53,10 +53,6 @@ ADDRESS_PER_HOUR = 10
 MAX_FAILURES = 5
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 class SmsSender(Protocol):
     def send(self, mobile: str, text: str, code: str) -> None: ...
 
@@ -115,7 +111,7 @@ class SqlSmsCodes:
             per_address = conn.execute(select(func.count()).where(
                 sms_codes.c.address_digest == address_digest, sms_codes.c.sent_at > hour_ago
             )).scalar_one()
-            if last is not None and _aware(last) > now - MOBILE_GAP:
+            if last is not None and last > now - MOBILE_GAP:
                 raise SmsThrottled("sms.throttled", "验证码发送过于频繁，请60秒后再试")
             if per_mobile >= MOBILE_PER_HOUR or per_address >= ADDRESS_PER_HOUR:
                 raise SmsThrottled("sms.throttled", "验证码请求次数过多，请1小时后再试")
@@ -133,7 +129,7 @@ class SqlSmsCodes:
                 select(sms_codes).where(sms_codes.c.mobile_digest == self._digest("mobile", mobile))
                 .order_by(sms_codes.c.id.desc()).limit(1)
             ).mappings().first()
-            if row is None or row["used"] or row["failures"] >= MAX_FAILURES or _aware(row["expires_at"]) <= now:
+            if row is None or row["used"] or row["failures"] >= MAX_FAILURES or row["expires_at"] <= now:
                 return False
             if not hmac.compare_digest(row["code_digest"], self._digest("code", (code or "").strip())):
                 conn.execute(update(sms_codes).where(sms_codes.c.id == row["id"]).values(failures=row["failures"] + 1))

@@ -28,7 +28,6 @@ import uuid
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -451,12 +450,6 @@ def _safe_filename(name: str | None) -> str:
 _J = import_jobs_view.c
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def _job_query() -> Any:
     return select(
         _J.id,
@@ -485,8 +478,6 @@ def _job_query() -> Any:
 
 def _shape_job(row: dict[str, Any]) -> dict[str, Any]:
     row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
-    for key in ("created_at", "started_at", "finished_at"):
-        row[key] = _aware(row[key])
     return row
 
 
