@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from interfaces.admin.session import COOKIE
+from interfaces.admin.common.session import COOKIE
 from tests.http.selection_support import learner, ready_catalogue, selected
 
 FORMULA_NAME = '=HYPERLINK("http://x","y")'

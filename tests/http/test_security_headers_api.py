@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from interfaces.admin.session import COOKIE
+from interfaces.admin.common.session import COOKIE
 from tests.http.api_helpers import API
 
 COMMON = {

@@ -15,8 +15,8 @@ from litestar.static_files import create_static_files_router
 
 from infrastructure.container import Container, build
 from infrastructure.jobs import lifespan_hooks
-from interfaces.admin.rendering import TEMPLATES, template_config
-from interfaces.admin.routes import admin_router
+from interfaces.admin.common.rendering import TEMPLATES, template_config
+from interfaces.admin.app import admin_router
 from infrastructure.logs import configure_logging
 from interfaces.http.api.admissions import (
     ApplicationFormController,

@@ -27,7 +27,7 @@ from application.training.certificate_queries import (
 )
 from domains.shared.errors import InvalidInput
 from domains.training.ledger import check_year
-from interfaces.admin.exports import XLSX, workbook_bytes, xlsx_response
+from interfaces.admin.common.exports import XLSX, workbook_bytes, xlsx_response
 from interfaces.http.api.common import Listing, Reason, listing, out, page_of
 from interfaces.http.api.training_certificates_out import (
     AllowancesOut,

@@ -1,0 +1,193 @@
+"""选课批次 and 考试批次 (seed 001 §4.2.1 (4), (5), §4.2.5, §5.2.1): a course is selectable only
+while a selection batch holding it is in its selection period (选课期) and an exam batch
+holding it is in its registration period (报考期); a drop is requested in the selection
+batch's drop period (退课期, by default from selection start to a month after it ends).
+
+Both kinds of batch have the same pages (list and create, record page with its periods, its
+courses and the audit tab); `BatchKind` says what differs: the periods and the use cases."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.response import Template
+
+from application.common.actor import Actor
+from application.curriculum.queries import (
+    get_exam_batch,
+    get_selection_batch,
+    list_exam_batches,
+    list_selection_batches,
+)
+from domains.shared.errors import DomainError
+from interfaces.admin.admissions.catalogue import in_pages
+from interfaces.admin.common.forms import (
+    Form,
+    done,
+    error_field,
+    page_number,
+    refusal_status,
+)
+from interfaces.admin.common.rendering import audit_tab, page
+from interfaces.admin.common.session import admin_actor
+from interfaces.admin.curriculum.fee_standards import (
+    EDITORS,
+    READERS,
+    attempt,
+    course_ids_by_code,
+    text,
+)
+from interfaces.http.context import container_of
+
+
+@dataclass(frozen=True)
+class BatchKind:
+    label: str  # 选课批次 / 考试批次
+    path: str
+    periods: tuple[tuple[str, str], ...]  # (prefix of the fields, label): selection -> selection_starts_on ...
+    optional: frozenset[str]  # periods that may be left empty when the batch is created
+    hint: str
+    list_batches: Callable[..., list[dict[str, Any]]]
+    get_batch: Callable[..., dict[str, Any]]
+    register: str  # the Curriculum use cases
+    change_periods: str
+
+    @property
+    def fields(self) -> list[str]:
+        return [f"{p}_{end}" for p, _ in self.periods for end in ("starts_on", "ends_on")]
+
+    def dates(self, data: dict[str, Any]) -> dict[str, str | None]:
+        return {f: text(data, f) or None for f in self.fields}
+
+    def shaped(self, batch: dict[str, Any]) -> dict[str, Any]:
+        """The batch with its periods as the templates list them."""
+        batch["periods"] = [
+            {"label": label, "starts_on": batch[f"{p}_starts_on"], "ends_on": batch[f"{p}_ends_on"],
+             "open": batch.get(f"{p}_open")}
+            for p, label in self.periods
+        ]
+        return batch
+
+
+SELECTION = BatchKind(
+    label="选课批次", path="/admin/selection-batches",
+    periods=(("selection", "选课期"), ("drop", "退课期")), optional=frozenset({"drop"}),
+    hint="退课期不填时默认为选课开始至选课结束后一个月；退课期不能早于选课期开始。",
+    list_batches=list_selection_batches, get_batch=get_selection_batch,
+    register="register_selection_batch", change_periods="change_selection_periods",
+)
+EXAMS = BatchKind(
+    label="考试批次", path="/admin/exam-batches",
+    periods=(("registration", "报考期"),), optional=frozenset(),
+    hint="课程须同时在选课期内的选课批次和报考期内的考试批次中，学生才能选课。",
+    list_batches=list_exam_batches, get_batch=get_exam_batch,
+    register="register_exam_batch", change_periods="change_exam_registration_period",
+)
+
+
+class _BatchPages(Controller):
+    """Shared by the two controllers below; never registered itself."""
+
+    kind: BatchKind
+
+    def _index(self, request: Request[Any, Any, Any], actor: Actor, status_code: int = 200, **context: Any) -> Template:
+        actor.require(*READERS)
+        c = container_of(request)
+        with c.engine.connect() as conn:
+            rows = [self.kind.shaped(b) for b in self.kind.list_batches(conn, actor, c.clock.now())]
+        context.setdefault("form", {})
+        return page(request, "curriculum_batches.html", actor, status_code=status_code, kind=self.kind,
+                    result=in_pages(rows, page_number(request)), can_edit=actor.has(*EDITORS), **context)
+
+    @get("/", sync_to_thread=True)
+    def index(self, request: Request[Any, Any, Any]) -> Template:
+        return self._index(request, admin_actor(request))
+
+    @post("/", sync_to_thread=True)
+    def create(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+        actor = admin_actor(request)
+        c = container_of(request)
+        try:
+            with c.engine.connect() as conn:
+                course_ids = course_ids_by_code(conn, actor, text(data, "course_codes"))
+            batch_id = getattr(c.curriculum, self.kind.register)(
+                actor, code=text(data, "code"), name=text(data, "name"), course_ids=course_ids, **self.kind.dates(data)
+            )
+        except DomainError as exc:
+            if exc.kind == "forbidden":
+                raise
+            return self._index(request, actor, refusal_status(exc), form=data, error=exc.message,
+                               error_field=error_field(exc))
+        return done(request, f"{self.kind.path}/{batch_id}", f"{self.kind.label}“{text(data, 'name')}”已创建")
+
+    # -- one batch -------------------------------------------------------------------------
+
+    def _show(self, request: Request[Any, Any, Any], actor: Actor, batch_id: uuid.UUID, status_code: int = 200,
+              **context: Any) -> Template:
+        actor.require(*READERS)
+        c = container_of(request)
+        with c.engine.connect() as conn:
+            batch = self.kind.shaped(self.kind.get_batch(conn, actor, batch_id, c.clock.now()))
+        context.setdefault("form", {f: batch[f] for f in self.kind.fields})
+        return page(request, "curriculum_batch.html", actor, status_code=status_code, kind=self.kind, batch=batch,
+                    can_edit=actor.has(*EDITORS), history=audit_tab(request, batch_id), **context)
+
+    @get("/{batch_id:uuid}", sync_to_thread=True)
+    def show(self, request: Request[Any, Any, Any], batch_id: uuid.UUID) -> Template:
+        return self._show(request, admin_actor(request), batch_id)
+
+    def _act(self, request: Request[Any, Any, Any], batch_id: uuid.UUID, data: dict[str, Any], message: str,
+             action: Callable[[Any, Actor], Any], form: dict[str, Any] | None = None) -> Response[Any]:
+        actor = admin_actor(request)
+        c = container_of(request)
+        with c.engine.connect() as conn:
+            self.kind.get_batch(conn, actor, batch_id, c.clock.now())  # a batch of this kind, or 404
+        curriculum = c.curriculum
+        context = {"form": form} if form is not None else {}
+        return attempt(
+            request, lambda: action(curriculum, actor), f"{self.kind.path}/{batch_id}", message,
+            lambda exc: self._show(request, actor, batch_id, refusal_status(exc), error=exc.message,
+                                   error_field=error_field(exc), added=text(data, "course_codes"), **context),
+        )
+
+    @post("/{batch_id:uuid}/periods", sync_to_thread=True)
+    def periods(self, request: Request[Any, Any, Any], batch_id: uuid.UUID, data: Form) -> Response[Any]:
+        dates = {f: v or "" for f, v in self.kind.dates(data).items()}
+        return self._act(
+            request, batch_id, {}, "、".join(label for _, label in self.kind.periods) + "已修改",
+            lambda curriculum, actor: getattr(curriculum, self.kind.change_periods)(
+                actor, batch_id, reason=text(data, "reason") or None, **dates
+            ),
+            form=data,
+        )
+
+    @post("/{batch_id:uuid}/courses", sync_to_thread=True)
+    def add_courses(self, request: Request[Any, Any, Any], batch_id: uuid.UUID, data: Form) -> Response[Any]:
+        def add(curriculum: Any, actor: Actor) -> None:
+            with container_of(request).engine.connect() as conn:
+                course_ids = course_ids_by_code(conn, actor, text(data, "course_codes"))
+            curriculum.add_batch_courses(actor, batch_id, course_ids)
+
+        return self._act(request, batch_id, data, "课程已加入批次", add)
+
+    @post("/{batch_id:uuid}/courses/{course_id:uuid}/remove", sync_to_thread=True)
+    def remove_course(self, request: Request[Any, Any, Any], batch_id: uuid.UUID, course_id: uuid.UUID,
+                      data: Form) -> Response[Any]:
+        return self._act(
+            request, batch_id, {}, "课程已移出批次",
+            lambda curriculum, actor: curriculum.remove_batch_course(actor, batch_id, course_id),
+        )
+
+
+class SelectionBatchPages(_BatchPages):
+    path = SELECTION.path
+    kind = SELECTION
+
+
+class ExamBatchPages(_BatchPages):
+    path = EXAMS.path
+    kind = EXAMS
