@@ -94,27 +94,24 @@ def every_page(fetch: Callable[[Page], PageOf]) -> Iterator[dict[str, Any]]:
 
 
 def export_response(
-    request: Request[Any, Any, Any], title: str, ascii_name: str, columns: Sequence[tuple[str, str]],
+    request: Request[Any, Any, Any], reader: Connection, title: str, ascii_name: str, columns: Sequence[tuple[str, str]],
     fetch: Callable[[Connection, Page], PageOf], shape: Callable[[dict[str, Any]], dict[str, Any]],
 ) -> Response[bytes]:
     """An Excel file of every row the list's query finds (all pages), each row shaped for it."""
-    c = container_of(request)
-    with c.engine.connect() as conn:
-        rows = (shape(r) for r in every_page(lambda p: fetch(conn, p)))
-        content, _count = workbook_bytes(title, columns, rows)
-    stamp = c.clock.now().astimezone(SHANGHAI).strftime("%Y%m%d%H%M")
+    rows = (shape(r) for r in every_page(lambda p: fetch(reader, p)))
+    content, _count = workbook_bytes(title, columns, rows)
+    stamp = container_of(request).clock.now().astimezone(SHANGHAI).strftime("%Y%m%d%H%M")
     return xlsx_response(content, f"{title}_{stamp}.xlsx", f"{ascii_name}_{stamp}.xlsx")
 
 
 def list_page(
-    request: Request[Any, Any, Any], actor: Actor, template: str, params: dict[str, str],
+    request: Request[Any, Any, Any], actor: Actor, reader: Connection, template: str, params: dict[str, str],
     fetch: Callable[[Connection, Page], PageOf], *, shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     choices: Callable[[Connection], dict[str, Any]] | None = None, status_code: int = 200, **context: Any,
 ) -> Template:
     """A list page: the requested page of the list's query, the filter choices, the filters in force."""
-    with container_of(request).engine.connect() as conn:
-        result = fetch(conn, Page(number=page_number(request)))
-        context.update(choices_of(conn, actor), **(choices(conn) if choices else {}))
+    result = fetch(reader, Page(number=page_number(request)))
+    context.update(choices_of(reader, actor), **(choices(reader) if choices else {}))
     if shape is not None:
         result.items = [shape(r) for r in result.items]
     return page(request, template, actor, status_code=status_code, result=result, params=params, **context)

@@ -14,6 +14,7 @@ from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 from litestar.template.config import TemplateConfig
+from sqlalchemy import Connection
 
 from application.audit.queries import history
 from application.common.actor import Actor
@@ -80,13 +81,12 @@ def page(request: Request[Any, Any, Any], template: str, actor: Actor | None, st
     return response
 
 
-def audit_tab(request: Request[Any, Any, Any], aggregate_id: uuid.UUID) -> list[dict[str, Any]]:
+def audit_tab(reader: Connection, aggregate_id: uuid.UUID) -> list[dict[str, Any]]:
     """The event history of a record the actor was already allowed to see."""
-    with container_of(request).engine.connect() as conn:
-        try:
-            return history(conn, aggregate_id)
-        except DomainError:
-            return []
+    try:
+        return history(reader, aggregate_id)
+    except DomainError:
+        return []
 
 
 def query_string(params: dict[str, Any], **changes: Any) -> str:

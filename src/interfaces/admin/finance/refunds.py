@@ -18,6 +18,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Template
+from sqlalchemy import Connection
 
 from application.common.actor import Actor
 from application.common.filters import RosterFilter
@@ -27,12 +28,12 @@ from application.finance.service import Finance
 from domains.finance.refund import RefundStatus
 from domains.shared.errors import DomainError, NotFound
 from domains.shared.values import Role
+from infrastructure.container import Container
 from interfaces.admin.common.forms import Form, done, refusal_status, yes_no, yuan
+from interfaces.admin.common.guards import requires_role
 from interfaces.admin.common.lists import export_response, find_learners, list_page
 from interfaces.admin.common.queues import Tab, tabbed_filters
 from interfaces.admin.common.rendering import audit_tab, page
-from interfaces.admin.common.session import admin_actor
-from interfaces.http.context import container_of
 
 S = RefundStatus
 STATUSES = [(s.value, s.label) for s in RefundStatus]
@@ -110,32 +111,27 @@ class RefundPages(Controller):
         return tabbed_filters(request, actor, tabs_for(actor), id_keys=("course_id",))
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any]) -> Template:
-        actor = admin_actor(request)
+    def index(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Template:
         tab, filters, extra, params = self._query(request, actor)
         return list_page(
-            request, actor, "refunds_list.html", params, lambda conn, p: list_refunds(conn, actor, p, filters, **extra),
+            request, actor, reader, "refunds_list.html", params, lambda conn, p: list_refunds(conn, actor, p, filters, **extra),
             tabs=tabs_for(actor), tab=tab, statuses=STATUSES, status_notes=STATUS_NOTES, yuan=yuan, may_request=actor.has(Role.TEACHING_POINT_ADMIN),
         )
 
     @get("/export.xlsx", sync_to_thread=True)
-    def export(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        actor = admin_actor(request)
+    def export(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Response[bytes]:
         _, filters, extra, _ = self._query(request, actor)
         return export_response(
-            request, "退课申请", "refunds", EXPORT_COLUMNS,
+            request, reader, "退课申请", "refunds", EXPORT_COLUMNS,
             lambda conn, p: list_refunds(conn, actor, p, filters, **extra),
             lambda r: {**r, "amount_yuan": yuan(r["amount_fen"]), "may_study_label": yes_no(r["may_study"])},
         )
 
     # -- 添加退课申请: find the learner, then ask for the drop on the learner's courses ---------
 
-    @get("/new", sync_to_thread=True)
-    def new(self, request: Request[Any, Any, Any]) -> Template:
-        actor = admin_actor(request)
-        actor.require(Role.TEACHING_POINT_ADMIN)
-        with container_of(request).engine.connect() as conn:
-            lookup, found = find_learners(conn, actor, request)
+    @get("/new", sync_to_thread=True, guards=[requires_role(Role.TEACHING_POINT_ADMIN)])
+    def new(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Template:
+        lookup, found = find_learners(reader, actor, request)
         return page(
             request, "refunds_new.html", actor, lookup=lookup, found=found,
             pick=lambda row: f"/admin/learners/{row['id']}/courses", finder_action="/admin/refunds/new",
@@ -143,32 +139,33 @@ class RefundPages(Controller):
 
     # -- one request ---------------------------------------------------------------------------
 
-    def _show(self, request: Request[Any, Any, Any], actor: Actor, refund_id: uuid.UUID, status_code: int = 200,
-              **context: Any) -> Template:
-        with container_of(request).engine.connect() as conn:
-            refund = get_refund(conn, actor, refund_id)
+    def _show(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, refund_id: uuid.UUID,
+              status_code: int = 200, **context: Any) -> Template:
+        refund = get_refund(reader, actor, refund_id)
         refund["credits"] = credits_label(refund["credit_tenths"])
-        history = audit_tab(request, refund_id)
+        history = audit_tab(reader, refund_id)
         return page(
             request, "refunds_show.html", actor, status_code=status_code, r=refund, steps=steps_for(actor, refund),
             history=history, yuan=yuan, **context,
         )
 
     @get("/{refund_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], refund_id: uuid.UUID) -> Template:
-        return self._show(request, admin_actor(request), refund_id, form={})
+    def show(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, refund_id: uuid.UUID) -> Template:
+        return self._show(request, actor, reader, refund_id, form={})
 
     @post("/{refund_id:uuid}/{step:str}", sync_to_thread=True)
-    def act(self, request: Request[Any, Any, Any], refund_id: uuid.UUID, step: str, data: Form) -> Response[Any]:
-        actor = admin_actor(request)
+    def act(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        refund_id: uuid.UUID, step: str, data: Form,
+    ) -> Response[Any]:
         chosen = STEPS.get(step)
         if chosen is None:
             raise NotFound("not_found", "页面不存在")
         text = str(data.get(chosen.field) or "").strip() or None
         try:
-            chosen.call(container_of(request).finance, actor, refund_id, text)
+            chosen.call(services.finance, actor, refund_id, text)
         except DomainError as exc:
             if exc.kind in ("forbidden", "not_found"):
                 raise
-            return self._show(request, actor, refund_id, refusal_status(exc), error=exc.message, form=data, failed=step)
+            return self._show(request, actor, reader, refund_id, refusal_status(exc), error=exc.message, form=data, failed=step)
         return done(request, f"/admin/refunds/{refund_id}", chosen.done)
