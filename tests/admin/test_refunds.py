@@ -6,6 +6,8 @@ payment by remittance) goes through the HTTP API; the chain is driven in the bro
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -61,6 +63,7 @@ def test_a_paid_drop_travels_the_whole_chain_with_every_step_in_the_audit_tab(si
     page.screenshot(path="/tmp/refund_queue.png", full_page=True)
     open_from_queue(page, "academic", number)
     assert page.get_by_test_id("refund-status").inner_text() == "待审核"
+    record = page.url
     assert "676.00 元" in page.get_by_test_id("amount").inner_text()
     bills = page.get_by_test_id("bills").inner_text()
     assert "学分费" in bills and "636.00" in bills and "考试费" in bills and "已缴费" in bills and "汇款" in bills
@@ -69,23 +72,27 @@ def test_a_paid_drop_travels_the_whole_chain_with_every_step_in_the_audit_tab(si
     assert page.get_by_test_id("refund-status").inner_text() == "待审核"
     page.fill("[data-testid=form-academic-approval] input[name=comment]", "同意退课")
     page.get_by_test_id("academic-approval").click()
+    # The only pending request was decided: back at the emptied queue.
     assert "教务审核通过" in page.locator(".flash.ok").inner_text()
+    assert "本队列已全部处理完毕" in page.locator(".flash.ok").inner_text()
+    assert "没有符合条件的退课申请" in page.get_by_test_id("list").inner_text()
+    page.goto(record)
     assert page.get_by_test_id("refund-status").inner_text() == "待财务审核"
     assert "学生不可继续学习" in page.get_by_test_id("may-study").inner_text()
     expect(page.get_by_test_id("review")).to_have_count(0)  # nothing more for academic affairs
-    page.click("nav.menu >> text=退课申请")
-    assert "没有符合条件的退课申请" in page.get_by_test_id("list").inner_text()  # its queue is empty now
 
     # Finance: approve in 待财务审核, then mark refunded in 待退费.
     page = sign_in("caiwu")
     open_from_queue(page, "finance", number)
     page.fill("[data-testid=form-finance-approval] input[name=comment]", "同意退费")
     page.get_by_test_id("finance-approval").click()
+    page.goto(record)
     assert page.get_by_test_id("refund-status").inner_text() == "财务审核通过"
     open_from_queue(page, "refund", number)
     page.fill("[data-testid=form-refund-payment] input[name=reference]", "TK20261001")
     page.get_by_test_id("refund-payment").click()
     assert "已处理退费，退课完成" in page.locator(".flash.ok").inner_text()
+    page.goto(record)
     assert page.get_by_test_id("refund-status").inner_text() == "已处理退费"
     assert "TK20261001" in page.get_by_test_id("refund-info").inner_text()
 
@@ -126,6 +133,7 @@ def test_finance_rejection_needs_a_reason_and_the_learner_keeps_studying(sign_in
     assert "驳回须填写原因" in page.get_by_test_id("error").inner_text()
     page.fill("[data-testid=form-finance-rejection] input[name=reason]", "已超过退费期限")
     page.get_by_test_id("finance-rejection").click()
+    page.goto(f"/admin/refunds/{rid}")
     assert page.get_by_test_id("refund-status").inner_text() == "财务审核驳回"
     assert "学生可正常学习" in page.get_by_test_id("may-study").inner_text()
     assert "已超过退费期限" in page.get_by_test_id("reject-reason").inner_text()
@@ -200,3 +208,20 @@ def test_another_teaching_point_sees_none_of_it(sign_in, client, login, world, p
     page.get_by_test_id("refund-row").locator("a").click()
     assert page.get_by_test_id("refund-status").inner_text() == "待审核"
     expect(page.get_by_test_id("review")).to_have_count(0)
+
+
+def test_after_a_decision_the_next_pending_request_opens_and_tabs_show_their_counts(sign_in, client, login, world, paid):
+    lid, enrollment = paid
+    first = request_drop(client, login, enrollment["01234"])
+    second = request_drop(client, login, enrollment["01235"])
+
+    page = sign_in("jiaowu")
+    page.goto("/admin/refunds?tab=academic")
+    expect(page.get_by_test_id("tab-academic").get_by_test_id("tab-count")).to_have_text("2")
+    page.goto(f"/admin/refunds/{first}")
+    page.get_by_test_id("academic-approval").click()
+    assert "已打开下一条待办" in page.locator(".flash.ok").inner_text()
+    expect(page).to_have_url(re.compile(f"/admin/refunds/{second}$"))
+    assert page.get_by_test_id("refund-status").inner_text() == "待审核"
+    page.goto("/admin/refunds?tab=academic")
+    expect(page.get_by_test_id("tab-academic").get_by_test_id("tab-count")).to_have_text("1")

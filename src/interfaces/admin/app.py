@@ -29,6 +29,7 @@ from interfaces.admin.common.rendering import (
     login_redirect,
 )
 from interfaces.admin.common.session import LoginRequired
+from interfaces.admin.home import HomePage
 
 CONTEXTS = (identity, organisation, admissions, learners, curriculum, enrolment, finance, exams, teaching, training, audit)
 
@@ -36,7 +37,7 @@ CONTEXTS = (identity, organisation, admissions, learners, curriculum, enrolment,
 def admin_router() -> Router:
     return Router(
         path="/",
-        route_handlers=[controller for context in CONTEXTS for controller in context.CONTROLLERS],
+        route_handlers=[HomePage, *(controller for context in CONTEXTS for controller in context.CONTROLLERS)],
         dependencies=ADMIN_DEPENDENCIES,
         exception_handlers={LoginRequired: login_redirect, DomainError: error_page, HTTPException: http_error_page},
         guards=[auditors_read_only],

@@ -3,14 +3,16 @@ everything the viewer may read; a tab of one status replaces the status filter."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from litestar import Request
+from sqlalchemy import Connection
 
 from application.common.actor import Actor
 from application.common.filters import RosterFilter
+from application.common.queries import Page, PageOf
 from interfaces.admin.common.lists import list_filters
 
 
@@ -32,3 +34,10 @@ def tabbed_filters(
         filters = replace(filters, status=tab.status)
     params["tab"] = tab.key
     return tab, filters, extra, params
+
+
+def tab_counts(
+    reader: Connection, tabs: list[Tab], fetch: Callable[[Connection, Page, RosterFilter], PageOf]
+) -> dict[str, int]:
+    """How many items each tab holds (its status alone, whatever other filters are in force)."""
+    return {t.key: fetch(reader, Page(size=1), RosterFilter(status=t.status)).total for t in tabs}

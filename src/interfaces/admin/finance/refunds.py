@@ -29,11 +29,12 @@ from domains.finance.refund import RefundStatus
 from domains.shared.errors import DomainError, NotFound
 from domains.shared.values import Role
 from infrastructure.container import Container
-from interfaces.admin.common.forms import Form, done, refusal_status, yes_no, yuan
+from interfaces.admin.common.forms import Form, refusal_status, yes_no, yuan
 from interfaces.admin.common.guards import requires_role
 from interfaces.admin.common.lists import export_response, find_learners, list_page
-from interfaces.admin.common.queues import Tab, tabbed_filters
+from interfaces.admin.common.queues import Tab, tab_counts, tabbed_filters
 from interfaces.admin.common.rendering import audit_tab, page
+from interfaces.admin.common.worklist import after_decision
 
 S = RefundStatus
 STATUSES = [(s.value, s.label) for s in RefundStatus]
@@ -76,15 +77,16 @@ class Step:
     call: Callable[[Finance, Actor, uuid.UUID, str | None], None]
     field: str
     done: str
+    queue: str | None = None  # the to-do queue the step works through (its next item opens after)
 
 
 STEPS: dict[str, Step] = {
     "academic-approval": Step(lambda f, a, r, t: f.approve_drop(a, r, t), "comment",
-                              "教务审核通过，退课申请已转学校财务审核"),
-    "academic-rejection": Step(lambda f, a, r, t: f.reject_drop(a, r, t), "reason", "已驳回退课申请（教务审核驳回）"),
-    "finance-approval": Step(lambda f, a, r, t: f.approve_refund(a, r, t), "comment", "财务审核通过，等待退费"),
-    "finance-rejection": Step(lambda f, a, r, t: f.reject_refund(a, r, t), "reason", "已驳回退课申请（财务审核驳回）"),
-    "refund-payment": Step(lambda f, a, r, t: f.mark_refunded(a, r, t), "reference", "已处理退费，退课完成"),
+                              "教务审核通过，退课申请已转学校财务审核", "refunds-academic"),
+    "academic-rejection": Step(lambda f, a, r, t: f.reject_drop(a, r, t), "reason", "已驳回退课申请（教务审核驳回）", "refunds-academic"),
+    "finance-approval": Step(lambda f, a, r, t: f.approve_refund(a, r, t), "comment", "财务审核通过，等待退费", "refunds-finance"),
+    "finance-rejection": Step(lambda f, a, r, t: f.reject_refund(a, r, t), "reason", "已驳回退课申请（财务审核驳回）", "refunds-finance"),
+    "refund-payment": Step(lambda f, a, r, t: f.mark_refunded(a, r, t), "reference", "已处理退费，退课完成", "refunds-to-pay"),
     "cancellation": Step(lambda f, a, r, t: f.cancel_drop(a, r, t), "reason", "退课申请已撤销"),
 }
 
@@ -115,7 +117,7 @@ class RefundPages(Controller):
         tab, filters, extra, params = self._query(request, actor)
         return list_page(
             request, actor, reader, "refunds_list.html", params, lambda conn, p: list_refunds(conn, actor, p, filters, **extra),
-            tabs=tabs_for(actor), tab=tab, statuses=STATUSES, status_notes=STATUS_NOTES, yuan=yuan, may_request=actor.has(Role.TEACHING_POINT_ADMIN),
+            tabs=tabs_for(actor), tab=tab, tab_counts=tab_counts(reader, tabs_for(actor), lambda c, p, f: list_refunds(c, actor, p, f)), statuses=STATUSES, status_notes=STATUS_NOTES, yuan=yuan, may_request=actor.has(Role.TEACHING_POINT_ADMIN),
         )
 
     @get("/export.xlsx", sync_to_thread=True)
@@ -168,4 +170,4 @@ class RefundPages(Controller):
             if exc.kind in ("forbidden", "not_found"):
                 raise
             return self._show(request, actor, reader, refund_id, refusal_status(exc), error=exc.message, form=data, failed=step)
-        return done(request, f"/admin/refunds/{refund_id}", chosen.done)
+        return after_decision(request, reader, actor, chosen.queue, refund_id, "/admin/refunds/{id}", chosen.done)

@@ -58,10 +58,6 @@ class SessionController(Controller):
         response.set_cookie(expired_cookie(request))
         return response
 
-    @get("/", sync_to_thread=True)
-    def home(self, request: Request[Any, Any, Any]) -> Template:
-        return page(request, "home.html", admin_actor(request))
-
 
 class MeController(Controller):
     path = "/admin/me"
