@@ -12,6 +12,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect
 
+from application.common.queries import Page
 from domains.shared.errors import DomainError, InvalidInput
 from domains.shared.money import Money
 from interfaces.admin.common.session import flash
@@ -38,6 +39,23 @@ def page_number(request: Request[Any, Any, Any]) -> int:
         return max(1, int(request.query_params.get("page", 1) or 1))
     except ValueError:
         return 1
+
+
+PAGE_SIZES = (20, 50, 100, 200)
+
+
+def page_of(request: Request[Any, Any, Any]) -> Page:
+    """The page of a list the query string asks for: number, size (每页条数, one of PAGE_SIZES)
+    and the column sorted by (`sort`, with `order=desc` for descending)."""
+    try:
+        size = int(request.query_params.get("page_size") or PAGE_SIZES[0])
+    except ValueError:
+        size = PAGE_SIZES[0]
+    sort = str(request.query_params.get("sort") or "")
+    return Page(
+        number=page_number(request), size=size if size in PAGE_SIZES else PAGE_SIZES[0],
+        sort=sort if sort.isidentifier() else None, descending=request.query_params.get("order") == "desc",
+    )
 
 
 def parse_id(raw: Any, code: str, message: str, field: str) -> uuid.UUID:

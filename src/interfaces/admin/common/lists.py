@@ -20,7 +20,7 @@ from application.learners.queries import list_learners
 from application.organisation.queries import list_teaching_points
 from infrastructure.clock import SHANGHAI
 from interfaces.admin.common.exports import workbook_bytes, xlsx_response
-from interfaces.admin.common.forms import page_number, uuid_param
+from interfaces.admin.common.forms import page_of, uuid_param
 from interfaces.admin.common.rendering import page
 from interfaces.http.context import container_of
 
@@ -110,7 +110,7 @@ def list_page(
     choices: Callable[[Connection], dict[str, Any]] | None = None, status_code: int = 200, **context: Any,
 ) -> Template:
     """A list page: the requested page of the list's query, the filter choices, the filters in force."""
-    result = fetch(reader, Page(number=page_number(request)))
+    result = fetch(reader, page_of(request))
     context.update(choices_of(reader, actor), **(choices(reader) if choices else {}))
     if shape is not None:
         result.items = [shape(r) for r in result.items]

@@ -21,9 +21,9 @@ from application.common.actor import Actor
 from domains.shared.errors import DomainError
 from domains.shared.values import ROLE_LABELS, Role
 from infrastructure.clock import SHANGHAI
+from interfaces.admin.common.forms import PAGE_SIZES
 from interfaces.admin.common.menu import menu_for
 from interfaces.admin.common.session import FLASH, LoginRequired, take_flash
-from interfaces.http.context import container_of
 from interfaces.http.errors import TOO_LARGE
 from interfaces.http.freshness import STALE_NOTICE, stale_read
 
@@ -54,6 +54,7 @@ def _engine_callback(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["role_label"] = role_label
     engine.engine.globals["GENDER"] = {"male": "男", "female": "女"}
     engine.engine.globals["qs"] = query_string
+    engine.engine.globals["PAGE_SIZES"] = PAGE_SIZES
     # Worker mode: a page read before the read models reached the user's write says so.
     engine.engine.globals["stale_read"] = stale_read
     engine.engine.globals["STALE_NOTICE"] = STALE_NOTICE
