@@ -98,7 +98,7 @@ def test_remittance_confirmed_by_finance_pays_the_bills(sign_in, bills, page):
     expect(rows_of(page, B)).to_have_count(0)
 
     # The teaching point sees its slip, read-only.
-    page.click("nav.menu >> text=汇款单确认")
+    page.click("nav.menu >> text=汇款单查询")
     page.get_by_test_id("slip-row").filter(has_text=number).locator("text=查看").click()
     assert page.get_by_test_id("slip-status").inner_text() == "待确认"
     expect(page.get_by_test_id("review")).to_have_count(0)
@@ -134,7 +134,7 @@ def test_remittance_confirmed_by_finance_pays_the_bills(sign_in, bills, page):
     assert page.get_by_test_id("slip-number").inner_text() == number
 
     # Finance sees every teaching point's bills and totals.
-    page.click("nav.menu >> text=批量缴费汇款")
+    page.click("nav.menu >> text=缴费单查询")
     expect(rows_of(page, C)).to_have_count(2)
     expect(page.get_by_test_id("pay-form").locator("input[name=bill_ids]")).to_have_count(0)
     assert total_cell(page, "玄武学习中心", "paid") == "2 笔 / 676.00 元"

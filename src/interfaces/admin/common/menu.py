@@ -94,8 +94,11 @@ MENU: tuple[Section, ...] = (
     Section(
         "财务管理",
         (
-            _e("批量缴费汇款", "/admin/bills", TP, FIN, AA, AUD, SYS),
-            _e("汇款单确认", "/admin/remittance-slips", FIN, TP, AUD, SYS),
+            # One list, named for what each role does with it.
+            _e("批量缴费汇款", "/admin/bills", TP),
+            _e("缴费单查询", "/admin/bills", FIN, AA, AUD, SYS),
+            _e("汇款单确认", "/admin/remittance-slips", FIN),
+            _e("汇款单查询", "/admin/remittance-slips", TP, AUD, SYS),
             _e("收费标准", "/admin/fee-standards", FIN, AA, AUD, SYS),
         ),
     ),
@@ -131,9 +134,39 @@ MENU: tuple[Section, ...] = (
 
 
 def menu_for(actor: Actor) -> list[Section]:
-    out = []
+    """The actor's entries; where a page has one name per role, the first that fits the actor."""
+    out, seen = [], set()
     for section in MENU:
-        entries = tuple(e for e in section.entries if actor.roles & e.roles)
+        entries = []
+        for e in section.entries:
+            if actor.roles & e.roles and (section.label, e.href) not in seen:
+                seen.add((section.label, e.href))
+                entries.append(e)
         if entries:
-            out.append(Section(section.label, entries))
+            out.append(Section(section.label, tuple(entries)))
     return out
+
+
+def _area(href: str) -> str:
+    return href.split("?", 1)[0].rstrip("/")
+
+
+def can_open(actor: Actor, href: str) -> bool:
+    """Whether the actor's roles reach the menu area `href` lies in (the longest menu path it
+    starts with): record pages link to other records only where the viewer may open them.
+    A path under no menu entry is open to every signed-in user."""
+    path = _area(href)
+    areas = [e for s in MENU for e in s.entries if path == _area(e.href) or path.startswith(_area(e.href) + "/")]
+    if not areas:
+        return True
+    longest = max(len(_area(e.href)) for e in areas)
+    return any(actor.roles & e.roles for e in areas if len(_area(e.href)) == longest)
+
+
+def page_label(actor: Actor, path: str, default: str) -> str:
+    """The page's heading as the actor's menu names it (汇款单确认 for finance, 汇款单查询 for others)."""
+    for section in menu_for(actor):
+        for e in section.entries:
+            if _area(e.href) == _area(path) and "?" not in e.href:
+                return e.label
+    return default

@@ -22,7 +22,7 @@ from domains.shared.errors import DomainError
 from domains.shared.values import ROLE_LABELS, Role
 from infrastructure.clock import SHANGHAI
 from interfaces.admin.common.forms import PAGE_SIZES
-from interfaces.admin.common.menu import menu_for
+from interfaces.admin.common.menu import can_open, menu_for, page_label
 from interfaces.admin.common.session import FLASH, LoginRequired, take_flash
 from interfaces.http.errors import TOO_LARGE
 from interfaces.http.freshness import STALE_NOTICE, stale_read
@@ -55,6 +55,8 @@ def _engine_callback(engine: JinjaTemplateEngine) -> None:
     engine.engine.globals["GENDER"] = {"male": "男", "female": "女"}
     engine.engine.globals["qs"] = query_string
     engine.engine.globals["PAGE_SIZES"] = PAGE_SIZES
+    engine.engine.globals["can_open"] = can_open
+    engine.engine.globals["page_label"] = page_label
     # Worker mode: a page read before the read models reached the user's write says so.
     engine.engine.globals["stale_read"] = stale_read
     engine.engine.globals["STALE_NOTICE"] = STALE_NOTICE
