@@ -38,6 +38,17 @@ def make_engine(settings: Settings) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
+        # A page's read connection runs each statement on its own (see `reader`): it never holds
+        # the write lock, so a use case writing in the same request is not blocked by it.
+        if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            return
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def reader(engine: Engine) -> Any:
+    """A connection for reading read models while serving one request: each statement reads the
+    latest committed state and holds no transaction open (on SQLite an open transaction would
+    hold the write lock, since transactions begin IMMEDIATE)."""
+    return engine.connect().execution_options(isolation_level="AUTOCOMMIT")

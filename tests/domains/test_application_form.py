@@ -261,3 +261,12 @@ def test_approve_and_reject_only_while_awaiting_review(history):
     form = given(ApplicationForm, *history)
     refused(form, lambda f: f.approve(uuid.uuid4(), "263210100002", None), "application_form.not_awaiting_review")
     refused(form, lambda f: f.reject("不通过"), "application_form.not_awaiting_review")
+
+
+def test_every_invalid_field_is_refused_at_once_each_with_its_own_message():
+    with pytest.raises(InvalidInput) as info:
+        Applicant.parse(applicant(mobile="123", id_number="110101", address="", prior_level="小学"), TODAY)
+    errors = {e["field"]: e["message"] for e in info.value.details["errors"]}
+    assert set(errors) == {"id_number", "prior_level", "mobile", "address"}
+    assert all(errors.values())
+    assert info.value.details["field"] == "id_number"  # the first, for clients that read one field

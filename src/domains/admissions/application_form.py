@@ -19,7 +19,7 @@ from eventsourcing.domain import event
 
 from domains.admissions.batches import AdmissionBatch, TrainingProgramme, parse_date
 from domains.shared.aggregate import DomainAggregate
-from domains.shared.errors import DomainError, InvalidInput
+from domains.shared.errors import DomainError, FieldChecks, InvalidInput, present
 from domains.shared.values import (
     ChineseIdNumber,
     optional_text,
@@ -73,53 +73,61 @@ class Applicant:
 
     @classmethod
     def parse(cls, raw: dict[str, Any], today: date) -> Applicant:
-        id_number = ChineseIdNumber.parse(raw.get("id_number", ""))
+        """The applicant from the entered fields; every invalid field is refused at once."""
+        check = FieldChecks()
+        id_number = check(ChineseIdNumber.parse, raw.get("id_number", ""))
         prior_level = (raw.get("prior_level") or "").strip()
         if prior_level not in PRIOR_EDUCATION_LEVELS:
-            raise InvalidInput(
+            check.add(InvalidInput(
                 "applicant.prior_level_invalid",
                 f"最高学历层次须为{'、'.join(PRIOR_EDUCATION_LEVELS)}之一",
                 field="prior_level",
-            )
-        graduated = parse_date(raw.get("prior_graduation_date"), "prior_graduation_date", "毕业日期")
-        if graduated > today:
-            raise InvalidInput(
+            ))
+        graduated = check(parse_date, raw.get("prior_graduation_date"), "prior_graduation_date", "毕业日期")
+        if graduated is not None and graduated > today:
+            check.add(InvalidInput(
                 "applicant.not_yet_graduated",
                 "最高学历须为已获得的国家承认学历，毕业日期不能晚于今天",
                 field="prior_graduation_date",
-            )
-        if graduated <= id_number.birth_date:
-            raise InvalidInput(
+            ))
+        elif graduated is not None and id_number is not None and graduated <= id_number.birth_date:
+            check.add(InvalidInput(
                 "applicant.graduation_before_birth", "毕业日期不能早于出生日期", field="prior_graduation_date"
-            )
+            ))
         original_id = (raw.get("original_id_number") or "").strip()
-        original_id_number = ChineseIdNumber.parse(original_id, "original_id_number").value if original_id else None
-        name = require_text(raw.get("name"), "name", "姓名", 30)
-        original_name = optional_text(raw.get("original_name"), "original_name", "原学历姓名", 30)
-        # Original name/ID are recorded only when they differ from the current ones (§3.1.1.2).
-        if original_name == name:
-            original_name = None
-        if original_id_number == id_number.value:
-            original_id_number = None
+        original = check(ChineseIdNumber.parse, original_id, "original_id_number") if original_id else None
+        name = check(require_text, raw.get("name"), "name", "姓名", 30)
+        original_name = check(optional_text, raw.get("original_name"), "original_name", "原学历姓名", 30)
+        ethnicity = check(require_text, raw.get("ethnicity"), "ethnicity", "民族", 20)
+        mobile = check(parse_mobile, raw.get("mobile", ""))
+        email = check(parse_email, raw.get("email"))
+        address = check(require_text, raw.get("address"), "address", "通讯地址", 200)
+        occupation = check(optional_text, raw.get("occupation"), "occupation", "工作单位", 100)
+        prior_school = check(require_text, raw.get("prior_school"), "prior_school", "毕业学校", 60)
+        prior_major = check(optional_text, raw.get("prior_major"), "prior_major", "原专业", 60)
+        certificate = check(
+            require_text, raw.get("prior_certificate_number"), "prior_certificate_number", "毕业证书编号", 40
+        )
+        check.refuse()
+        id_number, graduated = present(id_number), present(graduated)
         return cls(
-            name=name,
+            name=present(name),
             id_number=id_number.value,
             gender=id_number.gender,
             birth_date=id_number.birth_date.isoformat(),
-            ethnicity=require_text(raw.get("ethnicity"), "ethnicity", "民族", 20),
-            mobile=parse_mobile(raw.get("mobile", "")),
-            email=parse_email(raw.get("email")),
-            address=require_text(raw.get("address"), "address", "通讯地址", 200),
-            occupation=optional_text(raw.get("occupation"), "occupation", "工作单位", 100),
+            ethnicity=present(ethnicity),
+            mobile=present(mobile),
+            email=email,
+            address=present(address),
+            occupation=occupation,
             prior_level=prior_level,
-            prior_school=require_text(raw.get("prior_school"), "prior_school", "毕业学校", 60),
-            prior_major=optional_text(raw.get("prior_major"), "prior_major", "原专业", 60),
+            prior_school=present(prior_school),
+            prior_major=prior_major,
             prior_graduation_date=graduated.isoformat(),
-            prior_certificate_number=require_text(
-                raw.get("prior_certificate_number"), "prior_certificate_number", "毕业证书编号", 40
-            ),
-            original_name=original_name,
-            original_id_number=original_id_number,
+            prior_certificate_number=present(certificate),
+            # Original name/ID are recorded only when they differ from the current ones (§3.1.1.2).
+            original_name=None if original_name == name else original_name,
+            original_id_number=None if original is None or original.value == id_number.value else original.value,
         )
 
     def as_dict(self) -> dict[str, Any]:

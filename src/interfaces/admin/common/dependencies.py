@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 
 from application.common.actor import Actor
 from infrastructure.container import Container
+from infrastructure.database import reader
 from interfaces.admin.common.session import admin_actor
 from interfaces.http.context import container_of
 
@@ -26,7 +27,7 @@ def provide_services(request: Request[Any, Any, Any]) -> Container:
 
 
 def provide_reader(request: Request[Any, Any, Any]) -> Iterator[Connection]:
-    with container_of(request).engine.connect() as conn:
+    with reader(container_of(request).engine) as conn:
         yield conn
 
 

@@ -78,10 +78,21 @@ def uuids(values: Iterable[str]) -> list[uuid.UUID]:
     return [u for u in (uuid_param(v) for v in values) if u is not None]
 
 
-def error_field(exc: DomainError) -> str | None:
-    """The form field a refusal names, for the message beside it."""
+def error_field(exc: DomainError) -> dict[str, str]:
+    """Each field a refusal names, with the message shown beside it (a refusal of several
+    fields at once names them all)."""
+    errors = exc.details.get("errors")
+    if isinstance(errors, list):
+        return {str(e["field"]): str(e["message"]) for e in errors if isinstance(e, dict) and e.get("field")}
     field = exc.details.get("field")
-    return str(field) if field else None
+    return {str(field): exc.message} if field else {}
+
+
+def field_message(errors: dict[str, str] | str | None, name: str) -> str | None:
+    """The message beside field `name` (templates also get a bare field name from older pages)."""
+    if isinstance(errors, dict):
+        return errors.get(name)
+    return "" if errors == name else None
 
 
 def status_of(exc: DomainError) -> int:

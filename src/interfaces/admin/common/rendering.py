@@ -21,7 +21,7 @@ from application.common.actor import Actor
 from domains.shared.errors import DomainError
 from domains.shared.values import ROLE_LABELS, Role
 from infrastructure.clock import SHANGHAI
-from interfaces.admin.common.forms import PAGE_SIZES
+from interfaces.admin.common.forms import PAGE_SIZES, field_message
 from interfaces.admin.common.menu import can_open, menu_for, page_label
 from interfaces.admin.common.session import FLASH, LoginRequired, take_flash
 from interfaces.http.errors import TOO_LARGE
@@ -56,6 +56,7 @@ def _engine_callback(engine: JinjaTemplateEngine) -> None:
     engine.engine.globals["qs"] = query_string
     engine.engine.globals["PAGE_SIZES"] = PAGE_SIZES
     engine.engine.globals["can_open"] = can_open
+    engine.engine.globals["field_message"] = field_message
     engine.engine.globals["page_label"] = page_label
     # Worker mode: a page read before the read models reached the user's write says so.
     engine.engine.globals["stale_read"] = stale_read
