@@ -15,6 +15,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Template
+from sqlalchemy import Connection
 
 from application.common.actor import Actor
 from application.curriculum.queries import (
@@ -24,7 +25,8 @@ from application.curriculum.queries import (
     list_selection_batches,
 )
 from domains.shared.errors import DomainError
-from interfaces.admin.admissions.catalogue import in_pages
+from infrastructure.container import Container
+from interfaces.admin.common.dependencies import end_read
 from interfaces.admin.common.forms import (
     Form,
     done,
@@ -32,16 +34,11 @@ from interfaces.admin.common.forms import (
     page_number,
     refusal_status,
 )
+from interfaces.admin.common.guards import requires_role
+from interfaces.admin.common.lists import in_pages
 from interfaces.admin.common.rendering import audit_tab, page
-from interfaces.admin.common.session import admin_actor
-from interfaces.admin.curriculum.fee_standards import (
-    EDITORS,
-    READERS,
-    attempt,
-    course_ids_by_code,
-    text,
-)
-from interfaces.http.context import container_of
+from interfaces.admin.curriculum.forms import attempt, course_ids_by_code, text
+from interfaces.admin.curriculum.roles import EDITORS, READERS
 
 
 @dataclass(frozen=True)
@@ -90,96 +87,95 @@ EXAMS = BatchKind(
 
 
 class _BatchPages(Controller):
-    """Shared by the two controllers below; never registered itself."""
+    """Shared by the two controllers below; never registered itself. Academic affairs edits,
+    the system administrator and auditors read; the use cases check every change again."""
 
     kind: BatchKind
+    guards = [requires_role(*READERS)]
 
-    def _index(self, request: Request[Any, Any, Any], actor: Actor, status_code: int = 200, **context: Any) -> Template:
-        actor.require(*READERS)
-        c = container_of(request)
-        with c.engine.connect() as conn:
-            rows = [self.kind.shaped(b) for b in self.kind.list_batches(conn, actor, c.clock.now())]
+    def _index(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+               status_code: int = 200, **context: Any) -> Template:
+        rows = [self.kind.shaped(b) for b in self.kind.list_batches(reader, actor, services.clock.now())]
         context.setdefault("form", {})
         return page(request, "curriculum_batches.html", actor, status_code=status_code, kind=self.kind,
                     result=in_pages(rows, page_number(request)), can_edit=actor.has(*EDITORS), **context)
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any]) -> Template:
-        return self._index(request, admin_actor(request))
+    def index(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection) -> Template:
+        return self._index(request, actor, services, reader)
 
     @post("/", sync_to_thread=True)
-    def create(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
-        actor = admin_actor(request)
-        c = container_of(request)
+    def create(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, data: Form,
+    ) -> Response[Any]:
         try:
-            with c.engine.connect() as conn:
-                course_ids = course_ids_by_code(conn, actor, text(data, "course_codes"))
-            batch_id = getattr(c.curriculum, self.kind.register)(
+            course_ids = course_ids_by_code(reader, actor, text(data, "course_codes"))
+            end_read(reader)
+            batch_id = getattr(services.curriculum, self.kind.register)(
                 actor, code=text(data, "code"), name=text(data, "name"), course_ids=course_ids, **self.kind.dates(data)
             )
         except DomainError as exc:
             if exc.kind == "forbidden":
                 raise
-            return self._index(request, actor, refusal_status(exc), form=data, error=exc.message,
+            return self._index(request, actor, services, reader, refusal_status(exc), form=data, error=exc.message,
                                error_field=error_field(exc))
         return done(request, f"{self.kind.path}/{batch_id}", f"{self.kind.label}“{text(data, 'name')}”已创建")
 
     # -- one batch -------------------------------------------------------------------------
 
-    def _show(self, request: Request[Any, Any, Any], actor: Actor, batch_id: uuid.UUID, status_code: int = 200,
-              **context: Any) -> Template:
-        actor.require(*READERS)
-        c = container_of(request)
-        with c.engine.connect() as conn:
-            batch = self.kind.shaped(self.kind.get_batch(conn, actor, batch_id, c.clock.now()))
+    def _show(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+              batch_id: uuid.UUID, status_code: int = 200, **context: Any) -> Template:
+        batch = self.kind.shaped(self.kind.get_batch(reader, actor, batch_id, services.clock.now()))
         context.setdefault("form", {f: batch[f] for f in self.kind.fields})
         return page(request, "curriculum_batch.html", actor, status_code=status_code, kind=self.kind, batch=batch,
-                    can_edit=actor.has(*EDITORS), history=audit_tab(request, batch_id), **context)
+                    can_edit=actor.has(*EDITORS), history=audit_tab(reader, batch_id), **context)
 
     @get("/{batch_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], batch_id: uuid.UUID) -> Template:
-        return self._show(request, admin_actor(request), batch_id)
+    def show(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+             batch_id: uuid.UUID) -> Template:
+        return self._show(request, actor, services, reader, batch_id)
 
-    def _act(self, request: Request[Any, Any, Any], batch_id: uuid.UUID, data: dict[str, Any], message: str,
-             action: Callable[[Any, Actor], Any], form: dict[str, Any] | None = None) -> Response[Any]:
-        actor = admin_actor(request)
-        c = container_of(request)
-        with c.engine.connect() as conn:
-            self.kind.get_batch(conn, actor, batch_id, c.clock.now())  # a batch of this kind, or 404
-        curriculum = c.curriculum
+    def _act(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+             batch_id: uuid.UUID, data: dict[str, Any], message: str, action: Callable[[], Any],
+             form: dict[str, Any] | None = None) -> Response[Any]:
+        """One change of the record page; `action` runs after the batch is found (404 otherwise)."""
+        self.kind.get_batch(reader, actor, batch_id, services.clock.now())  # a batch of this kind, or 404
+        end_read(reader)
         context = {"form": form} if form is not None else {}
         return attempt(
-            request, lambda: action(curriculum, actor), f"{self.kind.path}/{batch_id}", message,
-            lambda exc: self._show(request, actor, batch_id, refusal_status(exc), error=exc.message,
+            request, action, f"{self.kind.path}/{batch_id}", message,
+            lambda exc: self._show(request, actor, services, reader, batch_id, refusal_status(exc), error=exc.message,
                                    error_field=error_field(exc), added=text(data, "course_codes"), **context),
         )
 
     @post("/{batch_id:uuid}/periods", sync_to_thread=True)
-    def periods(self, request: Request[Any, Any, Any], batch_id: uuid.UUID, data: Form) -> Response[Any]:
+    def periods(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+                batch_id: uuid.UUID, data: Form) -> Response[Any]:
         dates = {f: v or "" for f, v in self.kind.dates(data).items()}
         return self._act(
-            request, batch_id, {}, "、".join(label for _, label in self.kind.periods) + "已修改",
-            lambda curriculum, actor: getattr(curriculum, self.kind.change_periods)(
+            request, actor, services, reader, batch_id, {}, "、".join(label for _, label in self.kind.periods) + "已修改",
+            lambda: getattr(services.curriculum, self.kind.change_periods)(
                 actor, batch_id, reason=text(data, "reason") or None, **dates
             ),
             form=data,
         )
 
     @post("/{batch_id:uuid}/courses", sync_to_thread=True)
-    def add_courses(self, request: Request[Any, Any, Any], batch_id: uuid.UUID, data: Form) -> Response[Any]:
-        def add(curriculum: Any, actor: Actor) -> None:
-            with container_of(request).engine.connect() as conn:
-                course_ids = course_ids_by_code(conn, actor, text(data, "course_codes"))
-            curriculum.add_batch_courses(actor, batch_id, course_ids)
+    def add_courses(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+                    batch_id: uuid.UUID, data: Form) -> Response[Any]:
+        def add() -> None:
+            course_ids = course_ids_by_code(reader, actor, text(data, "course_codes"))
+            end_read(reader)
+            services.curriculum.add_batch_courses(actor, batch_id, course_ids)
 
-        return self._act(request, batch_id, data, "课程已加入批次", add)
+        return self._act(request, actor, services, reader, batch_id, data, "课程已加入批次", add)
 
     @post("/{batch_id:uuid}/courses/{course_id:uuid}/remove", sync_to_thread=True)
-    def remove_course(self, request: Request[Any, Any, Any], batch_id: uuid.UUID, course_id: uuid.UUID,
-                      data: Form) -> Response[Any]:
+    def remove_course(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+                      batch_id: uuid.UUID, course_id: uuid.UUID, data: Form) -> Response[Any]:
         return self._act(
-            request, batch_id, {}, "课程已移出批次",
-            lambda curriculum, actor: curriculum.remove_batch_course(actor, batch_id, course_id),
+            request, actor, services, reader, batch_id, {}, "课程已移出批次",
+            lambda: services.curriculum.remove_batch_course(actor, batch_id, course_id),
         )
 
 

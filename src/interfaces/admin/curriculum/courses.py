@@ -7,10 +7,12 @@ semester (建议开课学期)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Template
+from sqlalchemy import Connection
 
 from application.admissions.queries import list_programmes
 from application.common.actor import Actor
@@ -27,7 +29,8 @@ from domains.curriculum.course import CourseStatus
 from domains.curriculum.levels import education_level_of
 from domains.curriculum.programme_curriculum import MAX_SEMESTER
 from domains.shared.errors import DomainError, NotFound
-from domains.shared.values import Role
+from infrastructure.container import Container
+from interfaces.admin.common.dependencies import end_read
 from interfaces.admin.common.forms import (
     Form,
     as_list,
@@ -36,18 +39,11 @@ from interfaces.admin.common.forms import (
     page_number,
     refusal_status,
 )
+from interfaces.admin.common.guards import requires_role
 from interfaces.admin.common.lists import export_response
 from interfaces.admin.common.rendering import audit_tab, page
-from interfaces.admin.common.session import admin_actor
-from interfaces.admin.curriculum.fee_standards import (
-    EDITORS,
-    LEVELS,
-    READERS,
-    attempt,
-    one_course_by_code,
-    text,
-)
-from interfaces.http.context import container_of
+from interfaces.admin.curriculum.forms import LEVELS, attempt, one_course_by_code, text
+from interfaces.admin.curriculum.roles import EDITORS, PROGRAMME_READERS, READERS
 
 FILTER_KEYS = ("code", "name", "status", "level")
 STATUSES = [(s.value, s.label) for s in CourseStatus]
@@ -57,7 +53,6 @@ EXPORT_COLUMNS = (
     ("status_label", "状态"), ("version_in_use", "使用中版本"), ("assessment_text", "考核要求"),
     ("final_exam_text", "含终考"), ("registered_at", "登记时间"),
 )
-PROGRAMME_READERS = (*READERS, Role.TEACHING_POINT_ADMIN)
 
 
 def assessment_text(course: dict[str, Any]) -> str:
@@ -81,45 +76,39 @@ def course_filters(request: Request[Any, Any, Any]) -> dict[str, str]:
 
 class CoursePages(Controller):
     path = "/admin/courses"
+    guards = [requires_role(*READERS)]
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any]) -> Template:
-        actor = admin_actor(request)
-        actor.require(*READERS)
+    def index(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Template:
         params = course_filters(request)
-        with container_of(request).engine.connect() as conn:
-            result = list_courses(conn, actor, Page(number=page_number(request)), **params)
+        result = list_courses(reader, actor, Page(number=page_number(request)), **params)
         result.items = [shown(c) for c in result.items]
         return page(request, "curriculum_courses.html", actor, result=result, params=params, statuses=STATUSES,
                     levels=LEVELS, can_edit=actor.has(*EDITORS))
 
     @get("/export.xlsx", sync_to_thread=True)
-    def export(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        actor = admin_actor(request)
-        actor.require(*READERS)
+    def export(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Response[bytes]:
         params = course_filters(request)
         return export_response(
-            request, "课程", "courses", EXPORT_COLUMNS, lambda conn, p: list_courses(conn, actor, p, **params), shown
+            request, reader, "课程", "courses", EXPORT_COLUMNS, lambda conn, p: list_courses(conn, actor, p, **params),
+            shown,
         )
 
     # -- 登记课程 ----------------------------------------------------------------------------
 
     def _new(self, request: Request[Any, Any, Any], actor: Actor, form: dict[str, Any], status_code: int = 200,
              **context: Any) -> Template:
-        actor.require(*EDITORS)
         return page(request, "curriculum_course_new.html", actor, status_code=status_code, form=form, levels=LEVELS,
                     chosen=set(as_list(form.get("levels"))), **context)
 
-    @get("/new", sync_to_thread=True)
-    def new(self, request: Request[Any, Any, Any]) -> Template:
-        return self._new(request, admin_actor(request), {})
+    @get("/new", sync_to_thread=True, guards=[requires_role(*EDITORS)])
+    def new(self, request: Request[Any, Any, Any], actor: Actor) -> Template:
+        return self._new(request, actor, {})
 
-    @post("/new", sync_to_thread=True)
-    def create(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
-        actor = admin_actor(request)
-        actor.require(*EDITORS)
+    @post("/new", sync_to_thread=True, guards=[requires_role(*EDITORS)])
+    def create(self, request: Request[Any, Any, Any], actor: Actor, services: Container, data: Form) -> Response[Any]:
         try:
-            course_id = container_of(request).curriculum.register_course(
+            course_id = services.curriculum.register_course(
                 actor, text(data, "code"), text(data, "name"), text(data, "credits"), as_list(data.get("levels")),
             )
         except DomainError as exc:
@@ -130,90 +119,100 @@ class CoursePages(Controller):
 
     # -- one course ----------------------------------------------------------------------------
 
-    def _show(self, request: Request[Any, Any, Any], actor: Actor, course_id: uuid.UUID, status_code: int = 200,
-              **context: Any) -> Template:
-        actor.require(*READERS)
-        c = container_of(request)
-        with c.engine.connect() as conn:
-            course = shown(get_course(conn, actor, course_id))
-            now = c.clock.now()
-            selection = {b["id"]: b for b in list_selection_batches(conn, actor, now)}
-            exams = {b["id"]: b for b in list_exam_batches(conn, actor, now)}
+    def _show(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+              course_id: uuid.UUID, status_code: int = 200, **context: Any) -> Template:
+        course = shown(get_course(reader, actor, course_id))
+        now = services.clock.now()
+        selection = {b["id"]: b for b in list_selection_batches(reader, actor, now)}
+        exams = {b["id"]: b for b in list_exam_batches(reader, actor, now)}
         course["selection_batches"] = [selection[b] for b in course["selection_batch_ids"] if b in selection]
         course["exam_batches"] = [exams[b] for b in course["exam_batch_ids"] if b in exams]
         context.setdefault("form", {})
         return page(request, "curriculum_course.html", actor, status_code=status_code, course=course, levels=LEVELS,
-                    can_edit=actor.has(*EDITORS), history=audit_tab(request, course_id), **context)
+                    can_edit=actor.has(*EDITORS), history=audit_tab(reader, course_id), **context)
 
     @get("/{course_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], course_id: uuid.UUID) -> Template:
-        return self._show(request, admin_actor(request), course_id)
+    def show(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+             course_id: uuid.UUID) -> Template:
+        return self._show(request, actor, services, reader, course_id)
 
-    def _act(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: dict[str, Any], use_case: str,
-             message: str, *args: Any) -> Response[Any]:
+    def _act(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+             course_id: uuid.UUID, data: dict[str, Any], use_case: str, message: str, *args: Any) -> Response[Any]:
         """One action of the record page: the `Curriculum` use case named, with the course id first."""
-        actor = admin_actor(request)
-        action = getattr(container_of(request).curriculum, use_case)
+        action = getattr(services.curriculum, use_case)
         return attempt(
             request, lambda: action(actor, course_id, *args), f"/admin/courses/{course_id}", message,
-            lambda exc: self._show(request, actor, course_id, refusal_status(exc), form=data, error=exc.message,
-                                   error_field=error_field(exc)),
+            lambda exc: self._show(request, actor, services, reader, course_id, refusal_status(exc), form=data,
+                                   error=exc.message, error_field=error_field(exc)),
         )
 
     @post("/{course_id:uuid}/publish", sync_to_thread=True)
-    def publish(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: Form) -> Response[Any]:
-        return self._act(request, course_id, data, "publish_course", "课程已发布")
+    def publish(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+                course_id: uuid.UUID, data: Form) -> Response[Any]:
+        return self._act(request, actor, services, reader, course_id, data, "publish_course", "课程已发布")
 
     @post("/{course_id:uuid}/close", sync_to_thread=True)
-    def close(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: Form) -> Response[Any]:
-        return self._act(request, course_id, data, "close_course", "课程已停用", text(data, "close_reason") or None)
+    def close(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+              course_id: uuid.UUID, data: Form) -> Response[Any]:
+        return self._act(request, actor, services, reader, course_id, data, "close_course", "课程已停用",
+                         text(data, "close_reason") or None)
 
     @post("/{course_id:uuid}/levels", sync_to_thread=True)
-    def levels(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: Form) -> Response[Any]:
-        return self._act(request, course_id, data, "change_course_levels", "所属学历已保存", as_list(data.get("levels")))
+    def levels(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+               course_id: uuid.UUID, data: Form) -> Response[Any]:
+        return self._act(request, actor, services, reader, course_id, data, "change_course_levels", "所属学历已保存",
+                         as_list(data.get("levels")))
 
     @post("/{course_id:uuid}/versions", sync_to_thread=True)
-    def add_version(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: Form) -> Response[Any]:
+    def add_version(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+                    course_id: uuid.UUID, data: Form) -> Response[Any]:
         version = text(data, "version")
-        return self._act(request, course_id, data, "add_course_version", f"已添加课程版本“{version}”", version)
+        return self._act(request, actor, services, reader, course_id, data, "add_course_version",
+                         f"已添加课程版本“{version}”", version)
 
     @post("/{course_id:uuid}/version-in-use", sync_to_thread=True)
-    def use_version(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: Form) -> Response[Any]:
+    def use_version(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+                    course_id: uuid.UUID, data: Form) -> Response[Any]:
         version = text(data, "version_in_use")
-        return self._act(request, course_id, data, "use_course_version", f"使用中版本已设为“{version}”", version)
+        return self._act(request, actor, services, reader, course_id, data, "use_course_version",
+                         f"使用中版本已设为“{version}”", version)
 
     @post("/{course_id:uuid}/assessment", sync_to_thread=True)
-    def submit_assessment(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: Form) -> Response[Any]:
-        return self._act(request, course_id, data, "submit_assessment", "考核要求已提交，待审核",
+    def submit_assessment(self, request: Request[Any, Any, Any], actor: Actor, services: Container,
+                          reader: Connection, course_id: uuid.UUID, data: Form) -> Response[Any]:
+        return self._act(request, actor, services, reader, course_id, data, "submit_assessment", "考核要求已提交，待审核",
                          data.get("includes_final_exam") == "yes", text(data, "description"))
 
     @post("/{course_id:uuid}/assessment/approve", sync_to_thread=True)
-    def approve_assessment(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: Form) -> Response[Any]:
-        return self._act(request, course_id, data, "approve_assessment", "考核要求审核通过", text(data, "comment") or None)
+    def approve_assessment(self, request: Request[Any, Any, Any], actor: Actor, services: Container,
+                           reader: Connection, course_id: uuid.UUID, data: Form) -> Response[Any]:
+        return self._act(request, actor, services, reader, course_id, data, "approve_assessment", "考核要求审核通过",
+                         text(data, "comment") or None)
 
     @post("/{course_id:uuid}/assessment/reject", sync_to_thread=True)
-    def reject_assessment(self, request: Request[Any, Any, Any], course_id: uuid.UUID, data: Form) -> Response[Any]:
-        return self._act(request, course_id, data, "reject_assessment", "考核要求已驳回", text(data, "reason"))
+    def reject_assessment(self, request: Request[Any, Any, Any], actor: Actor, services: Container,
+                          reader: Connection, course_id: uuid.UUID, data: Form) -> Response[Any]:
+        return self._act(request, actor, services, reader, course_id, data, "reject_assessment", "考核要求已驳回",
+                         text(data, "reason"))
 
 
 class ProgrammeCoursePages(Controller):
     """培养方案课程: a teaching-point administrator reads the list of a programme it offers."""
 
     path = "/admin/programmes/{programme_id:uuid}/courses"
+    guards = [requires_role(*PROGRAMME_READERS)]
 
-    def _index(self, request: Request[Any, Any, Any], actor: Actor, programme_id: uuid.UUID, status_code: int = 200,
-               **context: Any) -> Template:
-        actor.require(*PROGRAMME_READERS)
-        with container_of(request).engine.connect() as conn:
-            programme = next(
-                (p for p in list_programmes(conn, actor.visible_teaching_point()) if p["id"] == programme_id), None
-            )
-            if programme is None:
-                raise NotFound("not_found", "培养方案不存在或未在您的教学点开设")
-            semester = request.query_params.get("semester", "")
-            rows = list_programme_courses(conn, actor, programme_id, int(semester) if semester.isdigit() else None)
-            level = education_level_of(programme["level"])
-            offered = list_courses(conn, actor, Page(size=200), level=level.value).items if actor.has(*EDITORS) else []
+    def _index(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, programme_id: uuid.UUID,
+               status_code: int = 200, **context: Any) -> Template:
+        programme = next(
+            (p for p in list_programmes(reader, actor.visible_teaching_point()) if p["id"] == programme_id), None
+        )
+        if programme is None:
+            raise NotFound("not_found", "培养方案不存在或未在您的教学点开设")
+        semester = request.query_params.get("semester", "")
+        rows = list_programme_courses(reader, actor, programme_id, int(semester) if semester.isdigit() else None)
+        level = education_level_of(programme["level"])
+        offered = list_courses(reader, actor, Page(size=200), level=level.value).items if actor.has(*EDITORS) else []
         context.setdefault("form", {})
         return page(request, "curriculum_programme_courses.html", actor, status_code=status_code, p=programme,
                     rows=rows, semesters=SEMESTERS, semester=semester, offered=offered, level_label=level.label,
@@ -221,42 +220,42 @@ class ProgrammeCoursePages(Controller):
                     **context)
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any], programme_id: uuid.UUID) -> Template:
-        return self._index(request, admin_actor(request), programme_id)
+    def index(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection,
+              programme_id: uuid.UUID) -> Template:
+        return self._index(request, actor, reader, programme_id)
 
-    def _act(self, request: Request[Any, Any, Any], programme_id: uuid.UUID, data: dict[str, Any], message: str,
-             action: Any) -> Response[Any]:
-        actor = admin_actor(request)
-        curriculum = container_of(request).curriculum
+    def _act(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, programme_id: uuid.UUID,
+             data: dict[str, Any], message: str, action: Callable[[], Any]) -> Response[Any]:
         return attempt(
-            request, lambda: action(curriculum, actor), f"/admin/programmes/{programme_id}/courses", message,
-            lambda exc: self._index(request, actor, programme_id, refusal_status(exc), form=data, error=exc.message,
-                                    error_field=error_field(exc)),
+            request, action, f"/admin/programmes/{programme_id}/courses", message,
+            lambda exc: self._index(request, actor, reader, programme_id, refusal_status(exc), form=data,
+                                    error=exc.message, error_field=error_field(exc)),
         )
 
     @post("/", sync_to_thread=True)
-    def add(self, request: Request[Any, Any, Any], programme_id: uuid.UUID, data: Form) -> Response[Any]:
-        def add_course(curriculum: Any, actor: Actor) -> None:
-            with container_of(request).engine.connect() as conn:
-                course_id = one_course_by_code(conn, actor, text(data, "course_code"))
-            curriculum.add_programme_course(actor, programme_id, course_id, text(data, "suggested_semester"))
+    def add(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+            programme_id: uuid.UUID, data: Form) -> Response[Any]:
+        def add_course() -> None:
+            course_id = one_course_by_code(reader, actor, text(data, "course_code"))
+            end_read(reader)
+            services.curriculum.add_programme_course(actor, programme_id, course_id, text(data, "suggested_semester"))
 
-        return self._act(request, programme_id, data, "课程已加入培养方案", add_course)
+        return self._act(request, actor, reader, programme_id, data, "课程已加入培养方案", add_course)
 
     @post("/{course_id:uuid}/semester", sync_to_thread=True)
-    def move(self, request: Request[Any, Any, Any], programme_id: uuid.UUID, course_id: uuid.UUID,
-             data: Form) -> Response[Any]:
+    def move(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+             programme_id: uuid.UUID, course_id: uuid.UUID, data: Form) -> Response[Any]:
         return self._act(
-            request, programme_id, {}, "建议开课学期已修改",
-            lambda curriculum, actor: curriculum.move_programme_course(
+            request, actor, reader, programme_id, {}, "建议开课学期已修改",
+            lambda: services.curriculum.move_programme_course(
                 actor, programme_id, course_id, text(data, "suggested_semester")
             ),
         )
 
     @post("/{course_id:uuid}/remove", sync_to_thread=True)
-    def remove(self, request: Request[Any, Any, Any], programme_id: uuid.UUID, course_id: uuid.UUID,
-               data: Form) -> Response[Any]:
+    def remove(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+               programme_id: uuid.UUID, course_id: uuid.UUID, data: Form) -> Response[Any]:
         return self._act(
-            request, programme_id, {}, "课程已移出培养方案",
-            lambda curriculum, actor: curriculum.remove_programme_course(actor, programme_id, course_id),
+            request, actor, reader, programme_id, {}, "课程已移出培养方案",
+            lambda: services.curriculum.remove_programme_course(actor, programme_id, course_id),
         )

@@ -10,6 +10,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
+from sqlalchemy import Connection
 
 from application.admissions.queries import filter_choices, list_study_batches
 from application.common.actor import Actor
@@ -23,12 +24,12 @@ from application.enrolment.batch_selection import (
 )
 from domains.shared.errors import DomainError, InvalidInput
 from domains.shared.values import Role
+from infrastructure.container import Container
 from interfaces.admin.common.forms import Form, as_list, page_number, uuids
-from interfaces.admin.common.jobs import progress, progress_response
+from interfaces.admin.common.guards import requires_role
+from interfaces.admin.common.jobs import JobProgress, progress, progress_response
 from interfaces.admin.common.lists import ELEMENTS
 from interfaces.admin.common.rendering import page
-from interfaces.admin.common.session import admin_actor
-from interfaces.http.context import container_of
 
 COHORT_KEYS = ("study_batch_id", "level", "learner_type", "learner_source", "major", "length_of_schooling",
                "student_number", "name")
@@ -42,43 +43,42 @@ def _semester(raw: Any) -> int | None:
 
 
 class BatchSelectionPages(Controller):
+    """The query and the start are the teaching point's; a job page is read by whoever the
+    query lets see the job (the teaching point's own, school staff every one)."""
+
     path = "/admin/enrollments/batches"
 
     def _index(
-        self, request: Request[Any, Any, Any], actor: Actor, params: dict[str, str], status_code: int = 200,
-        **context: Any,
+        self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, params: dict[str, str],
+        status_code: int = 200, **context: Any,
     ) -> Template:
-        c = container_of(request)
         found: dict[str, Any] | None = None
         courses: list[dict[str, Any]] = []
-        with c.engine.connect() as conn:
-            if params.get("study_batch_id"):
-                try:
-                    found = cohort(conn, actor, RosterFilter.from_params(params))
-                    courses = list_programme_courses(conn, actor, found["programme"]["id"], _semester(params.get("semester")))
-                except DomainError as exc:
-                    if exc.kind == "forbidden":
-                        raise
-                    context.setdefault("error", exc.message)
-            batches = list_study_batches(conn)
-            choices = filter_choices(conn)
-            jobs = list_batch_selections(conn, actor, Page(number=page_number(request), size=10))
+        if params.get("study_batch_id"):
+            try:
+                found = cohort(reader, actor, RosterFilter.from_params(params))
+                courses = list_programme_courses(reader, actor, found["programme"]["id"], _semester(params.get("semester")))
+            except DomainError as exc:
+                if exc.kind == "forbidden":
+                    raise
+                context.setdefault("error", exc.message)
+        batches = list_study_batches(reader)
+        choices = filter_choices(reader)
+        jobs = list_batch_selections(reader, actor, Page(number=page_number(request), size=10))
         return page(
             request, "enrollments_batches.html", actor, status_code=status_code, params=params, batches=batches,
             choices=choices, elements=ELEMENTS, cohort=found, courses=courses, jobs=jobs, **context,
         )
 
-    @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any]) -> Template:
-        actor = admin_actor(request)
-        actor.require(Role.TEACHING_POINT_ADMIN)
+    @get("/", sync_to_thread=True, guards=[requires_role(Role.TEACHING_POINT_ADMIN)])
+    def index(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Template:
         params = {k: str(v).strip() for k in (*COHORT_KEYS, "semester") if (v := request.query_params.get(k))}
-        return self._index(request, actor, params)
+        return self._index(request, actor, reader, params)
 
-    @post("/", sync_to_thread=True)
-    def start(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
-        actor = admin_actor(request)
-        actor.require(Role.TEACHING_POINT_ADMIN)
+    @post("/", sync_to_thread=True, guards=[requires_role(Role.TEACHING_POINT_ADMIN)])
+    def start(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, data: Form,
+    ) -> Response[Any]:
         params = {k: str(v).strip() for k in (*COHORT_KEYS, "semester") if (v := data.get(k))}
         learner_ids = uuids(as_list(data.get("learner_ids")))
         course_ids = uuids(as_list(data.get("course_ids")))
@@ -87,25 +87,21 @@ class BatchSelectionPages(Controller):
                 raise InvalidInput("batch_selection.learner_ids_required", "请勾选要选课的学生")
             if not course_ids:
                 raise InvalidInput("batch_selection.course_ids_required", "请勾选要选的课程")
-            job_id = container_of(request).batch_selections.start(actor, learner_ids, course_ids)
+            job_id = services.batch_selections.start(actor, learner_ids, course_ids)
         except DomainError as exc:
             if exc.kind == "forbidden":
                 raise
             return self._index(
-                request, actor, params, 422, error=exc.message,
+                request, actor, reader, params, 422, error=exc.message,
                 ticked_learners={str(x) for x in learner_ids}, ticked_courses={str(x) for x in course_ids},
             )
         return Redirect(f"/admin/enrollments/batches/{job_id}")
 
     @get("/{job_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> Template:
-        actor = admin_actor(request)
-        with container_of(request).engine.connect() as conn:
-            job = get_batch_selection(conn, actor, job_id)
+    def show(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, job_id: uuid.UUID) -> Template:
+        job = get_batch_selection(reader, actor, job_id)
         return page(request, "enrollments_batch_job.html", actor, job=job, progress=progress(job))
 
     @get("/{job_id:uuid}/progress", sync_to_thread=True)
-    def progress_of(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> Response[dict[str, Any]]:
-        actor = admin_actor(request)
-        with container_of(request).engine.connect() as conn:
-            return progress_response(get_batch_selection(conn, actor, job_id))
+    def progress_of(self, actor: Actor, reader: Connection, job_id: uuid.UUID) -> Response[JobProgress]:
+        return progress_response(get_batch_selection(reader, actor, job_id))

@@ -44,6 +44,8 @@ from domains.curriculum.fees import course_fees
 from domains.enrolment.enrollment import EnrollmentStatus
 from domains.shared.errors import DomainError
 from domains.shared.values import Role
+from infrastructure.container import Container
+from interfaces.admin.common.dependencies import end_read
 from interfaces.admin.common.forms import (
     Form,
     as_list,
@@ -54,6 +56,7 @@ from interfaces.admin.common.forms import (
     yes_no,
     yuan,
 )
+from interfaces.admin.common.guards import requires_role
 from interfaces.admin.common.lists import (
     export_response,
     find_learners,
@@ -61,8 +64,6 @@ from interfaces.admin.common.lists import (
     list_page,
 )
 from interfaces.admin.common.rendering import page
-from interfaces.admin.common.session import admin_actor
-from interfaces.http.context import container_of
 
 ENROLLMENT_STATUSES = [(s.value, s.label) for s in EnrollmentStatus]
 YES_NO = [("yes", "是"), ("no", "否")]
@@ -72,31 +73,6 @@ EXPORT_COLUMNS = (
     ("selection_batch_name", "选课批次"), ("status_label", "选课状态"), ("may_study_label", "可学习"),
     ("refund_status_label", "退课申请"), ("selected_at", "选课时间"), ("paid_at", "缴费成功时间"),
 )
-
-
-# -- helpers the other course-selection pages share --------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def course_fee_quotes(conn: Connection, actor: Actor, programme_id: uuid.UUID) -> dict[uuid.UUID, dict[str, str]]:
@@ -125,23 +101,21 @@ class EnrollmentPages(Controller):
     path = "/admin/enrollments"
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any]) -> Template:
-        actor = admin_actor(request)
+    def index(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection) -> Template:
         filters, extra, params = self._filters(request, actor)
-        now = container_of(request).clock.now()
+        now = services.clock.now()
         return list_page(
-            request, actor, "enrollments_list.html", params,
+            request, actor, reader, "enrollments_list.html", params,
             lambda conn, p: list_enrollments(conn, actor, p, filters, **extra),
             choices=lambda conn: {"selection_batches": [(b["id"], b["name"]) for b in list_selection_batches(conn, actor, now)]},
             statuses=ENROLLMENT_STATUSES, yes_no=YES_NO,
         )
 
     @get("/export.xlsx", sync_to_thread=True)
-    def export(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        actor = admin_actor(request)
+    def export(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Response[bytes]:
         filters, extra, _ = self._filters(request, actor)
         return export_response(
-            request, "选课查询", "enrollments", EXPORT_COLUMNS,
+            request, reader, "选课查询", "enrollments", EXPORT_COLUMNS,
             lambda conn, p: list_enrollments(conn, actor, p, filters, **extra),
             lambda r: {**r, "may_study_label": yes_no(r["may_study"])},
         )
@@ -158,46 +132,43 @@ class EnrollmentPages(Controller):
     # -- 代学生选课（单独选课） ----------------------------------------------------------------
 
     def _new(
-        self, request: Request[Any, Any, Any], actor: Actor, learner_id: uuid.UUID | None, status_code: int = 200,
-        **context: Any,
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        learner_id: uuid.UUID | None, status_code: int = 200, **context: Any,
     ) -> Template:
-        actor.require(Role.TEACHING_POINT_ADMIN)
-        c = container_of(request)
         learner = None
         courses: list[dict[str, Any]] = []
-        with c.engine.connect() as conn:
-            lookup, found = find_learners(conn, actor, request)
-            if learner_id is not None:
-                learner = get_learner(conn, actor, learner_id)
-                courses = selectable_courses(conn, actor, learner_id, c.clock.now())
-                quotes = course_fee_quotes(conn, actor, learner["programme_id"])
-                courses = [{**row, "fees": quotes.get(row["course_id"])} for row in courses]
+        lookup, found = find_learners(reader, actor, request)
+        if learner_id is not None:
+            learner = get_learner(reader, actor, learner_id)
+            courses = selectable_courses(reader, actor, learner_id, services.clock.now())
+            quotes = course_fee_quotes(reader, actor, learner["programme_id"])
+            courses = [{**row, "fees": quotes.get(row["course_id"])} for row in courses]
         return page(
             request, "enrollments_new.html", actor, status_code=status_code, lookup=lookup, found=found,
             learner=learner, courses=courses, pick=lambda row: f"/admin/enrollments/new?learner_id={row['id']}",
             finder_action="/admin/enrollments/new", **context,
         )
 
-    @get("/new", sync_to_thread=True)
-    def new(self, request: Request[Any, Any, Any]) -> Template:
-        actor = admin_actor(request)
-        return self._new(request, actor, uuid_param(request.query_params.get("learner_id")), chosen=set())
+    @get("/new", sync_to_thread=True, guards=[requires_role(Role.TEACHING_POINT_ADMIN)])
+    def new(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection) -> Template:
+        return self._new(request, actor, services, reader, uuid_param(request.query_params.get("learner_id")),
+                         chosen=set())
 
-    @post("/new", sync_to_thread=True)
-    def select(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
-        actor = admin_actor(request)
+    @post("/new", sync_to_thread=True, guards=[requires_role(Role.TEACHING_POINT_ADMIN)])
+    def select(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, data: Form,
+    ) -> Response[Any]:
         learner_id = uuid_param(data.get("learner_id"))
         course_ids = uuids(as_list(data.get("course_ids")))
-        c = container_of(request)
         try:
-            selection = c.enrolment.select_courses(actor, learner_id, course_ids)
+            selection = services.enrolment.select_courses(actor, learner_id, course_ids)
         except DomainError as exc:
             if exc.kind in ("forbidden", "not_found"):
                 raise
             refused = exc.details.get("courses", []) if isinstance(exc, CoursesNotSelectable) else []
             message = "以下课程不满足选课条件，未选任何课程" if refused else exc.message
             return self._new(
-                request, actor, learner_id, refusal_status(exc), error=message, refused=refused,
+                request, actor, services, reader, learner_id, refusal_status(exc), error=message, refused=refused,
                 chosen={str(i) for i in course_ids},
             )
         count = len(selection.enrollment_ids)
@@ -214,15 +185,13 @@ class LearnerCoursePages(Controller):
     path = "/admin/learners/{learner_id:uuid}/courses"
 
     def _show(
-        self, request: Request[Any, Any, Any], actor: Actor, learner_id: uuid.UUID, status_code: int = 200,
-        **context: Any,
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        learner_id: uuid.UUID, status_code: int = 200, **context: Any,
     ) -> Template:
-        c = container_of(request)
-        with c.engine.connect() as conn:
-            learner = get_learner(conn, actor, learner_id)
-            courses = learner_courses(conn, actor, learner_id)
-            bills = list_bills(conn, actor, Page(size=200), RosterFilter(), learner_id=learner_id).items
-            batches = {b["id"]: b for b in list_selection_batches(conn, actor, c.clock.now())}
+        learner = get_learner(reader, actor, learner_id)
+        courses = learner_courses(reader, actor, learner_id)
+        bills = list_bills(reader, actor, Page(size=200), RosterFilter(), learner_id=learner_id).items
+        batches = {b["id"]: b for b in list_selection_batches(reader, actor, services.clock.now())}
         by_enrollment: dict[uuid.UUID, list[dict[str, Any]]] = {}
         for bill in sorted(bills, key=lambda b: b["fee_type"]):  # 学分费 before 考试费
             by_enrollment.setdefault(bill["enrollment_id"], []).append(bill)
@@ -241,27 +210,29 @@ class LearnerCoursePages(Controller):
         )
 
     @get("/", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], learner_id: uuid.UUID) -> Template:
-        return self._show(request, admin_actor(request), learner_id, form={}, chosen=set())
+    def show(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+             learner_id: uuid.UUID) -> Template:
+        return self._show(request, actor, services, reader, learner_id, form={}, chosen=set())
 
     @post("/drop", sync_to_thread=True)
-    def drop(self, request: Request[Any, Any, Any], learner_id: uuid.UUID, data: Form) -> Response[Any]:
+    def drop(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+             learner_id: uuid.UUID, data: Form) -> Response[Any]:
         """申请退课: unpaid courses are dropped at once; each paid one becomes a refund request."""
-        actor = admin_actor(request)
         ids = uuids(as_list(data.get("enrollment_ids")))
-        c = container_of(request)
         try:
-            with c.engine.connect() as conn:  # only this learner's courses are taken from this page
-                mine = {r["id"] for r in learner_courses(conn, actor, learner_id)}
-            outcome = c.enrolment.drop_courses(actor, [i for i in ids if i in mine], str(data.get("reason") or "").strip() or None)
+            # Only this learner's courses are taken from this page.
+            mine = {r["id"] for r in learner_courses(reader, actor, learner_id)}
+            end_read(reader)
+            outcome = services.enrolment.drop_courses(
+                actor, [i for i in ids if i in mine], str(data.get("reason") or "").strip() or None
+            )
         except DomainError as exc:
             if exc.kind in ("forbidden", "not_found"):
                 raise
-            return self._show(request, actor, learner_id, refusal_status(exc), error=exc.message, form=data,
-                              chosen={str(i) for i in ids})
-        with c.engine.connect() as conn:
-            dropped = enrollments_by_id(conn, actor, outcome.dropped)
-            refunds = refunds_by_id(conn, actor, outcome.refund_ids)
+            return self._show(request, actor, services, reader, learner_id, refusal_status(exc), error=exc.message,
+                              form=data, chosen={str(i) for i in ids})
+        dropped = enrollments_by_id(reader, actor, outcome.dropped)
+        refunds = refunds_by_id(reader, actor, outcome.refund_ids)
         parts = []
         if dropped:
             parts.append("未缴费课程已退课：" + "、".join(e["course_name"] for e in dropped))

@@ -13,15 +13,15 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get
 from litestar.response import Template
+from sqlalchemy import Connection
 
 from application.common.actor import Actor
 from application.common.filters import RosterFilter
 from application.curriculum.queries import list_exam_batches
 from application.exams.queries import list_exam_registrations
 from domains.exams.registration import RegistrationKind, RegistrationStatus
+from infrastructure.container import Container
 from interfaces.admin.common.lists import export_response, list_filters, list_page
-from interfaces.admin.common.session import admin_actor
-from interfaces.http.context import container_of
 
 KINDS = [(k.value, k.label) for k in RegistrationKind]
 STATUSES = [(s.value, s.label) for s in RegistrationStatus]
@@ -51,22 +51,20 @@ class ExamRegistrationPages(Controller):
         return filters, extra, params
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any]) -> Template:
-        actor = admin_actor(request)
+    def index(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection) -> Template:
         filters, extra, params = self._filters(request, actor)
-        now = container_of(request).clock.now()
+        now = services.clock.now()
         return list_page(
-            request, actor, "exam_registrations_list.html", params,
+            request, actor, reader, "exam_registrations_list.html", params,
             lambda conn, p: list_exam_registrations(conn, actor, p, filters, **extra), shape=_labelled,
             choices=lambda conn: {"exam_batches": [(b["id"], b["name"]) for b in list_exam_batches(conn, actor, now)]},
             kinds=KINDS, statuses=STATUSES,
         )
 
     @get("/export.xlsx", sync_to_thread=True)
-    def export(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        actor = admin_actor(request)
+    def export(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Response[bytes]:
         filters, extra, _ = self._filters(request, actor)
         return export_response(
-            request, "报考管理", "exam_registrations", EXPORT_COLUMNS,
+            request, reader, "报考管理", "exam_registrations", EXPORT_COLUMNS,
             lambda conn, p: list_exam_registrations(conn, actor, p, filters, **extra), _labelled,
         )
