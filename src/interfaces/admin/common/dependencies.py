@@ -31,13 +31,6 @@ def provide_reader(request: Request[Any, Any, Any]) -> Iterator[Connection]:
         yield conn
 
 
-def end_read(reader: Connection) -> None:
-    """Ends the reader's transaction before a use case writes. On SQLite every transaction is
-    opened for writing (BEGIN IMMEDIATE), so a read left open would block the write; and a read
-    after the write then sees it."""
-    reader.rollback()
-
-
 ADMIN_DEPENDENCIES = {
     "actor": Provide(provide_actor, sync_to_thread=True),
     "services": Provide(provide_services, sync_to_thread=False),

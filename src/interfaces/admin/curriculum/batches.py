@@ -26,7 +26,6 @@ from application.curriculum.queries import (
 )
 from domains.shared.errors import DomainError
 from infrastructure.container import Container
-from interfaces.admin.common.dependencies import end_read
 from interfaces.admin.common.forms import (
     Form,
     done,
@@ -110,7 +109,6 @@ class _BatchPages(Controller):
     ) -> Response[Any]:
         try:
             course_ids = course_ids_by_code(reader, actor, text(data, "course_codes"))
-            end_read(reader)
             batch_id = getattr(services.curriculum, self.kind.register)(
                 actor, code=text(data, "code"), name=text(data, "name"), course_ids=course_ids, **self.kind.dates(data)
             )
@@ -140,7 +138,6 @@ class _BatchPages(Controller):
              form: dict[str, Any] | None = None) -> Response[Any]:
         """One change of the record page; `action` runs after the batch is found (404 otherwise)."""
         self.kind.get_batch(reader, actor, batch_id, services.clock.now())  # a batch of this kind, or 404
-        end_read(reader)
         context = {"form": form} if form is not None else {}
         return attempt(
             request, action, f"{self.kind.path}/{batch_id}", message,
@@ -165,7 +162,6 @@ class _BatchPages(Controller):
                     batch_id: uuid.UUID, data: Form) -> Response[Any]:
         def add() -> None:
             course_ids = course_ids_by_code(reader, actor, text(data, "course_codes"))
-            end_read(reader)
             services.curriculum.add_batch_courses(actor, batch_id, course_ids)
 
         return self._act(request, actor, services, reader, batch_id, data, "课程已加入批次", add)

@@ -30,7 +30,6 @@ from domains.curriculum.levels import education_level_of
 from domains.curriculum.programme_curriculum import MAX_SEMESTER
 from domains.shared.errors import DomainError, NotFound
 from infrastructure.container import Container
-from interfaces.admin.common.dependencies import end_read
 from interfaces.admin.common.forms import (
     Form,
     as_list,
@@ -237,7 +236,6 @@ class ProgrammeCoursePages(Controller):
             programme_id: uuid.UUID, data: Form) -> Response[Any]:
         def add_course() -> None:
             course_id = one_course_by_code(reader, actor, text(data, "course_code"))
-            end_read(reader)
             services.curriculum.add_programme_course(actor, programme_id, course_id, text(data, "suggested_semester"))
 
         return self._act(request, actor, reader, programme_id, data, "课程已加入培养方案", add_course)

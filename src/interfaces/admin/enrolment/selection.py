@@ -45,7 +45,6 @@ from domains.enrolment.enrollment import EnrollmentStatus
 from domains.shared.errors import DomainError
 from domains.shared.values import Role
 from infrastructure.container import Container
-from interfaces.admin.common.dependencies import end_read
 from interfaces.admin.common.forms import (
     Form,
     as_list,
@@ -222,7 +221,6 @@ class LearnerCoursePages(Controller):
         try:
             # Only this learner's courses are taken from this page.
             mine = {r["id"] for r in learner_courses(reader, actor, learner_id)}
-            end_read(reader)
             outcome = services.enrolment.drop_courses(
                 actor, [i for i in ids if i in mine], str(data.get("reason") or "").strip() or None
             )

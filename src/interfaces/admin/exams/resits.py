@@ -24,7 +24,6 @@ from application.learners.queries import get_learner, list_learners
 from domains.shared.errors import DomainError, InvalidInput
 from domains.shared.values import Role
 from infrastructure.container import Container
-from interfaces.admin.common.dependencies import end_read
 from interfaces.admin.common.forms import Form, done, refusal_status, uuid_param, yuan
 from interfaces.admin.common.guards import requires_role
 from interfaces.admin.common.rendering import page
@@ -109,7 +108,6 @@ class ResitPages(Controller):
     ) -> Response[Any]:
         """撤销补考: back to the list (or the 补考报考 page it was sent from)."""
         reg = get_exam_registration(reader, actor, registration_id)
-        end_read(reader)
         try:
             services.exams.withdraw_resit(actor, registration_id, str(data.get("reason") or "").strip() or None)
         except DomainError as exc:
