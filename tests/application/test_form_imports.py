@@ -28,9 +28,16 @@ from application.admissions.imports import (
 from application.admissions.projection import application_forms
 from application.audit.projection import audit_log
 from application.common.context import correlation_id
-from application.common.jobs import MAX_ATTEMPTS, JobBusy, JobPaused, import_jobs_view, import_rows_view
+from application.common.jobs import (
+    MAX_ATTEMPTS,
+    JobBusy,
+    JobPaused,
+    import_jobs_view,
+    import_rows_view,
+)
 from application.common.queries import Page
 from domains.shared.errors import DomainError, NotFound
+from infrastructure.database import reader
 from infrastructure.jobs import Jobs, SqlJobState, import_jobs, import_rows
 from tests.support import applicant, make_id_number
 
@@ -362,3 +369,27 @@ def test_the_import_runs_through_the_configured_broker(container, world):
             ).scalars()
         )
     assert correlations == {"broker-test-0001"}
+
+
+def test_the_failed_rows_come_back_as_a_file_to_correct_and_import_again(container, world):
+    xuanwu = world.actor("xuanwu")
+    job_id = container.form_imports.start(xuanwu, world.admission_batch, "报名表.csv", mixed_file())
+    container.form_imports.run(job_id)
+    with reader(container.engine) as conn:  # as pages read: no transaction held open
+        content = container.form_imports.failed_rows(conn, xuanwu, job_id)
+    lines = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert lines[0][-1] == "未导入原因" and lines[0][:-1] == IMPORT_COLUMNS
+    assert [line[-1].split("：", 1)[0] for line in lines[1:]] == ["第3行", "第4行", "第5行", "第6行"]
+    assert "民族" in lines[2][-1]
+
+    # The missing 民族 is filled in; the file goes back as it is, its reason column ignored.
+    lines[2][IMPORT_COLUMNS.index("民族")] = "汉族"
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(lines)
+    again = container.form_imports.start(xuanwu, world.admission_batch, "未导入.csv", buffer.getvalue().encode())
+    container.form_imports.run(again)
+    retried = {r["row"]: r["ok"] for r in read_job(container, xuanwu, again)["rows"]}
+    assert retried[3] is True and retried[2] is False  # the check digit is still wrong
+
+    with reader(container.engine) as conn, pytest.raises(NotFound):
+        container.form_imports.failed_rows(conn, world.actor("gulou"), job_id)  # another teaching point's

@@ -39,8 +39,8 @@ from application.admissions.service import PROGRAMME_CODES, Admissions
 from application.common.actor import Actor
 from application.common.context import current_correlation_id
 from application.common.jobs import (
-    BulkJobService,
     BulkJob,
+    BulkJobService,
     ItemResult,
     JobQueue,
     JobRunner,
@@ -257,6 +257,21 @@ def template_csv() -> bytes:
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 
+FAILURE_COLUMN = "未导入原因"
+
+
+def failed_rows_csv(upload: Upload, failed: dict[int, str]) -> bytes:
+    """The failed rows with their own columns and the reason each was refused, in the template's
+    format: correct them and import the file again (the reason column is ignored on import)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow([*upload.columns, FAILURE_COLUMN])
+    for row in upload.rows:
+        if row.number in failed:
+            writer.writerow([*(row.cells.get(c, "") for c in upload.columns), f"第{row.number}行：{failed[row.number]}"])
+    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+
+
 # -- shaping one row --------------------------------------------------------------------------
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
@@ -404,7 +419,25 @@ class FormImports(BulkJobService):
             ]
 
         self.jobs.each_item(job, token, rows, process, lambda n: self._recovered(job, rows[n], id_keys[n]))
+        self._keep_failed_rows(job, token, upload)
         return True
+
+    def failed_rows(self, conn: Connection, actor: Actor, job_id: uuid.UUID) -> bytes | None:
+        """The failed-rows file of an import the actor may see; None when every row was imported."""
+        get_import(conn, actor, job_id)
+        kept = self.state.output(job_id)
+        return kept[1] if kept else None
+
+    def _keep_failed_rows(self, job: BulkJob, token: str, upload: Upload) -> None:
+        """The rows that were not imported, as a file to correct and import again (the upload
+        itself is dropped when the job ends)."""
+        r = import_rows_view.c
+        with self.connect() as conn:
+            failed = dict(
+                conn.execute(select(r.row, r.message).where(r.job_id == job.id, r.ok.is_(False))).tuples().all()
+            )
+        if failed:
+            self.state.keep_output(job.id, token, "text/csv; charset=utf-8", failed_rows_csv(upload, failed))
 
     def _recovered(self, job: BulkJob, row: CsvRow, id_key: str | None) -> ItemResult | None:
         """A row whose run was cut short: if its form was saved, report it, never save again."""
