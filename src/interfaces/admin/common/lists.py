@@ -82,6 +82,13 @@ def choices_of(conn: Connection, actor: Actor) -> dict[str, Any]:
     }
 
 
+def in_pages(rows: list[dict[str, Any]], number: int, size: int = 20) -> PageOf:
+    """A short list held whole (the catalogues), paged for display."""
+    page_ = Page(number=number, size=size)
+    start = (page_.number - 1) * page_.size
+    return PageOf(items=rows[start : start + page_.size], total=len(rows), page=page_.number, size=page_.size)
+
+
 def every_page(fetch: Callable[[Page], PageOf]) -> Iterator[dict[str, Any]]:
     """Every row a paged query finds, page after page (for an export of the current filter)."""
     number = 1
