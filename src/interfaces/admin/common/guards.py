@@ -37,13 +37,12 @@ async def auditors_read_only(connection: ASGIConnection[Any, Any, Any, Any], _: 
 
 
 def requires_role(*roles: Role) -> Guard:
-    """Only an actor holding one of `roles` may open the page; anyone else gets the 403 page.
-    The use cases still decide on every action (scope, state); a guard keeps a page a role has
-    no business with from rendering at all."""
+    """Only an actor holding one of `roles` may open the page; anyone else gets the 403 page
+    naming the roles that may (the same refusal as a use case's role check). The use cases
+    still decide on every action (scope, state); a guard keeps a page a role has no business
+    with from rendering at all."""
 
     async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        actor = await current_actor(connection)
-        if not any(actor.has(role) for role in roles):
-            raise Forbidden("forbidden", "当前角色无权访问此页面")
+        (await current_actor(connection)).require(*roles)
 
     return guard
