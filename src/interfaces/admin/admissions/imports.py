@@ -35,7 +35,7 @@ from interfaces.admin.common.forms import (
     parse_id,
 )
 from interfaces.admin.common.guards import requires_role
-from interfaces.admin.common.jobs import JobProgress, job_progress, progress_response
+from interfaces.admin.common.jobs import JobProgress, job_progress, progress_json
 from interfaces.admin.common.rendering import page
 
 TEMPLATE_NAME = "报名表导入模板.csv"
@@ -94,4 +94,4 @@ class ImportPages(Controller):
 
     @get("/{job_id:uuid}/progress", sync_to_thread=True)
     def progress_of(self, actor: Actor, reader: Connection, job_id: uuid.UUID) -> Response[JobProgress]:
-        return progress_response(get_import(reader, actor, job_id))
+        return progress_json(get_import(reader, actor, job_id))

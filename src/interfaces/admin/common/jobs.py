@@ -46,5 +46,11 @@ def progress(job: dict[str, Any]) -> dict[str, Any]:
     return msgspec.structs.asdict(job_progress(job))
 
 
-def progress_response(job: dict[str, Any]) -> Response[JobProgress]:
+def progress_json(job: dict[str, Any]) -> Response[JobProgress]:
+    """The job page's poll: never cached, so each one sees the job move."""
     return Response(job_progress(job), headers={"Cache-Control": "no-store"})
+
+
+def progress_response(job: dict[str, Any]) -> Response[dict[str, Any]]:
+    """The same poll as a plain dict (for pages not yet on `progress_json`)."""
+    return Response(progress(job), headers={"Cache-Control": "no-store"})

@@ -34,7 +34,7 @@ from domains.shared.errors import DomainError
 from domains.shared.values import Role
 from infrastructure.container import Container
 from interfaces.admin.common.forms import Form, Multipart, done, one_upload, page_number
-from interfaces.admin.common.jobs import JobProgress, job_progress, progress_response
+from interfaces.admin.common.jobs import JobProgress, job_progress, progress_json
 from interfaces.admin.common.lists import choices_of, filters_from, filters_of
 from interfaces.admin.common.rendering import page
 from interfaces.admin.learners.roster import STATUSES
@@ -95,7 +95,7 @@ class PhotoRosterPages(Controller):
 
     @get("/imports/{job_id:uuid}/progress", sync_to_thread=True)
     def import_progress(self, actor: Actor, reader: Connection, job_id: uuid.UUID) -> Response[JobProgress]:
-        return progress_response(get_photo_import(reader, actor, job_id, IMPORT_KIND))
+        return progress_json(get_photo_import(reader, actor, job_id, IMPORT_KIND))
 
     @post("/exports", sync_to_thread=True)
     def start_export(
@@ -118,7 +118,7 @@ class PhotoRosterPages(Controller):
 
     @get("/exports/{job_id:uuid}/progress", sync_to_thread=True)
     def export_progress(self, actor: Actor, reader: Connection, job_id: uuid.UUID) -> Response[JobProgress]:
-        return progress_response(get_photo_export(reader, actor, job_id, EXPORT_KIND))
+        return progress_json(get_photo_export(reader, actor, job_id, EXPORT_KIND))
 
     @get("/exports/{job_id:uuid}/file", sync_to_thread=True)
     def export_file(self, actor: Actor, services: Container, job_id: uuid.UUID) -> Response[bytes]:
