@@ -6,6 +6,7 @@ few plain HTTP tests at the end check refusals that need no browser."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -201,6 +202,11 @@ def test_csv_import_reports_every_row(sign_in, world, tmp_path):
     page.screenshot(path="/tmp/admissions_import_job.png", full_page=True)
     bad = rows.nth(1)
     assert bad.locator("td").first.inner_text() == "3" and "身份证号码校验位不正确" in bad.inner_text()
+    # The refused row comes back as a file to correct and import again.
+    with page.expect_download() as download:
+        page.get_by_test_id("failed-rows").click()
+    lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 2 and lines[0].endswith("未导入原因") and "第3行：身份证号码校验位不正确" in lines[1]
     rows.nth(0).locator("text=查看报名表").click()
     assert people[0]["name"] in page.inner_text("h1")
     assert page.get_by_test_id("form-status").inner_text() == "初审通过"

@@ -11,6 +11,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Template
+from sqlalchemy import Connection
 
 from application.admissions.queries import (
     filter_choices,
@@ -19,11 +20,12 @@ from application.admissions.queries import (
     list_study_batches,
 )
 from application.common.actor import Actor
-from application.common.queries import Page, PageOf
+from application.common.queries import Page
 from application.organisation.queries import list_teaching_points
 from domains.admissions.batches import LEVELS
 from domains.shared.errors import DomainError, NotFound
 from domains.shared.values import Role
+from infrastructure.container import Container
 from interfaces.admin.common.forms import (
     Form,
     as_list,
@@ -32,9 +34,9 @@ from interfaces.admin.common.forms import (
     page_number,
     parse_id,
 )
+from interfaces.admin.common.guards import requires_role
+from interfaces.admin.common.lists import in_pages
 from interfaces.admin.common.rendering import audit_tab, page
-from interfaces.admin.common.session import admin_actor
-from interfaces.http.context import container_of
 
 EDITORS = (Role.ACADEMIC_AFFAIRS, Role.SYSTEM_ADMIN)
 READERS = (Role.ACADEMIC_AFFAIRS, Role.SYSTEM_ADMIN, Role.AUDITOR)
@@ -49,23 +51,15 @@ def period_state(batch: dict[str, Any], today: date) -> str:
     return "招生中"
 
 
-def in_pages(rows: list[dict[str, Any]], number: int, size: int = 20) -> PageOf:
-    """The catalogue lists are short read models held whole; they are paged for display."""
-    page_ = Page(number=number, size=size)
-    start = (page_.number - 1) * page_.size
-    return PageOf(items=rows[start : start + page_.size], total=len(rows), page=page_.number, size=page_.size)
-
-
 class BatchPages(Controller):
     path = "/admin/batches"
+    guards = (requires_role(*READERS),)
 
-    def _index(self, request: Request[Any, Any, Any], actor: Actor, status_code: int = 200, **context: Any) -> Template:
-        actor.require(*READERS)
-        c = container_of(request)
-        today = c.clock.today()
-        with c.engine.connect() as conn:
-            study = list_study_batches(conn)
-            admission = list_admission_batches(conn)
+    def _index(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+               status_code: int = 200, **context: Any) -> Template:
+        today = services.clock.today()
+        study = list_study_batches(reader)
+        admission = list_admission_batches(reader)
         for b in admission:
             b["state"] = period_state(b, today)
         counts: dict[Any, int] = {}
@@ -81,104 +75,105 @@ class BatchPages(Controller):
         )
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any]) -> Template:
-        return self._index(request, admin_actor(request))
+    def index(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection) -> Template:
+        return self._index(request, actor, services, reader)
 
     @post("/study", sync_to_thread=True)
-    def create_study_batch(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
-        actor = admin_actor(request)
+    def create_study_batch(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, data: Form
+    ) -> Response[Any]:
         try:
-            container_of(request).admissions.register_study_batch(actor, str(data.get("code") or ""), str(data.get("name") or ""))
+            services.admissions.register_study_batch(actor, str(data.get("code") or ""), str(data.get("name") or ""))
         except DomainError as exc:
             if exc.kind == "forbidden":
                 raise
-            return self._index(request, actor, 422, sb_form=data, sb_error=exc.message, error=exc.message,
-                               error_field=error_field(exc))
+            return self._index(request, actor, services, reader, 422, sb_form=data, sb_error=exc.message,
+                               error=exc.message, error_field=error_field(exc))
         return done(request, "/admin/batches", f"学习批次“{data.get('name')}”已创建")
 
     @post("/admission", sync_to_thread=True)
-    def create_admission_batch(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
-        actor = admin_actor(request)
+    def create_admission_batch(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, data: Form
+    ) -> Response[Any]:
         try:
             study_batch_id = parse_id(data.get("study_batch_id"), "study_batch.required", "请选择学习批次", "study_batch_id")
-            batch_id = container_of(request).admissions.register_admission_batch(
+            batch_id = services.admissions.register_admission_batch(
                 actor, str(data.get("code") or ""), str(data.get("name") or ""), study_batch_id,
                 str(data.get("opens_on") or ""), str(data.get("closes_on") or ""),
             )
         except DomainError as exc:
             if exc.kind == "forbidden":
                 raise
-            return self._index(request, actor, 422, ab_form=data, error=exc.message, error_field=error_field(exc))
+            return self._index(request, actor, services, reader, 422, ab_form=data, error=exc.message,
+                               error_field=error_field(exc))
         return done(request, f"/admin/batches/admission/{batch_id}", f"招生批次“{data.get('name')}”已创建")
 
     # -- one study batch -------------------------------------------------------------------
 
     @get("/study/{batch_id:uuid}", sync_to_thread=True)
-    def study(self, request: Request[Any, Any, Any], batch_id: uuid.UUID) -> Template:
-        actor = admin_actor(request)
-        actor.require(*READERS)
-        c = container_of(request)
-        with c.engine.connect() as conn:
-            batch = next((b for b in list_study_batches(conn) if b["id"] == batch_id), None)
-            admission = [b for b in list_admission_batches(conn) if b["study_batch_id"] == batch_id]
+    def study(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, batch_id: uuid.UUID
+    ) -> Template:
+        batch = next((b for b in list_study_batches(reader) if b["id"] == batch_id), None)
         if batch is None:
             raise NotFound("not_found", "学习批次不存在")
+        admission = [b for b in list_admission_batches(reader) if b["study_batch_id"] == batch_id]
         for b in admission:
-            b["state"] = period_state(b, c.clock.today())
+            b["state"] = period_state(b, services.clock.today())
         return page(request, "batches_study.html", actor, batch=batch, admission=admission,
-                    history=audit_tab(request, batch_id))
+                    history=audit_tab(reader, batch_id))
 
     # -- one admission batch and its period ----------------------------------------------------
 
-    def _admission(self, request: Request[Any, Any, Any], actor: Actor, batch_id: uuid.UUID, status_code: int = 200,
-                   **context: Any) -> Template:
-        actor.require(*READERS)
-        c = container_of(request)
-        with c.engine.connect() as conn:
-            batch = next((b for b in list_admission_batches(conn) if b["id"] == batch_id), None)
+    def _admission(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+                   batch_id: uuid.UUID, status_code: int = 200, **context: Any) -> Template:
+        batch = next((b for b in list_admission_batches(reader) if b["id"] == batch_id), None)
         if batch is None:
             raise NotFound("not_found", "招生批次不存在")
-        batch["state"] = period_state(batch, c.clock.today())
+        batch["state"] = period_state(batch, services.clock.today())
         context.setdefault("form", {"opens_on": batch["opens_on"], "closes_on": batch["closes_on"]})
         return page(request, "batches_admission.html", actor, status_code=status_code, batch=batch,
-                    can_edit=actor.has(*EDITORS), history=audit_tab(request, batch_id), **context)
+                    can_edit=actor.has(*EDITORS), history=audit_tab(reader, batch_id), **context)
 
     @get("/admission/{batch_id:uuid}", sync_to_thread=True)
-    def admission(self, request: Request[Any, Any, Any], batch_id: uuid.UUID) -> Template:
-        return self._admission(request, admin_actor(request), batch_id)
+    def admission(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, batch_id: uuid.UUID
+    ) -> Template:
+        return self._admission(request, actor, services, reader, batch_id)
 
     @post("/admission/{batch_id:uuid}/period", sync_to_thread=True)
-    def change_period(self, request: Request[Any, Any, Any], batch_id: uuid.UUID, data: Form) -> Response[Any]:
-        actor = admin_actor(request)
+    def change_period(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        batch_id: uuid.UUID, data: Form,
+    ) -> Response[Any]:
         try:
-            container_of(request).admissions.change_admission_period(
+            services.admissions.change_admission_period(
                 actor, batch_id, str(data.get("opens_on") or ""), str(data.get("closes_on") or ""),
                 (data.get("reason") or "").strip() or None,
             )
         except DomainError as exc:
             if exc.kind in ("forbidden", "not_found"):
                 raise
-            return self._admission(request, actor, batch_id, 422, form=data, error=exc.message,
+            return self._admission(request, actor, services, reader, batch_id, 422, form=data, error=exc.message,
                                    error_field=error_field(exc))
         return done(request, f"/admin/batches/admission/{batch_id}", "招生期已修改")
 
 
+def teaching_points_of(reader: Connection, actor: Actor) -> list[dict[str, Any]]:
+    return list_teaching_points(reader, actor, Page(number=1, size=200)).items
+
+
 class ProgrammePages(Controller):
     path = "/admin/programmes"
-
-    def _points(self, conn: Any, actor: Actor) -> list[dict[str, Any]]:
-        return list_teaching_points(conn, actor, Page(number=1, size=200)).items
+    guards = (requires_role(*PROGRAMME_READERS),)
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any]) -> Template:
-        actor = admin_actor(request)
-        actor.require(*PROGRAMME_READERS)
+    def index(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Template:
         params = dict(request.query_params)
         own = actor.visible_teaching_point()
-        with container_of(request).engine.connect() as conn:
-            rows = list_programmes(conn, own)
-            choices = filter_choices(conn)
-            points = self._points(conn, actor)
+        rows = list_programmes(reader, own)
+        choices = filter_choices(reader)
+        points = teaching_points_of(reader, actor)
         names = {p["id"]: p["name"] for p in points}
         for key in ("level", "learner_type", "learner_source", "major", "length_of_schooling"):
             if params.get(key):
@@ -192,29 +187,27 @@ class ProgrammePages(Controller):
             points=points if own is None else [], can_edit=actor.has(*EDITORS),
         )
 
-    def _new(self, request: Request[Any, Any, Any], actor: Actor, form: dict[str, Any], status_code: int = 200,
-             **context: Any) -> Template:
-        actor.require(*EDITORS)
-        with container_of(request).engine.connect() as conn:
-            points = self._points(conn, actor)
-            choices = filter_choices(conn)
+    def _new(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, form: dict[str, Any],
+             status_code: int = 200, **context: Any) -> Template:
         chosen = set(as_list(form.get("teaching_point_ids")))
-        return page(request, "programmes_new.html", actor, status_code=status_code, form=form, points=points,
-                    chosen=chosen, levels=[(x, x) for x in LEVELS], choices=choices, **context)
+        return page(request, "programmes_new.html", actor, status_code=status_code, form=form,
+                    points=teaching_points_of(reader, actor), chosen=chosen, levels=[(x, x) for x in LEVELS],
+                    choices=filter_choices(reader), **context)
 
-    @get("/new", sync_to_thread=True)
-    def new(self, request: Request[Any, Any, Any]) -> Template:
-        return self._new(request, admin_actor(request), {"learner_type": "开放教育", "learner_source": "开放教育"})
+    @get("/new", sync_to_thread=True, guards=[requires_role(*EDITORS)])
+    def new(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Template:
+        return self._new(request, actor, reader, {"learner_type": "开放教育", "learner_source": "开放教育"})
 
-    @post("/new", sync_to_thread=True)
-    def create(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
-        actor = admin_actor(request)
+    @post("/new", sync_to_thread=True, guards=[requires_role(*EDITORS)])
+    def create(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, data: Form
+    ) -> Response[Any]:
         try:
             point_ids = [
                 parse_id(t, "teaching_point.malformed", "教学点选择有误", "teaching_point_ids")
                 for t in as_list(data.get("teaching_point_ids"))
             ]
-            programme_id = container_of(request).admissions.register_programme(
+            programme_id = services.admissions.register_programme(
                 actor, code=str(data.get("code") or ""), level=str(data.get("level") or ""),
                 learner_type=str(data.get("learner_type") or "").strip(),
                 learner_source=str(data.get("learner_source") or "").strip(),
@@ -225,35 +218,35 @@ class ProgrammePages(Controller):
         except DomainError as exc:
             if exc.kind == "forbidden":
                 raise
-            return self._new(request, actor, data, 422, error=exc.message, error_field=error_field(exc))
+            return self._new(request, actor, reader, data, 422, error=exc.message, error_field=error_field(exc))
         return done(request, f"/admin/programmes/{programme_id}", "培养方案已创建")
 
-    def _show(self, request: Request[Any, Any, Any], actor: Actor, programme_id: uuid.UUID, status_code: int = 200,
-              **context: Any) -> Template:
-        actor.require(*PROGRAMME_READERS)
-        with container_of(request).engine.connect() as conn:
-            own = actor.visible_teaching_point()
-            programme = next((p for p in list_programmes(conn, own) if p["id"] == programme_id), None)
-            points = self._points(conn, actor)
+    def _show(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, programme_id: uuid.UUID,
+              status_code: int = 200, **context: Any) -> Template:
+        own = actor.visible_teaching_point()
+        programme = next((p for p in list_programmes(reader, own) if p["id"] == programme_id), None)
         if programme is None:
             raise NotFound("not_found", "培养方案不存在或未在您的教学点开设")
         context.setdefault("chosen", {str(t) for t in programme["teaching_point_ids"]})
-        return page(request, "programmes_show.html", actor, status_code=status_code, p=programme, points=points,
-                    can_edit=actor.has(*EDITORS), history=audit_tab(request, programme_id), **context)
+        return page(request, "programmes_show.html", actor, status_code=status_code, p=programme,
+                    points=teaching_points_of(reader, actor), can_edit=actor.has(*EDITORS),
+                    history=audit_tab(reader, programme_id), **context)
 
     @get("/{programme_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], programme_id: uuid.UUID) -> Template:
-        return self._show(request, admin_actor(request), programme_id)
+    def show(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, programme_id: uuid.UUID) -> Template:
+        return self._show(request, actor, reader, programme_id)
 
     @post("/{programme_id:uuid}/teaching-points", sync_to_thread=True)
-    def set_points(self, request: Request[Any, Any, Any], programme_id: uuid.UUID, data: Form) -> Response[Any]:
-        actor = admin_actor(request)
+    def set_points(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        programme_id: uuid.UUID, data: Form,
+    ) -> Response[Any]:
         chosen = as_list(data.get("teaching_point_ids"))
         try:
             point_ids = [parse_id(t, "teaching_point.malformed", "教学点选择有误", "teaching_point_ids") for t in chosen]
-            container_of(request).admissions.set_programme_teaching_points(actor, programme_id, point_ids)
+            services.admissions.set_programme_teaching_points(actor, programme_id, point_ids)
         except DomainError as exc:
             if exc.kind in ("forbidden", "not_found"):
                 raise
-            return self._show(request, actor, programme_id, 422, chosen=set(chosen), error=exc.message)
+            return self._show(request, actor, reader, programme_id, 422, chosen=set(chosen), error=exc.message)
         return done(request, f"/admin/programmes/{programme_id}", "开设教学点已保存")

@@ -11,6 +11,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Template
+from sqlalchemy import Connection
 
 from application.admissions.queries import (
     filter_choices,
@@ -31,6 +32,7 @@ from domains.admissions.application_form import (
 )
 from domains.shared.errors import DomainError
 from domains.shared.values import Role
+from infrastructure.container import Container
 from interfaces.admin.common.forms import (
     Form,
     as_list,
@@ -38,10 +40,11 @@ from interfaces.admin.common.forms import (
     error_field,
     page_number,
     parse_id,
+    refusal_status,
+    uuids,
 )
+from interfaces.admin.common.guards import requires_role
 from interfaces.admin.common.rendering import audit_tab, page
-from interfaces.admin.common.session import admin_actor
-from interfaces.http.context import container_of
 
 # The applicant's fields on the entry and completion pages, as the use cases take them.
 APPLICANT_FIELDS = (
@@ -62,13 +65,7 @@ ETHNICITIES = (
 )
 
 
-
-
-
-
-
-
-def open_admission_batches(conn: Any, today: date) -> list[dict[str, Any]]:
+def open_admission_batches(conn: Connection, today: date) -> list[dict[str, Any]]:
     """Only batches whose admission period includes today can take forms (seed 001 §3.1.1)."""
     return [b for b in list_admission_batches(conn) if b["opens_on"] <= today <= b["closes_on"]]
 
@@ -77,16 +74,15 @@ def applicant_of(data: dict[str, Any]) -> dict[str, Any]:
     return {f: str(data.get(f) or "").strip() for f in APPLICANT_FIELDS}
 
 
-def _entry_choices(request: Request[Any, Any, Any], actor: Actor) -> dict[str, Any]:
-    c = container_of(request)
-    with c.engine.connect() as conn:
-        return {
-            "batches": open_admission_batches(conn, c.clock.today()),
-            "programmes": list_programmes(conn, actor.teaching_point_id),
-            "prior_levels": [(x, x) for x in PRIOR_EDUCATION_LEVELS],
-            "ethnicities": ETHNICITIES,
-            "today": c.clock.today(),
-        }
+def entry_choices(reader: Connection, actor: Actor, today: date) -> dict[str, Any]:
+    """What the entry and completion forms offer: the open batches and the point's programmes."""
+    return {
+        "batches": open_admission_batches(reader, today),
+        "programmes": list_programmes(reader, actor.teaching_point_id),
+        "prior_levels": [(x, x) for x in PRIOR_EDUCATION_LEVELS],
+        "ethnicities": ETHNICITIES,
+        "today": today,
+    }
 
 
 class ApplicationFormPages(Controller):
@@ -95,85 +91,69 @@ class ApplicationFormPages(Controller):
     # -- 报名表查询 / 复审报名表 ---------------------------------------------------------------
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any]) -> Template:
-        actor = admin_actor(request)
-        params = dict(request.query_params)
-        filters = RosterFilter.from_params(params)
-        with container_of(request).engine.connect() as conn:
-            result = list_forms(conn, actor, Page(number=page_number(request)), filters)
-            choices = filter_choices(conn)
-            study_batches = list_study_batches(conn)
-            points = teaching_point_choices(conn) if actor.visible_teaching_point() is None else []
+    def index(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Template:
+        filters = RosterFilter.from_params(dict(request.query_params))
+        result = list_forms(reader, actor, Page(number=page_number(request)), filters)
         return page(
-            request, "forms_list.html", actor, result=result, choices=choices, study_batches=study_batches,
-            points=points, statuses=STATUS_CHOICES, can_review=actor.has(Role.ACADEMIC_AFFAIRS),
+            request, "forms_list.html", actor, result=result, choices=filter_choices(reader),
+            study_batches=list_study_batches(reader),
+            points=teaching_point_choices(reader) if actor.visible_teaching_point() is None else [],
+            statuses=STATUS_CHOICES, can_review=actor.has(Role.ACADEMIC_AFFAIRS),
         )
 
     # -- 初审报名表 (quick registrations awaiting completion) -----------------------------------
 
     @get("/quick-registrations", sync_to_thread=True)
-    def quick_registrations(self, request: Request[Any, Any, Any]) -> Template:
-        actor = admin_actor(request)
-        params = dict(request.query_params)
-        filters = RosterFilter(name=(params.get("name") or "").strip() or None, status=FormStatus.QUICK_REGISTERED.value)
-        with container_of(request).engine.connect() as conn:
-            result = list_forms(conn, actor, Page(number=page_number(request)), filters)
+    def quick_registrations(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Template:
+        name = str(request.query_params.get("name") or "").strip() or None
+        filters = RosterFilter(name=name, status=FormStatus.QUICK_REGISTERED.value)
+        result = list_forms(reader, actor, Page(number=page_number(request)), filters)
         return page(request, "forms_quick.html", actor, result=result)
 
     # -- 录入报名表 ------------------------------------------------------------------------------
 
-    @get("/new", sync_to_thread=True)
-    def new(self, request: Request[Any, Any, Any]) -> Template:
-        actor = admin_actor(request)
-        actor.require(Role.TEACHING_POINT_ADMIN)
-        return page(request, "forms_new.html", actor, form={}, **_entry_choices(request, actor))
+    @get("/new", sync_to_thread=True, guards=[requires_role(Role.TEACHING_POINT_ADMIN)])
+    def new(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection) -> Template:
+        return page(request, "forms_new.html", actor, form={}, **entry_choices(reader, actor, services.clock.today()))
 
-    @post("/new", sync_to_thread=True)
-    def enter(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
-        actor = admin_actor(request)
-        c = container_of(request)
+    @post("/new", sync_to_thread=True, guards=[requires_role(Role.TEACHING_POINT_ADMIN)])
+    def enter(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, data: Form
+    ) -> Response[Any]:
         try:
             batch_id = parse_id(data.get("admission_batch_id"), "admission_batch.required", "请选择招生批次", "admission_batch_id")
             programme_id = parse_id(data.get("programme_id"), "programme.required", "请选择培养方案", "programme_id")
-            form_id = c.admissions.enter_form(
+            form_id = services.admissions.enter_form(
                 actor, admission_batch_id=batch_id, programme_id=programme_id, applicant=applicant_of(data)
             )
         except DomainError as exc:
-            actor.require(Role.TEACHING_POINT_ADMIN)
             return page(
                 request, "forms_new.html", actor, status_code=422, form=data, error=exc.message,
-                error_field=error_field(exc), **_entry_choices(request, actor),
+                error_field=error_field(exc), **entry_choices(reader, actor, services.clock.today()),
             )
         return done(request, f"/admin/application-forms/{form_id}", "报名表已录入，状态：初审通过")
 
     # -- 批量审核通过 ----------------------------------------------------------------------------
 
-    @post("/approvals", sync_to_thread=True)
-    def approve_many(self, request: Request[Any, Any, Any], data: Form) -> Template:
-        actor = admin_actor(request)
-        actor.require(Role.ACADEMIC_AFFAIRS)
-        ids: list[uuid.UUID] = []
-        for raw in as_list(data.get("form_ids")):
-            try:
-                ids.append(uuid.UUID(raw))
-            except ValueError:
-                continue
+    @post("/approvals", sync_to_thread=True, guards=[requires_role(Role.ACADEMIC_AFFAIRS)])
+    def approve_many(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, data: Form
+    ) -> Template:
+        ids = uuids(as_list(data.get("form_ids")))
         back = str(data.get("back") or "/admin/application-forms?status=preliminarily_approved")
         if not back.startswith("/admin/application-forms"):
             back = "/admin/application-forms"
         if not ids:
             return page(request, "forms_approvals.html", actor, status_code=422, rows=[], back=back,
                         error="请先勾选要审核通过的报名表")
-        c = container_of(request)
-        outcomes = c.admissions.approve_forms(actor, ids, (data.get("comment") or "").strip() or None)
+        outcomes = services.admissions.approve_forms(actor, ids, (data.get("comment") or "").strip() or None)
         rows = []
-        with c.engine.connect() as conn:
-            for o in outcomes:
-                try:
-                    form = get_form(conn, actor, o.form_id)
-                except DomainError:
-                    form = {"id": o.form_id, "name": "", "mobile": ""}
-                rows.append({"form": form, "outcome": o})
+        for o in outcomes:
+            try:
+                form = get_form(reader, actor, o.form_id)
+            except DomainError:
+                form = {"id": o.form_id, "name": "", "mobile": ""}
+            rows.append({"form": form, "outcome": o})
         approved = sum(o.ok for o in outcomes)
         return page(
             request, "forms_approvals.html", actor, rows=rows, back=back, approved=approved,
@@ -182,71 +162,73 @@ class ApplicationFormPages(Controller):
 
     # -- one form ---------------------------------------------------------------------------
 
-    def _show(self, request: Request[Any, Any, Any], actor: Actor, form_id: uuid.UUID, status_code: int = 200,
-              **context: Any) -> Template:
-        with container_of(request).engine.connect() as conn:
-            form = get_form(conn, actor, form_id)
+    def _show(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, form_id: uuid.UUID,
+              status_code: int = 200, **context: Any) -> Template:
+        form = get_form(reader, actor, form_id)
         return page(request, "forms_show.html", actor, status_code=status_code, f=form,
-                    history=audit_tab(request, form_id), **context)
+                    history=audit_tab(reader, form_id), **context)
 
     @get("/{form_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], form_id: uuid.UUID) -> Template:
-        return self._show(request, admin_actor(request), form_id, review={})
+    def show(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, form_id: uuid.UUID) -> Template:
+        return self._show(request, actor, reader, form_id, review={})
 
     @post("/{form_id:uuid}/approval", sync_to_thread=True)
-    def approve(self, request: Request[Any, Any, Any], form_id: uuid.UUID, data: Form) -> Response[Any]:
-        actor = admin_actor(request)
+    def approve(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        form_id: uuid.UUID, data: Form,
+    ) -> Response[Any]:
         comment = (data.get("comment") or "").strip() or None
         try:
-            number = container_of(request).admissions.approve_form(actor, form_id, comment)
+            number = services.admissions.approve_form(actor, form_id, comment)
         except DomainError as exc:
             if exc.kind in ("forbidden", "not_found"):
                 raise
-            return self._show(request, actor, form_id, 409 if exc.kind == "conflict" else 422, review=data,
-                              error=exc.message)
+            return self._show(request, actor, reader, form_id, refusal_status(exc), review=data, error=exc.message)
         return done(request, f"/admin/application-forms/{form_id}", f"复审通过，学号：{number}")
 
     @post("/{form_id:uuid}/rejection", sync_to_thread=True)
-    def reject(self, request: Request[Any, Any, Any], form_id: uuid.UUID, data: Form) -> Response[Any]:
-        actor = admin_actor(request)
+    def reject(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        form_id: uuid.UUID, data: Form,
+    ) -> Response[Any]:
         try:
-            container_of(request).admissions.reject_form(actor, form_id, str(data.get("reason") or ""))
+            services.admissions.reject_form(actor, form_id, str(data.get("reason") or ""))
         except DomainError as exc:
             if exc.kind in ("forbidden", "not_found"):
                 raise
-            return self._show(request, actor, form_id, 409 if exc.kind == "conflict" else 422, review=data,
-                              error=exc.message)
+            return self._show(request, actor, reader, form_id, refusal_status(exc), review=data, error=exc.message)
         return done(request, f"/admin/application-forms/{form_id}", "报名表已驳回")
 
     # -- 补录 (completing a quick registration) ----------------------------------------------------
 
-    def _completion(self, request: Request[Any, Any, Any], actor: Actor, form_id: uuid.UUID, form: dict[str, Any],
-                    status_code: int = 200, **context: Any) -> Template:
-        actor.require(Role.TEACHING_POINT_ADMIN)
-        with container_of(request).engine.connect() as conn:
-            f = get_form(conn, actor, form_id)
-        return page(request, "forms_complete.html", actor, status_code=status_code, f=f, form=form,
-                    **_entry_choices(request, actor), **context)
+    def _completion(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+                    form_id: uuid.UUID, form: dict[str, Any] | None = None, status_code: int = 200,
+                    **context: Any) -> Template:
+        f = get_form(reader, actor, form_id)
+        return page(request, "forms_complete.html", actor, status_code=status_code, f=f,
+                    form={"name": f["name"], "mobile": f["mobile"]} if form is None else form,
+                    **entry_choices(reader, actor, services.clock.today()), **context)
 
-    @get("/{form_id:uuid}/completion", sync_to_thread=True)
-    def completion(self, request: Request[Any, Any, Any], form_id: uuid.UUID) -> Template:
-        actor = admin_actor(request)
-        actor.require(Role.TEACHING_POINT_ADMIN)
-        with container_of(request).engine.connect() as conn:
-            f = get_form(conn, actor, form_id)
-        return self._completion(request, actor, form_id, {"name": f["name"], "mobile": f["mobile"]})
+    @get("/{form_id:uuid}/completion", sync_to_thread=True, guards=[requires_role(Role.TEACHING_POINT_ADMIN)])
+    def completion(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, form_id: uuid.UUID
+    ) -> Template:
+        return self._completion(request, actor, services, reader, form_id)
 
-    @post("/{form_id:uuid}/completion", sync_to_thread=True)
-    def complete(self, request: Request[Any, Any, Any], form_id: uuid.UUID, data: Form) -> Response[Any]:
-        actor = admin_actor(request)
+    @post("/{form_id:uuid}/completion", sync_to_thread=True, guards=[requires_role(Role.TEACHING_POINT_ADMIN)])
+    def complete(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        form_id: uuid.UUID, data: Form,
+    ) -> Response[Any]:
         try:
             batch_id = parse_id(data.get("admission_batch_id"), "admission_batch.required", "请选择招生批次", "admission_batch_id")
             programme_id = parse_id(data.get("programme_id"), "programme.required", "请选择培养方案", "programme_id")
-            container_of(request).admissions.complete_quick_registration(
+            services.admissions.complete_quick_registration(
                 actor, form_id, admission_batch_id=batch_id, programme_id=programme_id, applicant=applicant_of(data)
             )
         except DomainError as exc:
             if exc.kind in ("not_found", "forbidden"):
                 raise
-            return self._completion(request, actor, form_id, data, 422, error=exc.message, error_field=error_field(exc))
+            return self._completion(request, actor, services, reader, form_id, data, 422, error=exc.message,
+                                    error_field=error_field(exc))
         return done(request, f"/admin/application-forms/{form_id}", "报名表已补录，状态：初审通过")

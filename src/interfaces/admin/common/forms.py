@@ -1,5 +1,6 @@
-"""What every admin form shares: the posted body, check-box lists, ids and page numbers read
-from a request, the redirect-with-message after a change, and how a refusal maps to a status."""
+"""What every admin form shares: the posted body (a plain form or a multipart upload), the one
+file an upload form sends, check-box lists, ids and page numbers read from a request, the
+redirect-with-message after a change, and how a refusal maps to a status."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterable
 from typing import Annotated, Any
 
 from litestar import Request, Response
+from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect
@@ -18,6 +20,7 @@ from domains.shared.money import Money
 from interfaces.admin.common.session import flash
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 
 # Page status for a refused form: the form comes back with the message and the entered values.
 STATUS_OF_KIND = {"not_found": 404, "forbidden": 403, "invalid": 422}
@@ -28,6 +31,16 @@ def as_list(value: Any) -> list[str]:
     if value is None:
         return []
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def one_upload(data: Any, code: str, message: str, field: str = "file") -> UploadFile:
+    """The one file chosen in an upload form's `field`; none (or several) is the user's omission."""
+    upload = data.get(field) if isinstance(data, dict) else None
+    if isinstance(upload, list):
+        upload = upload[0] if len(upload) == 1 else None
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise InvalidInput(code, message, field=field)
+    return upload
 
 
 def done(request: Request[Any, Any, Any], to: str, message: str) -> Response[Any]:

@@ -9,10 +9,12 @@ action goes through the `Identity` use cases."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Template
+from sqlalchemy import Connection
 
 from application.common.actor import Actor
 from application.common.queries import Page
@@ -26,17 +28,18 @@ from domains.shared.values import (
     TRAINING_ROLES,
     Role,
 )
+from infrastructure.container import Container
 from interfaces.admin.common.forms import (
     Form,
     as_list,
     done,
+    error_field,
     page_number,
     status_of,
     uuid_param,
 )
+from interfaces.admin.common.guards import requires_role
 from interfaces.admin.common.rendering import audit_tab, page
-from interfaces.admin.common.session import admin_actor
-from interfaces.http.context import container_of
 
 MANAGERS = (Role.SYSTEM_ADMIN, Role.TEACHING_POINT_ADMIN)
 READERS = (Role.SYSTEM_ADMIN, Role.TEACHING_POINT_ADMIN, Role.AUDITOR)
@@ -46,13 +49,6 @@ TP_ROLES = [r for r in STAFF_ROLES if r in TEACHING_POINT_ROLES]
 SCHOOL_ROLES = [r for r in STAFF_ROLES if r not in TEACHING_POINT_ROLES]
 STATUS_LABELS = {"enabled": "启用", "disabled": "停用", "deleted": "已删除"}
 KIND_LABELS = {AccountKind.UNIFIED_IDENTITY.value: "统一身份认证账号", AccountKind.LOCAL.value: "本地账号"}
-
-
-
-
-
-
-
 
 
 def role_choices(actor: Actor) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -70,7 +66,7 @@ def roles_for_account(account: dict[str, Any]) -> list[tuple[str, list[tuple[str
     return [("学校角色", [(r.value, ROLE_LABELS[r]) for r in SCHOOL_ROLES])]
 
 
-def teaching_point_options(conn: Any, actor: Actor) -> list[dict[str, Any]]:
+def teaching_point_options(conn: Connection, actor: Actor) -> list[dict[str, Any]]:
     return list_teaching_points(conn, actor, Page(number=1, size=200)).items
 
 
@@ -85,21 +81,21 @@ def can_manage(actor: Actor, account: dict[str, Any]) -> bool:
 
 class UserPages(Controller):
     path = "/admin/users"
+    # Every page lists or shows staff; the use cases decide who may change whom.
+    guards = (requires_role(*READERS),)
 
     # -- list --------------------------------------------------------------------------------
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any]) -> Template:
-        actor = admin_actor(request)
+    def index(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Template:
         q = request.query_params
         school = actor.is_school_staff
-        with container_of(request).engine.connect() as conn:
-            result = list_staff(
-                conn, actor, Page(number=page_number(request)), q.get("q") or None,
-                uuid_param(q.get("teaching_point_id")) if school else None,
-                q.get("role") or None, q.get("status") or None,
-            )
-            points = teaching_point_options(conn, actor) if school else []
+        result = list_staff(
+            reader, actor, Page(number=page_number(request)), q.get("q") or None,
+            uuid_param(q.get("teaching_point_id")) if school else None,
+            q.get("role") or None, q.get("status") or None,
+        )
+        points = teaching_point_options(reader, actor) if school else []
         return page(
             request, "users_list.html", actor, result=result, points=points, school=school,
             roles=[(r.value, ROLE_LABELS[r]) for r in (STAFF_ROLES if school else TP_ROLES)],
@@ -110,12 +106,10 @@ class UserPages(Controller):
     # -- add -------------------------------------------------------------------------------
 
     def _new_form(
-        self, request: Request[Any, Any, Any], actor: Actor, form: dict[str, Any], status_code: int = 200,
-        error: str | None = None, error_field: str | None = None,
+        self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, form: dict[str, Any],
+        status_code: int = 200, error: str | None = None, error_field: str | None = None,
     ) -> Template:
-        actor.require(*MANAGERS)
-        with container_of(request).engine.connect() as conn:
-            points = teaching_point_options(conn, actor)
+        points = teaching_point_options(reader, actor)
         own_point = next((p for p in points if p["id"] == actor.teaching_point_id), None)
         return page(
             request, "users_new.html", actor, status_code=status_code, form=form, error=error,
@@ -123,15 +117,14 @@ class UserPages(Controller):
             chosen_roles=as_list(form.get("roles")), kinds=KIND_LABELS,
         )
 
-    @get("/new", sync_to_thread=True)
-    def new(self, request: Request[Any, Any, Any]) -> Template:
-        actor = admin_actor(request)
-        return self._new_form(request, actor, {"kind": AccountKind.UNIFIED_IDENTITY.value})
+    @get("/new", sync_to_thread=True, guards=[requires_role(*MANAGERS)])
+    def new(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Template:
+        return self._new_form(request, actor, reader, {"kind": AccountKind.UNIFIED_IDENTITY.value})
 
-    @post("/new", sync_to_thread=True)
-    def create(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
-        actor = admin_actor(request)
-        c = container_of(request)
+    @post("/new", sync_to_thread=True, guards=[requires_role(*MANAGERS)])
+    def create(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, data: Form
+    ) -> Response[Any]:
         kept = {k: v for k, v in data.items() if k not in ("password", "confirm_password", "_csrf_token")}
         try:
             if actor.has(Role.SYSTEM_ADMIN):
@@ -142,7 +135,7 @@ class UserPages(Controller):
                 kind = str(data.get("kind") or AccountKind.UNIFIED_IDENTITY.value)
             else:
                 point, kind = actor.teaching_point_id, AccountKind.UNIFIED_IDENTITY.value
-            account_id = c.identity.register_staff(
+            account_id = services.identity.register_staff(
                 actor,
                 username=str(data.get("username", "")),
                 name=str(data.get("name", "")),
@@ -158,26 +151,23 @@ class UserPages(Controller):
                 email=str(data.get("email") or "") or None,
             )
         except DomainError as exc:
-            return self._new_form(
-                request, actor, kept, status_of(exc), exc.message, str(exc.details.get("field") or "") or None
-            )
+            return self._new_form(request, actor, reader, kept, status_of(exc), exc.message, error_field(exc))
         return done(request, f"/admin/users/{account_id}", "用户已添加")
 
     # -- one user ------------------------------------------------------------------------------
 
-    def _account(self, request: Request[Any, Any, Any], actor: Actor, account_id: uuid.UUID) -> dict[str, Any]:
-        actor.require(*READERS)
-        with container_of(request).engine.connect() as conn:
-            account = get_account(conn, actor, account_id)
+    def _account(self, reader: Connection, actor: Actor, account_id: uuid.UUID) -> dict[str, Any]:
+        account = get_account(reader, actor, account_id)
         if Role.LEARNER.value in account["roles"]:
             raise NotFound("not_found", "用户不存在或不属于您的教学点")
         return account
 
     def _show(
-        self, request: Request[Any, Any, Any], actor: Actor, account_id: uuid.UUID, status_code: int = 200,
-        error: str | None = None, form: dict[str, Any] | None = None, error_form: str | None = None,
+        self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, account_id: uuid.UUID,
+        status_code: int = 200, error: str | None = None, form: dict[str, Any] | None = None,
+        error_form: str | None = None,
     ) -> Template:
-        account = self._account(request, actor, account_id)
+        account = self._account(reader, actor, account_id)
         edit = form if error_form == "edit" and form is not None else {
             "position": account["position"], "roles": account["roles"]
         }
@@ -185,32 +175,34 @@ class UserPages(Controller):
             request, "users_show.html", actor, status_code=status_code, account=account, error=error,
             error_form=error_form, edit=edit, edit_roles=as_list(edit.get("roles")),
             role_groups=roles_for_account(account), manage=can_manage(actor, account),
-            status_labels=STATUS_LABELS, kinds=KIND_LABELS, history=audit_tab(request, account_id),
+            status_labels=STATUS_LABELS, kinds=KIND_LABELS, history=audit_tab(reader, account_id),
         )
 
     @get("/{account_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], account_id: uuid.UUID) -> Template:
-        return self._show(request, admin_actor(request), account_id)
+    def show(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, account_id: uuid.UUID) -> Template:
+        return self._show(request, actor, reader, account_id)
 
     def _act(
-        self, request: Request[Any, Any, Any], account_id: uuid.UUID, action: Any, message: str,
-        form: dict[str, Any] | None = None, error_form: str | None = None, to: str | None = None,
+        self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, account_id: uuid.UUID,
+        action: Callable[[], None], message: str, form: dict[str, Any] | None = None, error_form: str | None = None,
+        to: str | None = None,
     ) -> Response[Any]:
-        actor = admin_actor(request)
         try:
-            action(actor)
+            action()
         except DomainError as exc:
             if exc.kind == "not_found":
                 raise
-            return self._show(request, actor, account_id, status_of(exc), exc.message, form, error_form)
+            return self._show(request, actor, reader, account_id, status_of(exc), exc.message, form, error_form)
         return done(request, to or f"/admin/users/{account_id}", message)
 
     @post("/{account_id:uuid}/details", sync_to_thread=True)
-    def edit(self, request: Request[Any, Any, Any], account_id: uuid.UUID, data: Form) -> Response[Any]:
-        c = container_of(request)
+    def edit(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        account_id: uuid.UUID, data: Form,
+    ) -> Response[Any]:
         return self._act(
-            request, account_id,
-            lambda actor: c.identity.edit_staff(
+            request, actor, reader, account_id,
+            lambda: services.identity.edit_staff(
                 actor, account_id, str(data.get("position") or "") or None, as_list(data.get("roles")),
                 str(data.get("reason") or "") or None,
             ),
@@ -218,48 +210,54 @@ class UserPages(Controller):
         )
 
     @post("/{account_id:uuid}/enable", sync_to_thread=True)
-    def enable(self, request: Request[Any, Any, Any], account_id: uuid.UUID, data: Form) -> Response[Any]:
-        c = container_of(request)
+    def enable(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        account_id: uuid.UUID, data: Form,
+    ) -> Response[Any]:
         return self._act(
-            request, account_id,
-            lambda actor: c.identity.set_enabled(actor, account_id, True, str(data.get("reason") or "") or None),
+            request, actor, reader, account_id,
+            lambda: services.identity.set_enabled(actor, account_id, True, str(data.get("reason") or "") or None),
             "用户已启用",
         )
 
     @post("/{account_id:uuid}/disable", sync_to_thread=True)
-    def disable(self, request: Request[Any, Any, Any], account_id: uuid.UUID, data: Form) -> Response[Any]:
-        c = container_of(request)
+    def disable(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        account_id: uuid.UUID, data: Form,
+    ) -> Response[Any]:
+        def disable() -> None:
+            services.identity.set_enabled(actor, account_id, False, str(data.get("reason") or "") or None)
+            services.sessions.close_all_for(account_id)  # a disabled user's sessions end at once
 
-        def disable(actor: Actor) -> None:
-            c.identity.set_enabled(actor, account_id, False, str(data.get("reason") or "") or None)
-            c.sessions.close_all_for(account_id)  # a disabled user's sessions end at once
-
-        return self._act(request, account_id, disable, "用户已停用，其登录会话已结束")
+        return self._act(request, actor, reader, account_id, disable, "用户已停用，其登录会话已结束")
 
     @post("/{account_id:uuid}/password", sync_to_thread=True)
-    def reset_password(self, request: Request[Any, Any, Any], account_id: uuid.UUID, data: Form) -> Response[Any]:
-        c = container_of(request)
+    def reset_password(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        account_id: uuid.UUID, data: Form,
+    ) -> Response[Any]:
         return self._act(
-            request, account_id,
-            lambda actor: c.identity.reset_password(
+            request, actor, reader, account_id,
+            lambda: services.identity.reset_password(
                 actor, account_id, str(data.get("password", "")), str(data.get("confirm_password", ""))
             ),
             "密码已重置", error_form="password",
         )
 
-    @get("/{account_id:uuid}/delete", sync_to_thread=True)
-    def confirm_delete(self, request: Request[Any, Any, Any], account_id: uuid.UUID) -> Template:
-        actor = admin_actor(request)
-        actor.require(*MANAGERS)
-        account = self._account(request, actor, account_id)
+    @get("/{account_id:uuid}/delete", sync_to_thread=True, guards=[requires_role(*MANAGERS)])
+    def confirm_delete(
+        self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, account_id: uuid.UUID
+    ) -> Template:
+        account = self._account(reader, actor, account_id)
         return page(request, "users_delete.html", actor, account=account, manage=can_manage(actor, account))
 
     @post("/{account_id:uuid}/delete", sync_to_thread=True)
-    def delete(self, request: Request[Any, Any, Any], account_id: uuid.UUID, data: Form) -> Response[Any]:
-        c = container_of(request)
+    def delete(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        account_id: uuid.UUID, data: Form,
+    ) -> Response[Any]:
+        def delete() -> None:
+            services.identity.delete(actor, account_id, str(data.get("reason") or "") or None)
+            services.sessions.close_all_for(account_id)
 
-        def delete(actor: Actor) -> None:
-            c.identity.delete(actor, account_id, str(data.get("reason") or "") or None)
-            c.sessions.close_all_for(account_id)
-
-        return self._act(request, account_id, delete, "用户已删除", to="/admin/users")
+        return self._act(request, actor, reader, account_id, delete, "用户已删除", to="/admin/users")

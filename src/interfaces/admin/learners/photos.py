@@ -7,13 +7,11 @@ user who started it); and one learner's photos: the photo in use, the history, u
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Redirect, Template
+from sqlalchemy import Connection
 
 from application.common.actor import Actor
 from application.common.queries import Page
@@ -32,28 +30,22 @@ from application.learners.photos import (
     ZIP_MAX_BYTES,
 )
 from application.learners.queries import get_learner
-from domains.shared.errors import DomainError, InvalidInput
+from domains.shared.errors import DomainError
 from domains.shared.values import Role
-from interfaces.admin.common.forms import Form, done, page_number
-from interfaces.admin.common.jobs import progress, progress_response
+from infrastructure.container import Container
+from interfaces.admin.common.forms import Form, Multipart, done, one_upload, page_number
+from interfaces.admin.common.jobs import JobProgress, progress, progress_response
 from interfaces.admin.common.lists import choices_of, filters_from, filters_of
 from interfaces.admin.common.rendering import page
-from interfaces.admin.common.session import admin_actor
 from interfaces.admin.learners.roster import STATUSES
 from interfaces.http.api.photos import zip_response
-from interfaces.http.context import container_of
 
-Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 ROSTER = "/admin/learner-photos"
 
 
 def _upload(data: Any, what: str, max_bytes: int) -> tuple[str, bytes]:
     """The one file chosen in the form's `file` field, read up to one byte past `max_bytes`."""
-    upload = data.get("file") if isinstance(data, dict) else None
-    if isinstance(upload, list):
-        upload = upload[0] if len(upload) == 1 else None
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        raise InvalidInput("upload.file_required", f"请选择要上传的{what}", field="file")
+    upload = one_upload(data, "upload.file_required", f"请选择要上传的{what}")
     return upload.filename, upload.file.read(max_bytes + 1)
 
 
@@ -66,79 +58,71 @@ def _refused(exc: DomainError) -> str:
 class PhotoRosterPages(Controller):
     path = ROSTER
 
-    def _index(self, request: Request[Any, Any, Any], actor: Actor, status_code: int = 200, **context: Any) -> Template:
+    def _index(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, status_code: int = 200,
+               **context: Any) -> Template:
         filters, params = filters_of(request, actor)
         photo_status = request.query_params.get("photo_status") or ""
         if photo_status in PHOTO_STATUSES:
             params["photo_status"] = photo_status
-        with container_of(request).engine.connect() as conn:
-            result = list_photo_roster(conn, actor, Page(number=page_number(request)), filters, params.get("photo_status"))
-            choices = choices_of(conn, actor)
+        result = list_photo_roster(reader, actor, Page(number=page_number(request)), filters, params.get("photo_status"))
         return page(
             request, "photos_list.html", actor, status_code=status_code, result=result, statuses=STATUSES,
             photo_statuses=list(PHOTO_STATUSES.items()), namings=NAMINGS, params=params,
             may_import=actor.teaching_point_id is not None,
             # Auditors post no forms in the admin UI (they export through the API).
-            may_export=Role.AUDITOR not in actor.roles, **choices, **context,
+            may_export=Role.AUDITOR not in actor.roles, **choices_of(reader, actor), **context,
         )
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any]) -> Template:
-        return self._index(request, admin_actor(request))
+    def index(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Template:
+        return self._index(request, actor, reader)
 
     @post("/imports", sync_to_thread=True)
-    def import_zip(self, request: Request[Any, Any, Any], data: Multipart) -> Response[Any]:
-        actor = admin_actor(request)
+    def import_zip(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, data: Multipart
+    ) -> Response[Any]:
         try:
             file_name, content = _upload(data, "照片 ZIP 压缩包", ZIP_MAX_BYTES)
-            job_id = container_of(request).learner_photos.start_import(actor, file_name, content)
+            job_id = services.learner_photos.start_import(actor, file_name, content)
         except DomainError as exc:
-            return self._index(request, actor, 422, error=_refused(exc))
+            return self._index(request, actor, reader, 422, error=_refused(exc))
         return Redirect(f"{ROSTER}/imports/{job_id}")
 
     @get("/imports/{job_id:uuid}", sync_to_thread=True)
-    def import_job(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> Template:
-        actor = admin_actor(request)
-        with container_of(request).engine.connect() as conn:
-            job = get_photo_import(conn, actor, job_id, IMPORT_KIND)
+    def import_job(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, job_id: uuid.UUID) -> Template:
+        job = get_photo_import(reader, actor, job_id, IMPORT_KIND)
         return page(request, "photos_import.html", actor, job=job, progress=progress(job))
 
     @get("/imports/{job_id:uuid}/progress", sync_to_thread=True)
-    def import_progress(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> Response[dict[str, Any]]:
-        actor = admin_actor(request)
-        with container_of(request).engine.connect() as conn:
-            return progress_response(get_photo_import(conn, actor, job_id, IMPORT_KIND))
+    def import_progress(self, actor: Actor, reader: Connection, job_id: uuid.UUID) -> Response[JobProgress]:
+        return progress_response(get_photo_import(reader, actor, job_id, IMPORT_KIND))
 
     @post("/exports", sync_to_thread=True)
-    def start_export(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
-        actor = admin_actor(request)
+    def start_export(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, data: Form
+    ) -> Response[Any]:
         filters, _ = filters_from(data, actor)
         try:
-            job_id = container_of(request).learner_photos.start_export(
+            job_id = services.learner_photos.start_export(
                 actor, filters, data.get("naming") or None, data.get("photo_status") or None
             )
         except DomainError as exc:
-            return self._index(request, actor, 422, error=_refused(exc))
+            return self._index(request, actor, reader, 422, error=_refused(exc))
         return Redirect(f"{ROSTER}/exports/{job_id}")
 
-    def _export(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> tuple[Actor, dict[str, Any]]:
-        actor = admin_actor(request)
-        with container_of(request).engine.connect() as conn:
-            return actor, get_photo_export(conn, actor, job_id, EXPORT_KIND)
-
     @get("/exports/{job_id:uuid}", sync_to_thread=True)
-    def export_job(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> Template:
-        actor, job = self._export(request, job_id)
+    def export_job(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, job_id: uuid.UUID) -> Template:
+        job = get_photo_export(reader, actor, job_id, EXPORT_KIND)
         missing = [x for x in job["learners"] if not x["ok"]]
         return page(request, "photos_export.html", actor, job=job, progress=progress(job), missing=missing)
 
     @get("/exports/{job_id:uuid}/progress", sync_to_thread=True)
-    def export_progress(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> Response[dict[str, Any]]:
-        return progress_response(self._export(request, job_id)[1])
+    def export_progress(self, actor: Actor, reader: Connection, job_id: uuid.UUID) -> Response[JobProgress]:
+        return progress_response(get_photo_export(reader, actor, job_id, EXPORT_KIND))
 
     @get("/exports/{job_id:uuid}/file", sync_to_thread=True)
-    def export_file(self, request: Request[Any, Any, Any], job_id: uuid.UUID) -> Response[bytes]:
-        title, content = container_of(request).learner_photos.exported_zip(admin_actor(request), job_id)
+    def export_file(self, actor: Actor, services: Container, job_id: uuid.UUID) -> Response[bytes]:
+        title, content = services.learner_photos.exported_zip(actor, job_id)
         return zip_response(title, content)
 
 
@@ -146,41 +130,44 @@ class LearnerPhotoPages(Controller):
     path = "/admin/learners/{learner_id:uuid}"
 
     def _show(
-        self, request: Request[Any, Any, Any], actor: Actor, learner_id: uuid.UUID, status_code: int = 200,
-        **context: Any,
+        self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, learner_id: uuid.UUID,
+        status_code: int = 200, **context: Any,
     ) -> Template:
-        with container_of(request).engine.connect() as conn:
-            learner = get_learner(conn, actor, learner_id)
-            album = photo_history(conn, actor, learner_id)
+        learner = get_learner(reader, actor, learner_id)
+        album = photo_history(reader, actor, learner_id)
         return page(
             request, "photos_learner.html", actor, status_code=status_code, learner=learner, album=album,
             may_change=actor.teaching_point_id is not None, **context,
         )
 
     @get("/photos", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], learner_id: uuid.UUID) -> Template:
-        return self._show(request, admin_actor(request), learner_id)
+    def show(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, learner_id: uuid.UUID) -> Template:
+        return self._show(request, actor, reader, learner_id)
 
     @get("/photo", sync_to_thread=True)
-    def current(self, request: Request[Any, Any, Any], learner_id: uuid.UUID) -> Response[bytes]:
-        content = container_of(request).learner_photos.current_photo(admin_actor(request), learner_id)
+    def current(self, actor: Actor, services: Container, learner_id: uuid.UUID) -> Response[bytes]:
+        content = services.learner_photos.current_photo(actor, learner_id)
         return Response(content=content, media_type="image/jpeg", headers={"Cache-Control": "private, no-store"})
 
     @post("/photos", sync_to_thread=True)
-    def upload(self, request: Request[Any, Any, Any], learner_id: uuid.UUID, data: Multipart) -> Response[Any]:
-        actor = admin_actor(request)
+    def upload(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        learner_id: uuid.UUID, data: Multipart,
+    ) -> Response[Any]:
         try:
             file_name, content = _upload(data, "电子照片", ENTRY_MAX_BYTES)
-            container_of(request).learner_photos.upload(actor, learner_id, file_name, content)
+            services.learner_photos.upload(actor, learner_id, file_name, content)
         except DomainError as exc:
-            return self._show(request, actor, learner_id, 422, error=_refused(exc))
+            return self._show(request, actor, reader, learner_id, 422, error=_refused(exc))
         return done(request, f"/admin/learners/{learner_id}/photos", "电子照片已上传，现为使用中的照片")
 
     @post("/photos/latest/deletion", sync_to_thread=True)
-    def delete_latest(self, request: Request[Any, Any, Any], learner_id: uuid.UUID, data: Form) -> Response[Any]:
-        actor = admin_actor(request)
+    def delete_latest(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        learner_id: uuid.UUID, data: Form,
+    ) -> Response[Any]:
         try:
-            container_of(request).learner_photos.delete_latest(actor, learner_id)
+            services.learner_photos.delete_latest(actor, learner_id)
         except DomainError as exc:
-            return self._show(request, actor, learner_id, 422, error=_refused(exc))
+            return self._show(request, actor, reader, learner_id, 422, error=_refused(exc))
         return done(request, f"/admin/learners/{learner_id}/photos", "最新照片已删除")

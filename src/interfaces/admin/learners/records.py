@@ -41,13 +41,12 @@ from domains.learners.record_change import (
 )
 from domains.shared.errors import DomainError, NotFound
 from domains.shared.values import Role
-from interfaces.admin.common.forms import Form, done, refusal_status
+from infrastructure.container import Container
+from interfaces.admin.common.forms import Form, Multipart, done, refusal_status
 from interfaces.admin.common.lists import export_response, list_page
 from interfaces.admin.common.queues import Tab, tabbed_filters
 from interfaces.admin.common.rendering import audit_tab, page
-from interfaces.admin.common.session import admin_actor
-from interfaces.admin.learners.status_changes import Multipart, uploads_of
-from interfaces.http.context import container_of
+from interfaces.admin.learners.status_changes import uploads_of
 from interfaces.http.files import stored_file_response
 
 Req = Request[Any, Any, Any]
@@ -88,54 +87,57 @@ def _text(value: Any) -> str:
 class LearnerRecordPages(Controller):
     path = "/admin/learners/{learner_id:uuid}/record"
 
-    def _show(self, request: Req, actor: Actor, learner_id: uuid.UUID, status_code: int = 200, **context: Any) -> Template:
-        with container_of(request).engine.connect() as conn:
-            record = learner_record(conn, actor, learner_id)
+    def _show(self, request: Req, actor: Actor, reader: Connection, learner_id: uuid.UUID, status_code: int = 200,
+              **context: Any) -> Template:
+        record = learner_record(reader, actor, learner_id)
         current = {f["field"]: _text(f["value"]) for f in (*record["basic"], *record["prior_education"])}
         context.setdefault("contact_form", {k: _text(v) for k, v in record["contact"].items()})
         context.setdefault("change_form", current)
         return page(
             request, "learner_record_show.html", actor, status_code=status_code, record=record,
             requests=[_summarised(r) for r in record["requests"]], askable=ASKABLE, levels=PRIOR_EDUCATION_LEVELS,
-            may_change=actor.has(Role.TEACHING_POINT_ADMIN), history=audit_tab(request, learner_id), **context,
+            may_change=actor.has(Role.TEACHING_POINT_ADMIN), history=audit_tab(reader, learner_id), **context,
         )
 
     @get("/", sync_to_thread=True)
-    def show(self, request: Req, learner_id: uuid.UUID) -> Template:
-        return self._show(request, admin_actor(request), learner_id)
+    def show(self, request: Req, actor: Actor, reader: Connection, learner_id: uuid.UUID) -> Template:
+        return self._show(request, actor, reader, learner_id)
 
     @post("/contact-details", sync_to_thread=True)
-    def contact(self, request: Req, learner_id: uuid.UUID, data: Form) -> Response[Any]:
-        actor = admin_actor(request)
+    def contact(
+        self, request: Req, actor: Actor, services: Container, reader: Connection, learner_id: uuid.UUID, data: Form
+    ) -> Response[Any]:
         form = {k: str(data.get(k) or "").strip() for k in ("email", "mobile", "reason")}
         try:
-            container_of(request).learner_records.change_contact_details(
+            services.learner_records.change_contact_details(
                 actor, learner_id, form["email"] or None, form["mobile"] or None, form["reason"] or None
             )
         except DomainError as exc:
             if exc.kind in ("forbidden", "not_found"):
                 raise
-            return self._show(request, actor, learner_id, refusal_status(exc), error=exc.message, contact_form=form)
+            return self._show(request, actor, reader, learner_id, refusal_status(exc), error=exc.message,
+                              contact_form=form)
         return done(request, record_url(learner_id), "联系方式已修改，即时生效")
 
     @post("/changes", sync_to_thread=True)
-    def request_change(self, request: Req, learner_id: uuid.UUID, data: Multipart) -> Response[Any]:
-        actor = admin_actor(request)
+    def request_change(
+        self, request: Req, actor: Actor, services: Container, reader: Connection, learner_id: uuid.UUID,
+        data: Multipart,
+    ) -> Response[Any]:
         form = {key: str(data.get(key) or "").strip() for key, _, _ in ASKABLE}
         reason = str(data.get("reason") or "").strip()
-        with container_of(request).engine.connect() as conn:
-            record = learner_record(conn, actor, learner_id)
+        record = learner_record(reader, actor, learner_id)
         current = {f["field"]: _text(f["value"]) for f in (*record["basic"], *record["prior_education"])}
         changes = {k: v for k, v in form.items() if v != current.get(k, "")}
         try:
-            request_id = container_of(request).learner_records.request_change(
+            request_id = services.learner_records.request_change(
                 actor, learner_id, changes, reason or None, uploads_of(data)
             )
         except DomainError as exc:
             if exc.kind in ("forbidden", "not_found"):
                 raise
             return self._show(
-                request, actor, learner_id, refusal_status(exc), error=exc.message,
+                request, actor, reader, learner_id, refusal_status(exc), error=exc.message,
                 change_form={**form, "reason": reason},
             )
         return done(request, f"{QUEUE}/{request_id}", "学籍信息变更申请已提交，待学校教务审核")
@@ -160,53 +162,51 @@ class RecordChangePages(Controller):
         return tab, filters, params
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Req) -> Template:
-        actor = admin_actor(request)
+    def index(self, request: Req, actor: Actor, reader: Connection) -> Template:
         tab, filters, params = self._query(request, actor)
         return list_page(
-            request, actor, "learner_record_changes.html", params,
+            request, actor, reader, "learner_record_changes.html", params,
             lambda conn, p: list_all_record_changes(conn, actor, p, filters), shape=_summarised,
             tabs=TABS, tab=tab, statuses=STATUSES,
         )
 
     @get("/export.xlsx", sync_to_thread=True)
-    def export(self, request: Req) -> Response[bytes]:
-        actor = admin_actor(request)
+    def export(self, request: Req, actor: Actor, reader: Connection) -> Response[bytes]:
         _, filters, _ = self._query(request, actor)
         return export_response(
-            request, "学籍信息变更申请", "record_changes", EXPORT_COLUMNS,
+            request, reader, "学籍信息变更申请", "record_changes", EXPORT_COLUMNS,
             lambda conn, p: list_all_record_changes(conn, actor, p, filters), _summarised,
         )
 
-    def _show(self, request: Req, actor: Actor, request_id: uuid.UUID, status_code: int = 200, **context: Any) -> Template:
-        with container_of(request).engine.connect() as conn:
-            learner_id = learner_of(conn, request_id)
-            r = get_record_change(conn, actor, learner_id, request_id)
-            learner = get_learner(conn, actor, learner_id)
+    def _show(self, request: Req, actor: Actor, reader: Connection, request_id: uuid.UUID, status_code: int = 200,
+              **context: Any) -> Template:
+        learner_id = learner_of(reader, request_id)
+        r = get_record_change(reader, actor, learner_id, request_id)
+        learner = get_learner(reader, actor, learner_id)
         pending = r["status"] == RequestStatus.PENDING_REVIEW.value
         return page(
             request, "learner_record_change.html", actor, status_code=status_code, r=r, learner=learner,
-            may_review=pending and actor.has(Role.ACADEMIC_AFFAIRS), history=audit_tab(request, request_id),
+            may_review=pending and actor.has(Role.ACADEMIC_AFFAIRS), history=audit_tab(reader, request_id),
             **context,
         )
 
     @get("/{request_id:uuid}", sync_to_thread=True)
-    def show(self, request: Req, request_id: uuid.UUID) -> Template:
-        return self._show(request, admin_actor(request), request_id, review={})
+    def show(self, request: Req, actor: Actor, reader: Connection, request_id: uuid.UUID) -> Template:
+        return self._show(request, actor, reader, request_id, review={})
 
     @get("/{request_id:uuid}/attachments/{index:int}", sync_to_thread=True)
-    def attachment(self, request: Req, request_id: uuid.UUID, index: int) -> Response[bytes]:
-        c = container_of(request)
-        actor = admin_actor(request)
-        with c.engine.connect() as conn:
-            ref = record_change_attachment(conn, actor, learner_of(conn, request_id), request_id, index)["ref"]
-        return stored_file_response(c, ref)
+    def attachment(
+        self, actor: Actor, services: Container, reader: Connection, request_id: uuid.UUID, index: int
+    ) -> Response[bytes]:
+        ref = record_change_attachment(reader, actor, learner_of(reader, request_id), request_id, index)["ref"]
+        return stored_file_response(services, ref)
 
-    def _review(self, request: Req, request_id: uuid.UUID, data: dict[str, Any], approve: bool) -> Response[Any]:
-        actor = admin_actor(request)
-        records = container_of(request).learner_records
-        with container_of(request).engine.connect() as conn:
-            learner_id = learner_of(conn, request_id)
+    def _review(
+        self, request: Req, actor: Actor, services: Container, reader: Connection, request_id: uuid.UUID,
+        data: dict[str, Any], approve: bool,
+    ) -> Response[Any]:
+        learner_id = learner_of(reader, request_id)
+        records = services.learner_records
         try:
             if approve:
                 records.approve(actor, learner_id, request_id, str(data.get("comment") or "").strip() or None)
@@ -215,14 +215,18 @@ class RecordChangePages(Controller):
         except DomainError as exc:
             if exc.kind in ("forbidden", "not_found"):
                 raise
-            return self._show(request, actor, request_id, refusal_status(exc), error=exc.message, review=data)
+            return self._show(request, actor, reader, request_id, refusal_status(exc), error=exc.message, review=data)
         message = "审核通过，学籍信息已变更" if approve else "已驳回学籍信息变更申请"
         return done(request, f"{QUEUE}/{request_id}", message)
 
     @post("/{request_id:uuid}/approval", sync_to_thread=True)
-    def approve(self, request: Req, request_id: uuid.UUID, data: Form) -> Response[Any]:
-        return self._review(request, request_id, data, approve=True)
+    def approve(
+        self, request: Req, actor: Actor, services: Container, reader: Connection, request_id: uuid.UUID, data: Form
+    ) -> Response[Any]:
+        return self._review(request, actor, services, reader, request_id, data, approve=True)
 
     @post("/{request_id:uuid}/rejection", sync_to_thread=True)
-    def reject(self, request: Req, request_id: uuid.UUID, data: Form) -> Response[Any]:
-        return self._review(request, request_id, data, approve=False)
+    def reject(
+        self, request: Req, actor: Actor, services: Container, reader: Connection, request_id: uuid.UUID, data: Form
+    ) -> Response[Any]:
+        return self._review(request, actor, services, reader, request_id, data, approve=False)

@@ -15,19 +15,20 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get
 from litestar.response import Template
+from sqlalchemy import Connection
 
 from application.admissions.queries import filter_choices, list_study_batches
+from application.common.actor import Actor
 from application.common.queries import Page
 from application.learners.queries import export_learners, get_learner, list_learners
 from application.organisation.queries import list_teaching_points
 from domains.learners.learner import LearnerStatus
 from infrastructure.clock import SHANGHAI
+from infrastructure.container import Container
 from interfaces.admin.common.exports import workbook_bytes, xlsx_response
 from interfaces.admin.common.forms import page_number
 from interfaces.admin.common.lists import ELEMENTS, filters_of
 from interfaces.admin.common.rendering import audit_tab, page
-from interfaces.admin.common.session import admin_actor
-from interfaces.http.context import container_of
 
 STATUSES = [(s.value, s.label) for s in LearnerStatus]
 EXPORT_COLUMNS = (
@@ -39,45 +40,31 @@ EXPORT_COLUMNS = (
 GENDERS = {"male": "男", "female": "女"}
 
 
-
-
-
-
-
-
 class LearnerPages(Controller):
     path = "/admin/learners"
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any]) -> Template:
-        actor = admin_actor(request)
+    def index(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Template:
         filters, params = filters_of(request, actor)
-        with container_of(request).engine.connect() as conn:
-            result = list_learners(conn, actor, Page(number=page_number(request)), filters)
-            choices = filter_choices(conn)
-            batches = list_study_batches(conn)
-            points = list_teaching_points(conn, actor, Page(size=200)).items if actor.is_school_staff else []
+        result = list_learners(reader, actor, Page(number=page_number(request)), filters)
+        points = list_teaching_points(reader, actor, Page(size=200)).items if actor.is_school_staff else []
         return page(
-            request, "learners_list.html", actor, result=result, choices=choices, batches=batches, points=points,
-            elements=ELEMENTS, statuses=STATUSES, params=params, school=actor.is_school_staff,
+            request, "learners_list.html", actor, result=result, choices=filter_choices(reader),
+            batches=list_study_batches(reader), points=points, elements=ELEMENTS, statuses=STATUSES, params=params,
+            school=actor.is_school_staff,
         )
 
     @get("/export.xlsx", sync_to_thread=True)
-    def export(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        actor = admin_actor(request)
+    def export(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection) -> Response[bytes]:
         filters, _ = filters_of(request, actor)
-        c = container_of(request)
-        with c.engine.connect() as conn:
-            rows = ({**r, "gender_label": GENDERS.get(r["gender"], "")} for r in export_learners(conn, actor, filters))
-            content, _count = workbook_bytes("学籍信息", EXPORT_COLUMNS, rows)
-        stamp = c.clock.now().astimezone(SHANGHAI).strftime("%Y%m%d%H%M")
+        rows = ({**r, "gender_label": GENDERS.get(r["gender"], "")} for r in export_learners(reader, actor, filters))
+        content, _count = workbook_bytes("学籍信息", EXPORT_COLUMNS, rows)
+        stamp = services.clock.now().astimezone(SHANGHAI).strftime("%Y%m%d%H%M")
         return xlsx_response(content, f"学籍信息_{stamp}.xlsx", f"learners_{stamp}.xlsx")
 
     @get("/{learner_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], learner_id: uuid.UUID) -> Template:
-        actor = admin_actor(request)
-        with container_of(request).engine.connect() as conn:
-            learner = get_learner(conn, actor, learner_id)
+    def show(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, learner_id: uuid.UUID) -> Template:
+        learner = get_learner(reader, actor, learner_id)
         return page(
-            request, "learner.html", actor, learner=learner, elements=ELEMENTS, history=audit_tab(request, learner_id),
+            request, "learner.html", actor, learner=learner, elements=ELEMENTS, history=audit_tab(reader, learner_id),
         )

@@ -18,12 +18,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Template
 from sqlalchemy import Connection
 
@@ -47,15 +45,20 @@ from domains.learners.status_change import (
 )
 from domains.shared.errors import DomainError, NotFound
 from domains.shared.values import Role
-from interfaces.admin.common.forms import Form, done, refusal_status, uuid_param
+from infrastructure.container import Container
+from interfaces.admin.common.forms import (
+    Form,
+    Multipart,
+    done,
+    refusal_status,
+    uuid_param,
+)
+from interfaces.admin.common.guards import requires_role
 from interfaces.admin.common.lists import export_response, list_page
 from interfaces.admin.common.queues import Tab, tabbed_filters
 from interfaces.admin.common.rendering import audit_tab, page
-from interfaces.admin.common.session import admin_actor
-from interfaces.http.context import container_of
 from interfaces.http.files import stored_file_response
 
-Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 S = StatusChangeStatus
 KINDS = [(k.value, k.label) for k in StatusChangeKind]
 STATUSES = [(s.value, s.label) for s in StatusChangeStatus]
@@ -153,6 +156,10 @@ def choices_for(conn: Connection, learner: dict[str, Any]) -> dict[str, Any]:
     return {"target_points": points, "target_programmes": majors}
 
 
+# Who opens the change-of-major window page (academic affairs sets it; the others read it).
+WINDOW_READERS = (Role.ACADEMIC_AFFAIRS, Role.SYSTEM_ADMIN, Role.AUDITOR)
+
+
 class StatusChangePages(Controller):
     path = BASE
 
@@ -160,62 +167,58 @@ class StatusChangePages(Controller):
         return tabbed_filters(request, actor, tabs_for(actor), text_keys=("kind",))
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any]) -> Template:
-        actor = admin_actor(request)
+    def index(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Template:
         tab, filters, extra, params = self._query(request, actor)
         return list_page(
-            request, actor, "status_changes_list.html", params,
+            request, actor, reader, "status_changes_list.html", params,
             lambda conn, p: list_status_changes(conn, actor, p, filters, **extra), shape=_shaped,
             tabs=tabs_for(actor), tab=tab, kinds=KINDS, statuses=STATUSES,
             may_request=actor.has(Role.TEACHING_POINT_ADMIN),
         )
 
     @get("/export.xlsx", sync_to_thread=True)
-    def export(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        actor = admin_actor(request)
+    def export(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Response[bytes]:
         _, filters, extra, _ = self._query(request, actor)
         return export_response(
-            request, "学籍异动", "status_changes", EXPORT_COLUMNS,
+            request, reader, "学籍异动", "status_changes", EXPORT_COLUMNS,
             lambda conn, p: list_status_changes(conn, actor, p, filters, **extra), _shaped,
         )
 
     # -- 录入学籍异动: the teaching point enters a request for one of its learners ----------------------
 
-    def _new(self, request: Request[Any, Any, Any], actor: Actor, form: dict[str, Any], status_code: int = 200,
-             **context: Any) -> Template:
-        actor.require(Role.TEACHING_POINT_ADMIN)
-        c = container_of(request)
+    def _new(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+             form: dict[str, Any], status_code: int = 200, **context: Any) -> Template:
         number = str(form.get("student_number") or "").strip()
         kind = str(form.get("kind") or "")
         found: dict[str, Any] = {}
-        with c.engine.connect() as conn:
-            window = change_of_major_window(conn, c.clock.today())
-            if number:
-                try:
-                    learner = get_learner(conn, actor, learner_id_by_number(conn, number))
-                except DomainError as exc:
-                    context.setdefault("error", exc.message)
-                else:
-                    found = {"learner": learner, **choices_for(conn, learner)}
+        window = change_of_major_window(reader, services.clock.today())
+        if number:
+            try:
+                learner = get_learner(reader, actor, learner_id_by_number(reader, number))
+            except DomainError as exc:
+                context.setdefault("error", exc.message)
+            else:
+                found = {"learner": learner, **choices_for(reader, learner)}
         if found and kind == StatusChangeKind.WITHDRAWAL.value:
-            found["droppable"] = c.status_changes.withdrawal_courses(actor, student_number=number)["courses"]
+            found["droppable"] = services.status_changes.withdrawal_courses(actor, student_number=number)["courses"]
         return page(
             request, "status_changes_new.html", actor, status_code=status_code, form=form, kinds=KINDS,
             window=window, **found, **context,
         )
 
-    @get("/new", sync_to_thread=True)
-    def new(self, request: Request[Any, Any, Any]) -> Template:
+    @get("/new", sync_to_thread=True, guards=[requires_role(Role.TEACHING_POINT_ADMIN)])
+    def new(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection) -> Template:
         form = {k: str(request.query_params.get(k) or "").strip() for k in ("student_number", "kind")}
-        return self._new(request, admin_actor(request), form)
+        return self._new(request, actor, services, reader, form)
 
-    @post("/new", sync_to_thread=True)
-    def create(self, request: Request[Any, Any, Any], data: Multipart) -> Response[Any]:
-        actor = admin_actor(request)
+    @post("/new", sync_to_thread=True, guards=[requires_role(Role.TEACHING_POINT_ADMIN)])
+    def create(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, data: Multipart
+    ) -> Response[Any]:
         form = {k: str(data.get(k) or "").strip() for k in
                 ("student_number", "kind", "target_teaching_point_id", "target_programme_id", "reason")}
         try:
-            status_change_id = container_of(request).status_changes.request(
+            status_change_id = services.status_changes.request(
                 actor, form["kind"], form["reason"] or None, student_number=form["student_number"],
                 target_teaching_point_id=uuid_param(form["target_teaching_point_id"]),
                 target_programme_id=uuid_param(form["target_programme_id"]),
@@ -224,72 +227,71 @@ class StatusChangePages(Controller):
         except DomainError as exc:
             if exc.kind == "forbidden":
                 raise
-            return self._new(request, actor, form, refusal_status(exc), error=exc.message)
+            return self._new(request, actor, services, reader, form, refusal_status(exc), error=exc.message)
         return done(request, f"{BASE}/{status_change_id}", "学籍异动申请已提交，待学校教务复审")
 
     # -- the change-of-major window ---------------------------------------------------------------
 
-    def _window(self, request: Request[Any, Any, Any], actor: Actor, form: dict[str, Any], status_code: int = 200,
-                **context: Any) -> Template:
-        actor.require(Role.ACADEMIC_AFFAIRS, Role.SYSTEM_ADMIN, Role.AUDITOR)
-        c = container_of(request)
-        with c.engine.connect() as conn:
-            window = change_of_major_window(conn, c.clock.today())
+    def _window(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+                form: dict[str, Any], status_code: int = 200, **context: Any) -> Template:
+        window = change_of_major_window(reader, services.clock.today())
         return page(
             request, "status_changes_window.html", actor, status_code=status_code, window=window,
             form=form or window or {}, may_set=actor.has(Role.ACADEMIC_AFFAIRS), **context,
         )
 
-    @get("/change-of-major-window", sync_to_thread=True)
-    def window(self, request: Request[Any, Any, Any]) -> Template:
-        return self._window(request, admin_actor(request), {})
+    @get("/change-of-major-window", sync_to_thread=True, guards=[requires_role(*WINDOW_READERS)])
+    def window(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection) -> Template:
+        return self._window(request, actor, services, reader, {})
 
-    @post("/change-of-major-window", sync_to_thread=True)
-    def set_window(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
-        actor = admin_actor(request)
+    @post("/change-of-major-window", sync_to_thread=True, guards=[requires_role(*WINDOW_READERS)])
+    def set_window(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, data: Form
+    ) -> Response[Any]:
         form = {k: str(data.get(k) or "").strip() for k in ("opens_on", "closes_on")}
         try:
-            container_of(request).status_changes.set_change_of_major_window(actor, form["opens_on"], form["closes_on"])
+            services.status_changes.set_change_of_major_window(actor, form["opens_on"], form["closes_on"])
         except DomainError as exc:
             if exc.kind == "forbidden":
                 raise
-            return self._window(request, actor, form, refusal_status(exc), error=exc.message)
+            return self._window(request, actor, services, reader, form, refusal_status(exc), error=exc.message)
         return done(request, f"{BASE}/change-of-major-window", "转专业申请期已保存")
 
     # -- one request ----------------------------------------------------------------------------
 
-    def _show(self, request: Request[Any, Any, Any], actor: Actor, status_change_id: uuid.UUID, status_code: int = 200,
-              **context: Any) -> Template:
-        with container_of(request).engine.connect() as conn:
-            r = _shaped(get_status_change(conn, actor, status_change_id))
+    def _show(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, status_change_id: uuid.UUID,
+              status_code: int = 200, **context: Any) -> Template:
+        r = _shaped(get_status_change(reader, actor, status_change_id))
         return page(
             request, "status_changes_show.html", actor, status_code=status_code, r=r, steps=steps_for(actor, r),
-            history=audit_tab(request, status_change_id), **context,
+            history=audit_tab(reader, status_change_id), **context,
         )
 
     @get("/{status_change_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], status_change_id: uuid.UUID) -> Template:
-        return self._show(request, admin_actor(request), status_change_id, form={})
+    def show(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, status_change_id: uuid.UUID) -> Template:
+        return self._show(request, actor, reader, status_change_id, form={})
 
     @get("/{status_change_id:uuid}/attachments/{index:int}", sync_to_thread=True)
-    def attachment(self, request: Request[Any, Any, Any], status_change_id: uuid.UUID, index: int) -> Response[bytes]:
-        c = container_of(request)
-        with c.engine.connect() as conn:
-            found = attachment_of(conn, admin_actor(request), status_change_id, index)
-        return stored_file_response(c, found["ref"])
+    def attachment(
+        self, actor: Actor, services: Container, reader: Connection, status_change_id: uuid.UUID, index: int
+    ) -> Response[bytes]:
+        ref = attachment_of(reader, actor, status_change_id, index)["ref"]
+        return stored_file_response(services, ref)
 
     @post("/{status_change_id:uuid}/{step:str}", sync_to_thread=True)
-    def act(self, request: Request[Any, Any, Any], status_change_id: uuid.UUID, step: str, data: Form) -> Response[Any]:
-        actor = admin_actor(request)
+    def act(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        status_change_id: uuid.UUID, step: str, data: Form,
+    ) -> Response[Any]:
         if step not in STEPS:
             raise NotFound("not_found", "页面不存在")
         use_case, field, message = STEPS[step]
         text = str(data.get(field) or "").strip() or None
         try:
-            getattr(container_of(request).status_changes, use_case)(actor, status_change_id, text)
+            getattr(services.status_changes, use_case)(actor, status_change_id, text)
         except DomainError as exc:
             if exc.kind in ("forbidden", "not_found"):
                 raise
-            return self._show(request, actor, status_change_id, refusal_status(exc), error=exc.message, form=data,
-                              failed=step)
+            return self._show(request, actor, reader, status_change_id, refusal_status(exc), error=exc.message,
+                              form=data, failed=step)
         return done(request, f"{BASE}/{status_change_id}", message)

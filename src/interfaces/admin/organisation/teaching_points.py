@@ -8,95 +8,92 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Template
+from sqlalchemy import Connection
 
+from application.common.actor import Actor
 from application.common.queries import Page
 from application.organisation.queries import get_teaching_point, list_teaching_points
 from domains.shared.errors import DomainError
 from domains.shared.values import Role
-from interfaces.admin.common.forms import Form, done
+from infrastructure.container import Container
+from interfaces.admin.common.forms import Form, done, page_number, status_of
+from interfaces.admin.common.guards import requires_role
 from interfaces.admin.common.rendering import audit_tab, page
-from interfaces.admin.common.session import admin_actor
-from interfaces.http.context import container_of
 
 
 class TeachingPointPages(Controller):
     path = "/admin/teaching-points"
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any], q: str | None = None) -> Template:
-        actor = admin_actor(request)
-        raw_page = str(request.query_params.get("page") or "1")
-        number = int(raw_page) if raw_page.isdigit() else 1
-        with container_of(request).engine.connect() as conn:
-            result = list_teaching_points(conn, actor, Page(number=number), q)
+    def index(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, q: str | None = None) -> Template:
+        result = list_teaching_points(reader, actor, Page(number=page_number(request)), q)
         return page(request, "teaching_points.html", actor, result=result)
 
+    def _show(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, teaching_point_id: uuid.UUID,
+              status_code: int = 200, **context: Any) -> Template:
+        point = get_teaching_point(reader, actor, teaching_point_id)
+        context.setdefault("form", point)
+        return page(request, "teaching_point.html", actor, status_code=status_code, point=point,
+                    history=audit_tab(reader, teaching_point_id), **context)
+
     @get("/{teaching_point_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], teaching_point_id: uuid.UUID) -> Template:
-        actor = admin_actor(request)
-        with container_of(request).engine.connect() as conn:
-            point = get_teaching_point(conn, actor, teaching_point_id)
-        return page(request, "teaching_point.html", actor, point=point, form=point, history=audit_tab(request, teaching_point_id))
+    def show(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, teaching_point_id: uuid.UUID) -> Template:
+        return self._show(request, actor, reader, teaching_point_id)
 
     @post("/{teaching_point_id:uuid}/contact-details", sync_to_thread=True)
-    def edit_contact(self, request: Request[Any, Any, Any], teaching_point_id: uuid.UUID, data: Form) -> Response[Any]:
-        actor = admin_actor(request)
+    def edit_contact(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        teaching_point_id: uuid.UUID, data: Form,
+    ) -> Response[Any]:
         try:
-            container_of(request).organisation.edit_contact_details(
+            services.organisation.edit_contact_details(
                 actor, teaching_point_id, data.get("address"), data.get("recruiters", ""), data.get("phones", ""),
                 data.get("reason") or None,
             )
         except DomainError as exc:
-            with container_of(request).engine.connect() as conn:
-                point = get_teaching_point(conn, actor, teaching_point_id)
-            return page(
-                request, "teaching_point.html", actor, status_code=422, point=point, form=data, error=exc.message,
-                history=audit_tab(request, teaching_point_id),
-            )
+            return self._show(request, actor, reader, teaching_point_id, 422, form=data, error=exc.message)
         return done(request, f"/admin/teaching-points/{teaching_point_id}", "教学点信息已保存")
 
     # -- the system administrator: new teaching points, enabling and disabling ------------------
 
-    @get("/new", sync_to_thread=True)
-    def new(self, request: Request[Any, Any, Any]) -> Template:
-        actor = admin_actor(request)
-        actor.require(Role.SYSTEM_ADMIN)
+    @get("/new", sync_to_thread=True, guards=[requires_role(Role.SYSTEM_ADMIN)])
+    def new(self, request: Request[Any, Any, Any], actor: Actor) -> Template:
         return page(request, "teaching_point_new.html", actor, form={})
 
     @post("/new", sync_to_thread=True)
-    def create(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
-        actor = admin_actor(request)
+    def create(self, request: Request[Any, Any, Any], actor: Actor, services: Container, data: Form) -> Response[Any]:
         try:
-            tp_id = container_of(request).organisation.register_teaching_point(
+            tp_id = services.organisation.register_teaching_point(
                 actor, str(data.get("code", "")), str(data.get("name", "")), data.get("address") or None,
                 str(data.get("recruiters", "")), str(data.get("phones", "")),
             )
         except DomainError as exc:
-            status = {"forbidden": 403, "invalid": 422}.get(exc.kind, 409)
-            return page(request, "teaching_point_new.html", actor, status_code=status, form=data, error=exc.message)
+            return page(request, "teaching_point_new.html", actor, status_code=status_of(exc), form=data, error=exc.message)
         return done(request, f"/admin/teaching-points/{tp_id}", "教学点已创建")
 
     @post("/{teaching_point_id:uuid}/enable", sync_to_thread=True)
-    def enable(self, request: Request[Any, Any, Any], teaching_point_id: uuid.UUID, data: Form) -> Response[Any]:
-        return self._set_enabled(request, teaching_point_id, True, data)
+    def enable(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        teaching_point_id: uuid.UUID, data: Form,
+    ) -> Response[Any]:
+        return self._set_enabled(request, actor, services, reader, teaching_point_id, True, data)
 
     @post("/{teaching_point_id:uuid}/disable", sync_to_thread=True)
-    def disable(self, request: Request[Any, Any, Any], teaching_point_id: uuid.UUID, data: Form) -> Response[Any]:
-        return self._set_enabled(request, teaching_point_id, False, data)
+    def disable(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        teaching_point_id: uuid.UUID, data: Form,
+    ) -> Response[Any]:
+        return self._set_enabled(request, actor, services, reader, teaching_point_id, False, data)
 
     def _set_enabled(
-        self, request: Request[Any, Any, Any], teaching_point_id: uuid.UUID, enabled: bool, data: dict[str, Any]
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        teaching_point_id: uuid.UUID, enabled: bool, data: dict[str, Any],
     ) -> Response[Any]:
-        actor = admin_actor(request)
         try:
-            container_of(request).organisation.set_enabled(actor, teaching_point_id, enabled, data.get("reason") or None)
+            services.organisation.set_enabled(actor, teaching_point_id, enabled, data.get("reason") or None)
         except DomainError as exc:
             if exc.kind == "not_found":
                 raise
-            with container_of(request).engine.connect() as conn:
-                point = get_teaching_point(conn, actor, teaching_point_id)
-            return page(
-                request, "teaching_point.html", actor, status_code=403 if exc.kind == "forbidden" else 409, point=point,
-                form=point, error=exc.message, history=audit_tab(request, teaching_point_id),
-            )
+            return self._show(request, actor, reader, teaching_point_id, 403 if exc.kind == "forbidden" else 409,
+                              error=exc.message)
         return done(request, f"/admin/teaching-points/{teaching_point_id}", "教学点已启用" if enabled else "教学点已停用")
