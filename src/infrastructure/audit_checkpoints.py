@@ -22,8 +22,23 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import BigInteger, Column, Engine, Integer, String, Table, Text, func, inspect, select, text
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Engine,
+    Integer,
+    String,
+    Table,
+    Text,
+    func,
+    inspect,
+    select,
+    text,
+)
 
 from infrastructure import audit_chain
 from infrastructure.audit_chain import CHAIN_TABLE, Break, raw_events, row_bytes

@@ -16,7 +16,11 @@ from application.enrolment.service import Enrolment
 from application.exams.service import Exams
 from application.finance.service import Finance
 from application.identity.service import Identity
-from application.learners.photos import PHOTO_EXPORT_TASK, PHOTO_IMPORT_TASK, LearnerPhotoService
+from application.learners.photos import (
+    PHOTO_EXPORT_TASK,
+    PHOTO_IMPORT_TASK,
+    LearnerPhotoService,
+)
 from application.learners.record_changes import LearnerRecords
 from application.learners.status_changes import StatusChanges
 from application.organisation.service import Organisation
@@ -24,8 +28,10 @@ from application.projections import all_projections
 from application.teaching.service import Teaching
 from application.training.certificates import CERTIFICATE_BATCH_TASK, CertificateLedgers
 from application.training.platform import TrainingPlatform
-from infrastructure import audit_chain
-from infrastructure import audit_checkpoints  # noqa: F401  (declares the audit_checkpoints platform table)
+from infrastructure import (
+    audit_chain,
+    audit_checkpoints,  # noqa: F401  (declares the audit_checkpoints platform table)
+)
 from infrastructure.certificates.fonts import configured_font_path
 from infrastructure.certificates.pdf import PdfCertificateRenderer
 from infrastructure.clock import SystemClock

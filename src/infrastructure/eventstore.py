@@ -15,7 +15,11 @@ from datetime import datetime
 from typing import Any, ClassVar, TypedDict
 
 import msgspec
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProcessingEvent,
+)
 from eventsourcing.domain import BaseAggregate
 from eventsourcing.persistence import (
     DatetimeAsISO,
@@ -31,15 +35,15 @@ from eventsourcing.persistence import (
     UUIDAsHex,
     find_id_convertor,
 )
-from eventsourcing.utils import get_topic, resolve_topic, retry
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from eventsourcing.utils import get_topic, resolve_topic, retry
 from psycopg.sql import SQL, Identifier
 
 from application.common.context import note_position
 from domains.learners.learner import StudentNumberSequence
-from domains.training.ledger import CertificateSerialSequence
 from domains.shared.errors import DomainError, NotFound
+from domains.training.ledger import CertificateSerialSequence
 from infrastructure import audit_chain
 from infrastructure.audit_chain import CHAIN_TABLE, GENESIS
 

@@ -15,7 +15,17 @@ from collections.abc import Sequence
 from typing import Any
 
 import structlog
-from sqlalchemy import BigInteger, Column, Connection, Engine, String, Table, bindparam, select, update
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Engine,
+    String,
+    Table,
+    bindparam,
+    select,
+    update,
+)
 from sqlalchemy.schema import CreateTable
 
 from application.common.projection import Projection, Writes

@@ -8,7 +8,6 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.admin.conftest import new_context
-
 from tests.http.api_helpers import API, ok
 from tests.http.selection_support import learner, ready_catalogue, selected
 

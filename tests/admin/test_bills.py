@@ -11,8 +11,8 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from tests.http.api_helpers import API, ok
 from tests.http.selection_support import learner, ready_catalogue, selected

@@ -14,7 +14,13 @@ from playwright.sync_api import expect
 
 from tests.admin.test_learners import _download
 from tests.http.api_helpers import API, ok
-from tests.http.selection_support import learner, list_in_programme, new_course, ready_catalogue, selected
+from tests.http.selection_support import (
+    learner,
+    list_in_programme,
+    new_course,
+    ready_catalogue,
+    selected,
+)
 
 browser = pytest.mark.browser
 

@@ -71,7 +71,7 @@ def test_the_teaching_point_changes_contact_details_and_a_name_change_is_reviewe
     # Academic affairs: the 待审核 queue, the proof file, a rejection without a reason, approval.
     page = sign_in("jiaowu")
     page.click("nav.menu >> text=学籍变更审核")
-    assert page.locator("[data-testid=tabs] [aria-current=page]").inner_text() == "待审核"
+    expect(page.locator("[data-testid=tabs] [aria-current=page]")).to_have_text("待审核 1")
     queued = page.get_by_test_id("record-change-row").filter(has_text=number)
     assert f"姓名：{old_name} → 王晓明" in queued.get_by_test_id("summary").inner_text()
     rows = _download(page, tmp_path)

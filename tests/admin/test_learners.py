@@ -81,9 +81,9 @@ def test_learner_record_shows_the_full_id_number_programme_and_audit_tab(sign_in
     assert "录取入学" in audit and "jiaowu" in audit and "材料齐全" in audit
     assert page.get_by_test_id("form-link").get_attribute("href") == f"/admin/application-forms/{roster['kj'][0]}"
 
-    from application.learners.queries import list_learners  # the id of 鼓楼's learner
     from application.common.filters import RosterFilter
     from application.common.queries import Page
+    from application.learners.queries import list_learners  # the id of 鼓楼's learner
 
     with world.container.engine.connect() as conn:
         other = list_learners(conn, world.actor("gulou"), Page(), RosterFilter()).items[0]["id"]

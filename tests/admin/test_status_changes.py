@@ -11,7 +11,12 @@ from playwright.sync_api import expect
 from tests.admin.test_enrolment import student_number
 from tests.admin.test_learners import _download
 from tests.http.api_helpers import API, ok
-from tests.http.selection_support import learner, learner_login, ready_catalogue, selected
+from tests.http.selection_support import (
+    learner,
+    learner_login,
+    ready_catalogue,
+    selected,
+)
 
 browser = pytest.mark.browser
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -66,7 +71,7 @@ def test_a_transfer_entered_by_the_teaching_point_and_approved_moves_the_learner
     # Academic affairs opens on its 待复审 queue; a rejection needs a reason.
     page = sign_in("jiaowu")
     page.click("nav.menu >> text=学籍异动")
-    assert page.locator("[data-testid=tabs] [aria-current=page]").inner_text() == "待复审"
+    expect(page.locator("[data-testid=tabs] [aria-current=page]")).to_have_text("待复审 1")
     page.get_by_test_id("status-change-row").filter(has_text=number).locator("a").click()
     page.get_by_test_id("reject").click()
     assert "驳回须填写原因" in page.get_by_test_id("error").inner_text()

@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 from tests.admin.test_enrolment import student_number
 from tests.admin.test_learners import _download
 from tests.http.api_helpers import ok
-from tests.http.selection_support import learner
 from tests.http.resit_support import cohort
+from tests.http.selection_support import learner
 from tests.http.teaching_support import assign_mentor, disable, mentor, staff
 
 browser = pytest.mark.browser

@@ -12,7 +12,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.admin.conftest import new_context
-
 from tests.conftest import PASSWORD
 from tests.training_ledger_support import training_world
 

@@ -9,7 +9,12 @@ import dataclasses
 import pytest
 from playwright.sync_api import expect
 
-from tests.admin.test_training_learning import SCHOOL_NAME, portal_register, portal_sign_in, training_setup  # noqa: F401 - a fixture
+from tests.admin.test_training_learning import (  # noqa: F401 - a fixture
+    SCHOOL_NAME,
+    portal_register,
+    portal_sign_in,
+    training_setup,
+)
 from tests.conftest import PASSWORD
 from tests.worker_support import Follower, settings, worker_settings, world  # noqa: F401  (fixtures)
 

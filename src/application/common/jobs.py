@@ -31,9 +31,9 @@ from sqlalchemy.exc import OperationalError as SQLOperationalError
 
 from application.common.actor import Actor
 from application.common.context import correlation_id
+from application.common.instant import Instant
 from application.common.ports import Clock
 from domains.shared.errors import DomainError
-from application.common.instant import Instant
 
 log = structlog.get_logger(__name__)
 

@@ -19,12 +19,14 @@ from typing import Any
 import structlog
 from sqlalchemy import Connection, select
 
+from application.admissions.projection import programmes
 from application.common.actor import Actor
 from application.common.context import current_correlation_id
+from application.common.filters import RosterFilter
 from application.common.jobs import (
-    BulkJobService,
     TRANSIENT,
     BulkJob,
+    BulkJobService,
     ItemResult,
     JobQueue,
     JobRunner,
@@ -37,8 +39,6 @@ from application.common.loading import load
 from application.common.ports import Clock
 from application.common.queries import Page, PageOf, in_scope, paged
 from application.enrolment.service import Enrolment, LearnerSelection
-from application.admissions.projection import programmes
-from application.common.filters import RosterFilter
 from application.learners.projection import learners
 from application.organisation.projection import teaching_points
 from domains.curriculum.course import Course

@@ -11,14 +11,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Integer, String, Table, Uuid, and_, case, literal, or_, update
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Integer,
+    String,
+    Table,
+    Uuid,
+    and_,
+    case,
+    literal,
+    or_,
+    update,
+)
 
+from application.common.instant import Instant
 from application.common.projection import Projection, handles, read_models
 from application.curriculum.projection import utc
 from domains.enrolment.enrollment import Enrollment, EnrollmentStatus
 from domains.finance.refund import Refund, RefundStatus
 from domains.learners.learner import Learner
-from application.common.instant import Instant
 
 enrollments = Table(
     "rm_enrollments",

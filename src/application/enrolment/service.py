@@ -41,7 +41,11 @@ from domains.enrolment.policy import (
     not_yet_selected,
     unmet_conditions,
 )
-from domains.exams.registration import ExamRegistration, RegistrationKind, RegistrationStatus
+from domains.exams.registration import (
+    ExamRegistration,
+    RegistrationKind,
+    RegistrationStatus,
+)
 from domains.finance.bill import Bill, BillStatus, FeeType
 from domains.finance.refund import Refund
 from domains.learners.learner import Learner

@@ -12,7 +12,12 @@ from application.common.actor import Actor
 from application.common.filters import RosterFilter
 from application.common.queries import Page, PageOf, paged, split_list
 from application.curriculum.projection import batch_courses, courses, exam_batches
-from application.curriculum.queries import QuotedStandard, last_day, shape, standards_for_quotes
+from application.curriculum.queries import (
+    QuotedStandard,
+    last_day,
+    shape,
+    standards_for_quotes,
+)
 from application.enrolment.projection import enrollments
 from application.enrolment.queries import STAFF_READERS, joined, roster, scoped, visible
 from application.exams.projection import exam_registrations
@@ -20,7 +25,11 @@ from application.finance.projection import bills
 from application.learners.projection import learners
 from domains.curriculum.fees import course_fees
 from domains.enrolment.enrollment import EnrollmentStatus
-from domains.exams.registration import ExamRegistration, RegistrationKind, RegistrationStatus
+from domains.exams.registration import (
+    ExamRegistration,
+    RegistrationKind,
+    RegistrationStatus,
+)
 from domains.finance.bill import BillStatus
 from domains.finance.refund import RefundStatus
 from domains.shared.errors import DomainError, NotFound

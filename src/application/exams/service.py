@@ -27,7 +27,15 @@ from application.common.loading import indexed, load, record_index
 from application.common.ports import Clock, EventStore
 from application.common.recording import recording
 from application.curriculum.service import note
-from application.enrolment.service import RESITS, SELECTORS, check_own, fee_standards, learner_for, resit_key, void_unpaid
+from application.enrolment.service import (
+    RESITS,
+    SELECTORS,
+    check_own,
+    fee_standards,
+    learner_for,
+    resit_key,
+    void_unpaid,
+)
 from application.learners.numbers import learner_id_by_number
 from domains.curriculum.batches import ExamBatch
 from domains.curriculum.course import Course

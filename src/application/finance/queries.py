@@ -14,7 +14,13 @@ from application.common.queries import Page, PageOf, in_scope, paged
 from application.curriculum.projection import courses
 from application.curriculum.queries import shape
 from application.enrolment.queries import STAFF_READERS, joined, roster, scoped, visible
-from application.finance.projection import bills, online_payments, payment_bills, refunds, remittance_slips
+from application.finance.projection import (
+    bills,
+    online_payments,
+    payment_bills,
+    refunds,
+    remittance_slips,
+)
 from application.learners.projection import learners
 from application.organisation.projection import teaching_points
 from domains.finance.bill import BillStatus, FeeType, PaymentMethod

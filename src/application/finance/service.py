@@ -23,7 +23,12 @@ from application.common.loading import load
 from application.common.ports import Clock, EventStore
 from application.common.recording import recording
 from application.curriculum.service import note
-from application.enrolment.service import check_own, final_registration, registrations_dropped, void_unpaid
+from application.enrolment.service import (
+    check_own,
+    final_registration,
+    registrations_dropped,
+    void_unpaid,
+)
 from application.finance.gateway import GatewayOrder, PaymentGateway
 from domains.enrolment.enrollment import Enrollment, EnrollmentStatus
 from domains.exams.registration import ExamRegistration, RegistrationStatus
@@ -39,7 +44,7 @@ from domains.finance.payments import (
 )
 from domains.finance.refund import REQUESTER_ROLES, Refund
 from domains.shared.aggregate import UniqueKey, key_id
-from domains.shared.errors import DomainError, Forbidden, InvalidInput, NotFound
+from domains.shared.errors import DomainError, Forbidden, NotFound
 from domains.shared.money import Money
 from domains.shared.values import Role
 

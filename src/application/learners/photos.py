@@ -28,10 +28,19 @@ from sqlalchemy import Connection
 from application.common.actor import Actor
 from application.common.context import current_correlation_id
 from application.common.filters import RosterFilter
-from application.common.jobs import BulkJob, BulkJobService, ItemResult, JobQueue, JobRunner, JobState, JobStatus
+from application.common.jobs import (
+    BulkJob,
+    BulkJobService,
+    ItemResult,
+    JobQueue,
+    JobRunner,
+    JobState,
+    JobStatus,
+)
 from application.common.ports import Clock, EventStore, FileStore
 from application.common.recording import recording
 from application.enrolment.service import learner_for
+from application.learners.numbers import learners_by_id_number
 from application.learners.photo_projection import (
     EXPORT_STARTERS,
     current_photo_ref,
@@ -39,7 +48,6 @@ from application.learners.photo_projection import (
     export_roster,
     get_photo_export,
 )
-from application.learners.numbers import learners_by_id_number
 from domains.learners.photo import (
     MAX_BYTES,
     LearnerPhotos,

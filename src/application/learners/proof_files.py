@@ -10,7 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from application.common.ports import FileStore
-from domains.learners.status_change import ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES, MAX_ATTACHMENTS, attachment
+from domains.learners.status_change import (
+    ATTACHMENT_MAX_BYTES,
+    ATTACHMENT_TYPES,
+    MAX_ATTACHMENTS,
+    attachment,
+)
 from domains.shared.errors import InvalidInput
 
 

@@ -13,12 +13,24 @@ from datetime import date, datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import Column, Connection, Date, Select, String, Table, Text, Uuid, or_, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    Select,
+    String,
+    Table,
+    Text,
+    Uuid,
+    or_,
+    select,
+)
 
 from application.admissions.projection import programmes
 from application.admissions.queries import PROGRAMME_COLUMNS
 from application.common.actor import Actor
 from application.common.filters import RosterFilter
+from application.common.instant import Instant
 from application.common.projection import Projection, Writes, handles, read_models
 from application.common.queries import Page, PageOf, paged
 from application.curriculum.projection import courses, selection_batches, utc
@@ -29,10 +41,14 @@ from application.learners.projection import learners
 from application.organisation.projection import teaching_points
 from domains.enrolment.enrollment import EnrollmentStatus
 from domains.learners.learner import LearnerStatus
-from domains.learners.status_change import ChangeOfMajorWindow, StatusChange, StatusChangeKind, StatusChangeStatus
+from domains.learners.status_change import (
+    ChangeOfMajorWindow,
+    StatusChange,
+    StatusChangeKind,
+    StatusChangeStatus,
+)
 from domains.shared.errors import NotFound
 from domains.shared.values import Role
-from application.common.instant import Instant
 
 status_changes = Table(
     "rm_status_changes",

@@ -25,15 +25,19 @@ from application.common.ports import Clock, EventStore, FileStore
 from application.common.recording import recording
 from application.curriculum.service import note
 from application.enrolment.service import check_own, learner_enrollments, learner_for
-from application.learners.proof_files import Upload, store_proof_files
 from application.learners.numbers import learner_id_by_number
+from application.learners.proof_files import Upload, store_proof_files
 from application.learners.status_change_projection import withdrawal_courses
 from domains.admissions.batches import TrainingProgramme
 from domains.curriculum.batches import SelectionBatch
 from domains.curriculum.programme_curriculum import ProgrammeCurriculum
 from domains.enrolment.enrollment import Enrollment
 from domains.learners.learner import Learner
-from domains.learners.status_change import ChangeOfMajorWindow, StatusChange, StatusChangeKind
+from domains.learners.status_change import (
+    ChangeOfMajorWindow,
+    StatusChange,
+    StatusChangeKind,
+)
 from domains.organisation.teaching_point import TeachingPoint
 from domains.shared.errors import InvalidInput, NotFound
 from domains.shared.values import Role

@@ -28,7 +28,12 @@ from domains.identity.account import Account
 from domains.learners.learner import Learner
 from domains.shared.errors import DomainError, InvalidInput, NotFound
 from domains.shared.values import Role
-from domains.teaching.classes import Candidate, ClassPlacement, CourseClass, parse_deadline
+from domains.teaching.classes import (
+    Candidate,
+    ClassPlacement,
+    CourseClass,
+    parse_deadline,
+)
 from domains.teaching.common import LearnerFacts, StaffFacts
 from domains.teaching.exam_sites import ExamSiteAssignment, assign_exam_site
 from domains.teaching.mentors import MentorAssignment, assign_mentor, check_mentor

@@ -29,11 +29,22 @@ from sqlalchemy import Connection
 
 from application.common.actor import Actor
 from application.common.context import current_correlation_id
-from application.common.jobs import BulkJob, BulkJobService, ItemResult, JobQueue, JobRunner, JobState, item_outcome
+from application.common.jobs import (
+    BulkJob,
+    BulkJobService,
+    ItemResult,
+    JobQueue,
+    JobRunner,
+    JobState,
+    item_outcome,
+)
 from application.common.loading import load
 from application.common.ports import Clock, EventStore
 from application.common.recording import recording
-from application.training.certificate_document import CertificateRenderer, certificate_filename
+from application.training.certificate_document import (
+    CertificateRenderer,
+    certificate_filename,
+)
 from application.training.certificate_queries import (
     NO_CERTIFICATE,
     READERS,

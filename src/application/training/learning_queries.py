@@ -13,13 +13,22 @@ from application.common.actor import Actor
 from application.common.queries import Page, PageOf, paged
 from application.identity.projection import accounts
 from application.training.learning_projection import (
-    chapter_progress, courses, declarations, hosting, hours, lecture_signups, lectures, members, schools, studies,
+    chapter_progress,
+    courses,
+    declarations,
+    hosting,
+    hours,
+    lecture_signups,
+    lectures,
+    members,
+    schools,
+    studies,
 )
 from domains.shared.errors import NotFound
 from domains.shared.values import TRAINING_ROLES, Role
 from domains.training.activities import DeclarationStatus
-from domains.training.ledger import hours_text
 from domains.training.lectures import HostingStatus, LectureOrigin
+from domains.training.ledger import hours_text
 from domains.training.resources import ResourceKind
 
 CENTRE = Role.TRAINING_CENTRE_ADMIN

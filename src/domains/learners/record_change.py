@@ -31,7 +31,14 @@ from domains.learners.learner import Learner
 from domains.learners.status_change import MAX_ATTACHMENTS
 from domains.shared.aggregate import DomainAggregate
 from domains.shared.errors import DomainError, Forbidden, InvalidInput
-from domains.shared.values import Role, optional_text, parse_email, parse_mobile, require_aware, require_text
+from domains.shared.values import (
+    Role,
+    optional_text,
+    parse_email,
+    parse_mobile,
+    require_aware,
+    require_text,
+)
 
 
 class RecordStatus(StrEnum):

@@ -38,7 +38,13 @@ from domains.learners.learner import Learner
 from domains.organisation.teaching_point import TeachingPoint
 from domains.shared.aggregate import DomainAggregate, key_id
 from domains.shared.errors import DomainError, InvalidInput
-from domains.shared.values import Role, check_role, optional_text, require_aware, require_text
+from domains.shared.values import (
+    Role,
+    check_role,
+    optional_text,
+    require_aware,
+    require_text,
+)
 
 
 class StatusChangeKind(StrEnum):

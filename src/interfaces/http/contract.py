@@ -14,7 +14,11 @@ import copy
 from typing import Any
 
 from litestar import Litestar, Request
-from litestar.openapi.plugins import JsonRenderPlugin, OpenAPIRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import (
+    JsonRenderPlugin,
+    OpenAPIRenderPlugin,
+    SwaggerRenderPlugin,
+)
 
 from interfaces.http.errors import PROBLEM
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 from http.cookies import SimpleCookie
+
 import anyio.to_thread
 import msgspec
 from litestar.types import ASGIApp, Message, Receive, Scope, Send

@@ -23,7 +23,6 @@ from application.admissions.queries import (
 )
 from application.common.actor import Actor
 from application.common.filters import RosterFilter
-from application.common.queries import Page
 from application.organisation.queries import teaching_point_choices
 from domains.admissions.application_form import (
     FORM_STATUS_LABELS,
@@ -38,13 +37,14 @@ from interfaces.admin.common.forms import (
     as_list,
     done,
     error_field,
-    page_number,
+    page_of,
     parse_id,
     refusal_status,
     uuids,
 )
 from interfaces.admin.common.guards import requires_role
 from interfaces.admin.common.rendering import audit_tab, page
+from interfaces.admin.common.worklist import after_decision
 
 # The applicant's fields on the entry and completion pages, as the use cases take them.
 APPLICANT_FIELDS = (
@@ -85,6 +85,9 @@ def entry_choices(reader: Connection, actor: Actor, today: date) -> dict[str, An
     }
 
 
+RECORD_PAGE = "/admin/application-forms/{id}"
+
+
 class ApplicationFormPages(Controller):
     path = "/admin/application-forms"
 
@@ -93,7 +96,7 @@ class ApplicationFormPages(Controller):
     @get("/", sync_to_thread=True)
     def index(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Template:
         filters = RosterFilter.from_params(dict(request.query_params))
-        result = list_forms(reader, actor, Page(number=page_number(request)), filters)
+        result = list_forms(reader, actor, page_of(request), filters)
         return page(
             request, "forms_list.html", actor, result=result, choices=filter_choices(reader),
             study_batches=list_study_batches(reader),
@@ -107,7 +110,7 @@ class ApplicationFormPages(Controller):
     def quick_registrations(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Template:
         name = str(request.query_params.get("name") or "").strip() or None
         filters = RosterFilter(name=name, status=FormStatus.QUICK_REGISTERED.value)
-        result = list_forms(reader, actor, Page(number=page_number(request)), filters)
+        result = list_forms(reader, actor, page_of(request), filters)
         return page(request, "forms_quick.html", actor, result=result)
 
     # -- 录入报名表 ------------------------------------------------------------------------------
@@ -184,7 +187,7 @@ class ApplicationFormPages(Controller):
             if exc.kind in ("forbidden", "not_found"):
                 raise
             return self._show(request, actor, reader, form_id, refusal_status(exc), review=data, error=exc.message)
-        return done(request, f"/admin/application-forms/{form_id}", f"复审通过，学号：{number}")
+        return after_decision(request, reader, actor, "forms-final", form_id, RECORD_PAGE, f"复审通过，学号：{number}")
 
     @post("/{form_id:uuid}/rejection", sync_to_thread=True)
     def reject(
@@ -197,7 +200,7 @@ class ApplicationFormPages(Controller):
             if exc.kind in ("forbidden", "not_found"):
                 raise
             return self._show(request, actor, reader, form_id, refusal_status(exc), review=data, error=exc.message)
-        return done(request, f"/admin/application-forms/{form_id}", "报名表已驳回")
+        return after_decision(request, reader, actor, "forms-final", form_id, RECORD_PAGE, "报名表已驳回")
 
     # -- 补录 (completing a quick registration) ----------------------------------------------------
 

@@ -32,12 +32,12 @@ def after_decision(
     request: Request[Any, Any, Any], reader: Connection, actor: Actor, queue: str | None, decided: uuid.UUID,
     record_page: str, message: str,
 ) -> Response[Any]:
-    """The redirect after a reviewer decided one item of `queue`: the next pending item's page
-    (`record_page` formatted with its id), the emptied queue's list, or — outside any queue —
-    the decided record itself."""
-    if queue is None:
-        return done(request, record_page.format(id=decided), message)
-    following = next_pending(reader, actor, queue, decided)
-    if following is None:
-        return done(request, QUEUE_PAGES[queue], f"{message}。本队列已全部处理完毕")
-    return done(request, record_page.format(id=following), f"{message}。已打开下一条待办")
+    """The redirect after a reviewer decided one item of `queue`: the queue's next pending item
+    (`record_page` formatted with its id); when none is left, or outside any queue, the decided
+    record itself, showing its new state."""
+    following = next_pending(reader, actor, queue, decided) if queue is not None else None
+    if following is not None:
+        return done(request, record_page.format(id=following), f"{message}。已打开下一条待办")
+    if queue is not None:
+        message = f"{message}。本队列已全部处理完毕"
+    return done(request, record_page.format(id=decided), message)

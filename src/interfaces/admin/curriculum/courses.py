@@ -35,7 +35,7 @@ from interfaces.admin.common.forms import (
     as_list,
     done,
     error_field,
-    page_number,
+    page_of,
     refusal_status,
 )
 from interfaces.admin.common.guards import requires_role
@@ -80,7 +80,7 @@ class CoursePages(Controller):
     @get("/", sync_to_thread=True)
     def index(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Template:
         params = course_filters(request)
-        result = list_courses(reader, actor, Page(number=page_number(request)), **params)
+        result = list_courses(reader, actor, page_of(request), **params)
         result.items = [shown(c) for c in result.items]
         return page(request, "curriculum_courses.html", actor, result=result, params=params, statuses=STATUSES,
                     levels=LEVELS, can_edit=actor.has(*EDITORS))

@@ -34,7 +34,7 @@ from interfaces.admin.common.forms import (
     as_list,
     done,
     error_field,
-    page_number,
+    page_of,
     status_of,
     uuid_param,
 )
@@ -91,7 +91,7 @@ class UserPages(Controller):
         q = request.query_params
         school = actor.is_school_staff
         result = list_staff(
-            reader, actor, Page(number=page_number(request)), q.get("q") or None,
+            reader, actor, page_of(request), q.get("q") or None,
             uuid_param(q.get("teaching_point_id")) if school else None,
             q.get("role") or None, q.get("status") or None,
         )

@@ -14,7 +14,6 @@ from litestar.response import Redirect, Template
 from sqlalchemy import Connection
 
 from application.common.actor import Actor
-from application.common.queries import Page
 from application.learners.photo_projection import (
     PHOTO_STATUSES,
     get_photo_export,
@@ -33,7 +32,13 @@ from application.learners.queries import get_learner
 from domains.shared.errors import DomainError
 from domains.shared.values import Role
 from infrastructure.container import Container
-from interfaces.admin.common.forms import Form, Multipart, done, one_upload, page_number
+from interfaces.admin.common.forms import (
+    Form,
+    Multipart,
+    done,
+    one_upload,
+    page_of,
+)
 from interfaces.admin.common.jobs import JobProgress, progress, progress_response
 from interfaces.admin.common.lists import choices_of, filters_from, filters_of
 from interfaces.admin.common.rendering import page
@@ -64,7 +69,7 @@ class PhotoRosterPages(Controller):
         photo_status = request.query_params.get("photo_status") or ""
         if photo_status in PHOTO_STATUSES:
             params["photo_status"] = photo_status
-        result = list_photo_roster(reader, actor, Page(number=page_number(request)), filters, params.get("photo_status"))
+        result = list_photo_roster(reader, actor, page_of(request), filters, params.get("photo_status"))
         return page(
             request, "photos_list.html", actor, status_code=status_code, result=result, statuses=STATUSES,
             photo_statuses=list(PHOTO_STATUSES.items()), namings=NAMINGS, params=params,

@@ -44,8 +44,9 @@ from domains.shared.values import Role
 from infrastructure.container import Container
 from interfaces.admin.common.forms import Form, Multipart, done, refusal_status
 from interfaces.admin.common.lists import export_response, list_page
-from interfaces.admin.common.queues import Tab, tabbed_filters
+from interfaces.admin.common.queues import Tab, tab_counts, tabbed_filters
 from interfaces.admin.common.rendering import audit_tab, page
+from interfaces.admin.common.worklist import after_decision
 from interfaces.admin.learners.status_changes import uploads_of
 from interfaces.http.files import stored_file_response
 
@@ -168,6 +169,7 @@ class RecordChangePages(Controller):
             request, actor, reader, "learner_record_changes.html", params,
             lambda conn, p: list_all_record_changes(conn, actor, p, filters), shape=_summarised,
             tabs=TABS, tab=tab, statuses=STATUSES,
+            tab_counts=tab_counts(reader, TABS, lambda c, p, f: list_all_record_changes(c, actor, p, f)),
         )
 
     @get("/export.xlsx", sync_to_thread=True)
@@ -217,7 +219,7 @@ class RecordChangePages(Controller):
                 raise
             return self._show(request, actor, reader, request_id, refusal_status(exc), error=exc.message, review=data)
         message = "审核通过，学籍信息已变更" if approve else "已驳回学籍信息变更申请"
-        return done(request, f"{QUEUE}/{request_id}", message)
+        return after_decision(request, reader, actor, "record-changes", request_id, QUEUE + "/{id}", message)
 
     @post("/{request_id:uuid}/approval", sync_to_thread=True)
     def approve(

@@ -26,7 +26,7 @@ from domains.learners.learner import LearnerStatus
 from infrastructure.clock import SHANGHAI
 from infrastructure.container import Container
 from interfaces.admin.common.exports import workbook_bytes, xlsx_response
-from interfaces.admin.common.forms import page_number
+from interfaces.admin.common.forms import page_of
 from interfaces.admin.common.lists import ELEMENTS, filters_of
 from interfaces.admin.common.rendering import audit_tab, page
 
@@ -46,7 +46,7 @@ class LearnerPages(Controller):
     @get("/", sync_to_thread=True)
     def index(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Template:
         filters, params = filters_of(request, actor)
-        result = list_learners(reader, actor, Page(number=page_number(request)), filters)
+        result = list_learners(reader, actor, page_of(request), filters)
         points = list_teaching_points(reader, actor, Page(size=200)).items if actor.is_school_staff else []
         return page(
             request, "learners_list.html", actor, result=result, choices=filter_choices(reader),

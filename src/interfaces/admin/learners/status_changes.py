@@ -55,8 +55,9 @@ from interfaces.admin.common.forms import (
 )
 from interfaces.admin.common.guards import requires_role
 from interfaces.admin.common.lists import export_response, list_page
-from interfaces.admin.common.queues import Tab, tabbed_filters
+from interfaces.admin.common.queues import Tab, tab_counts, tabbed_filters
 from interfaces.admin.common.rendering import audit_tab, page
+from interfaces.admin.common.worklist import after_decision
 from interfaces.http.files import stored_file_response
 
 S = StatusChangeStatus
@@ -112,6 +113,11 @@ STEPS: dict[str, tuple[str, str, str]] = {
     "approval": ("approve", "comment", "复审通过，学生学籍已变更"),
     "rejection": ("reject", "reason", "已驳回学籍异动申请（复审驳回）"),
     "cancellation": ("cancel", "reason", "学籍异动申请已撤销"),
+}
+# The to-do queue each review step works through: its next item opens after the decision.
+STEP_QUEUES = {
+    "preliminary-approval": "status-changes-preliminary", "preliminary-rejection": "status-changes-preliminary",
+    "approval": "status-changes-final", "rejection": "status-changes-final",
 }
 
 
@@ -173,6 +179,7 @@ class StatusChangePages(Controller):
             request, actor, reader, "status_changes_list.html", params,
             lambda conn, p: list_status_changes(conn, actor, p, filters, **extra), shape=_shaped,
             tabs=tabs_for(actor), tab=tab, kinds=KINDS, statuses=STATUSES,
+            tab_counts=tab_counts(reader, tabs_for(actor), lambda c, p, f: list_status_changes(c, actor, p, f)),
             may_request=actor.has(Role.TEACHING_POINT_ADMIN),
         )
 
@@ -294,4 +301,4 @@ class StatusChangePages(Controller):
                 raise
             return self._show(request, actor, reader, status_change_id, refusal_status(exc), error=exc.message,
                               form=data, failed=step)
-        return done(request, f"{BASE}/{status_change_id}", message)
+        return after_decision(request, reader, actor, STEP_QUEUES.get(step), status_change_id, BASE + "/{id}", message)

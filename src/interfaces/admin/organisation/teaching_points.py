@@ -11,12 +11,11 @@ from litestar.response import Template
 from sqlalchemy import Connection
 
 from application.common.actor import Actor
-from application.common.queries import Page
 from application.organisation.queries import get_teaching_point, list_teaching_points
 from domains.shared.errors import DomainError
 from domains.shared.values import Role
 from infrastructure.container import Container
-from interfaces.admin.common.forms import Form, done, page_number, status_of
+from interfaces.admin.common.forms import Form, done, page_of, status_of
 from interfaces.admin.common.guards import requires_role
 from interfaces.admin.common.rendering import audit_tab, page
 
@@ -26,7 +25,7 @@ class TeachingPointPages(Controller):
 
     @get("/", sync_to_thread=True)
     def index(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, q: str | None = None) -> Template:
-        result = list_teaching_points(reader, actor, Page(number=page_number(request)), q)
+        result = list_teaching_points(reader, actor, page_of(request), q)
         return page(request, "teaching_points.html", actor, result=result)
 
     def _show(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, teaching_point_id: uuid.UUID,

@@ -28,8 +28,16 @@ from interfaces.http.api.admissions_out import (
     ReviewResultOut,
     StudyBatchOut,
 )
-from interfaces.http.api.common import ROSTER, CreatedOut, Listing, listing, out, page_of
+from interfaces.http.api.common import (
+    ROSTER,
+    CreatedOut,
+    Listing,
+    listing,
+    out,
+    page_of,
+)
 from interfaces.http.context import ANONYMOUS, api_actor, container_of
+
 
 class StudyBatchIn(msgspec.Struct):
     code: str

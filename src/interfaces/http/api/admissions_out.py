@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+
 from msgspec import UNSET, UnsetType
 
 from domains.admissions.application_form import Applicant, FormStatus
 from interfaces.http.api.common import JobOut, Out, ProgrammeColumns
+
 
 class StudyBatchOut(Out):
     id: uuid.UUID

@@ -11,7 +11,11 @@ from litestar import Controller, Request, get
 from application.audit.queries import history, state_of, version_at
 from domains.shared.errors import InvalidInput
 from domains.shared.values import Role
-from interfaces.http.api.audit_out import AggregateStateOut, AuditEventOut, AuditHistoryOut
+from interfaces.http.api.audit_out import (
+    AggregateStateOut,
+    AuditEventOut,
+    AuditHistoryOut,
+)
 from interfaces.http.api.common import out
 from interfaces.http.context import api_actor, container_of
 

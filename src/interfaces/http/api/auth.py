@@ -10,10 +10,20 @@ from litestar import Controller, Request, Response, get, patch, post, put
 from application.identity.queries import get_account
 from application.identity.service import AVATAR_MAX_BYTES
 from interfaces.http.api.common import one_file, out, upload_body
-from interfaces.http.api.organisation_out import AccountOut, AvatarOut, RegisteredOut, SessionOut
+from interfaces.http.api.organisation_out import (
+    AccountOut,
+    AvatarOut,
+    RegisteredOut,
+    SessionOut,
+)
 from interfaces.http.avatars import avatar_response
-from interfaces.http.context import api_actor, bearer_token, client_address, container_of, login
-
+from interfaces.http.context import (
+    api_actor,
+    bearer_token,
+    client_address,
+    container_of,
+    login,
+)
 
 AvatarUpload = upload_body("头像图片（JPEG 或 PNG）")
 

@@ -9,8 +9,17 @@ import msgspec
 from litestar import Controller, Request, get, post
 
 from application.common.filters import RosterFilter
-from application.enrolment.batch_selection import get_batch_selection, list_batch_selections
-from application.enrolment.queries import enrollments_by_id, get_enrollment, learner_courses, list_enrollments, selectable_courses
+from application.enrolment.batch_selection import (
+    get_batch_selection,
+    list_batch_selections,
+)
+from application.enrolment.queries import (
+    enrollments_by_id,
+    get_enrollment,
+    learner_courses,
+    list_enrollments,
+    selectable_courses,
+)
 from application.exams.queries import list_exam_registrations
 from application.finance.queries import bills_by_id, refunds_by_id
 from interfaces.http.api.common import ROSTER, Listing, listing, out, page_of

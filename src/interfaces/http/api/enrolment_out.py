@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+
 from domains.enrolment.enrollment import EnrollmentStatus
 from domains.exams.registration import RegistrationKind, RegistrationStatus
 from domains.finance.refund import RefundStatus
 from interfaces.http.api.common import JobOut, Out, RosterColumns
 from interfaces.http.api.finance_out import BillOut, RefundOut
+
 
 class EnrollmentOut(RosterColumns):
     """A learner's selection of one course (选课记录)."""

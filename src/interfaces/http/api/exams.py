@@ -12,7 +12,11 @@ from litestar import Controller, Request, get, post
 from application.exams.queries import get_exam_registration
 from application.finance.queries import bills_by_id, get_bill
 from interfaces.http.api.common import out
-from interfaces.http.api.enrolment_out import ExamRegistrationOut, ResitOut, ResitWithdrawalOut
+from interfaces.http.api.enrolment_out import (
+    ExamRegistrationOut,
+    ResitOut,
+    ResitWithdrawalOut,
+)
 from interfaces.http.context import api_actor, container_of
 
 

@@ -16,7 +16,14 @@ from application.admissions.imports import (
 )
 from domains.shared.errors import InvalidInput
 from interfaces.http.api.admissions_out import FormImportDetailOut, FormImportOut
-from interfaces.http.api.common import Listing, listing, one_file, out, page_of, upload_body
+from interfaces.http.api.common import (
+    Listing,
+    listing,
+    one_file,
+    out,
+    page_of,
+    upload_body,
+)
 from interfaces.http.context import api_actor, container_of
 
 TEMPLATE_NAME = "报名表导入模板.csv"

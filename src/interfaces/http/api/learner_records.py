@@ -10,8 +10,8 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, Response, get, post, put
 
-from application.learners.proof_files import Upload
 from application.common.filters import RosterFilter
+from application.learners.proof_files import Upload
 from application.learners.record_change_projection import (
     get_record_change,
     learner_record,
@@ -20,7 +20,11 @@ from application.learners.record_change_projection import (
     record_change_attachment,
 )
 from interfaces.http.api.common import ROSTER, Listing, listing, out, page_of
-from interfaces.http.api.learner_records_out import LearnerRecordOut, QueuedRecordChangeOut, RecordChangeOut
+from interfaces.http.api.learner_records_out import (
+    LearnerRecordOut,
+    QueuedRecordChangeOut,
+    RecordChangeOut,
+)
 from interfaces.http.context import api_actor, container_of
 from interfaces.http.files import stored_file_response
 

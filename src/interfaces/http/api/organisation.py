@@ -9,9 +9,17 @@ import msgspec
 from litestar import Controller, Request, get, patch, post
 
 from application.identity.queries import get_account, list_staff
-from application.organisation.queries import get_teaching_point, list_teaching_points, teaching_point_choices
+from application.organisation.queries import (
+    get_teaching_point,
+    list_teaching_points,
+    teaching_point_choices,
+)
 from interfaces.http.api.common import Listing, Reason, listing, out, page_of
-from interfaces.http.api.organisation_out import AccountOut, TeachingPointChoiceOut, TeachingPointOut
+from interfaces.http.api.organisation_out import (
+    AccountOut,
+    TeachingPointChoiceOut,
+    TeachingPointOut,
+)
 from interfaces.http.context import api_actor, container_of
 
 

@@ -14,11 +14,33 @@ import msgspec
 from litestar import Controller, Request, Response, delete, get, post
 
 from application.common.filters import RosterFilter
-from application.learners.photo_projection import get_photo_export, get_photo_import, list_photo_roster, photo_history
-from application.learners.photos import ENTRY_MAX_BYTES, EXPORT_KIND, IMPORT_KIND, ZIP_MAX_BYTES
-from domains.shared.errors import InvalidInput
-from interfaces.http.api.common import ROSTER, Listing, listing, one_file, out, page_of, upload_body
-from interfaces.http.api.photos_out import PhotoExportOut, PhotoHistoryOut, PhotoImportOut, PhotoRosterOut
+from application.learners.photo_projection import (
+    get_photo_export,
+    get_photo_import,
+    list_photo_roster,
+    photo_history,
+)
+from application.learners.photos import (
+    ENTRY_MAX_BYTES,
+    EXPORT_KIND,
+    IMPORT_KIND,
+    ZIP_MAX_BYTES,
+)
+from interfaces.http.api.common import (
+    ROSTER,
+    Listing,
+    listing,
+    one_file,
+    out,
+    page_of,
+    upload_body,
+)
+from interfaces.http.api.photos_out import (
+    PhotoExportOut,
+    PhotoHistoryOut,
+    PhotoImportOut,
+    PhotoRosterOut,
+)
 from interfaces.http.context import api_actor, container_of
 
 PhotoUpload = upload_body("一张 JPEG 电子照片（640×480，24 位，20–40 KB）")

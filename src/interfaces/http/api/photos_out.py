@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+
 from interfaces.http.api.common import JobOut, Out
 from interfaces.http.api.learner_records_out import LearnerOut
+
 
 class PhotoOut(Out):
     learner_id: uuid.UUID

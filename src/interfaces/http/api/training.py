@@ -40,7 +40,6 @@ from interfaces.http.api.training_out import (
 from interfaces.http.context import api_actor, client_address, container_of
 from interfaces.http.errors import Unauthenticated
 
-
 # -- bodies -------------------------------------------------------------------------------------
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+
 from msgspec import UNSET, UnsetType
 
 from domains.training.ledger import HoursKind
 from interfaces.http.api.common import JobOut, Out
+
 
 class LedgerItemOut(Out):
     """Certificate-eligible hours credited to the ledger; `in_pool` until a certificate uses them."""
