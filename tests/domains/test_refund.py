@@ -110,6 +110,20 @@ def test_there_are_exactly_seven_statuses():
     assert len(RefundStatus) == 7
 
 
+def test_a_refund_is_open_until_rejected_cancelled_or_paid_out():
+    assert RefundStatus.open_statuses() == {S.PENDING_ACADEMIC_REVIEW, S.PENDING_FINANCE_REVIEW, S.APPROVED_AWAITING_REFUND}
+    assert "pending_finance_review" in RefundStatus.open_statuses()  # as a read model stores it
+    assert all(s.is_open is not s.is_final for s in RefundStatus)
+
+
+def test_each_open_status_awaits_the_role_that_moves_it_on():
+    assert {s: s.awaits for s in RefundStatus if s.awaits} == {
+        S.PENDING_ACADEMIC_REVIEW: Role.ACADEMIC_AFFAIRS,
+        S.PENDING_FINANCE_REVIEW: Role.FINANCE,
+        S.APPROVED_AWAITING_REFUND: Role.FINANCE,
+    }
+
+
 # -- requesting ---------------------------------------------------------------------------------
 
 
