@@ -227,7 +227,7 @@ def selectable_courses(conn: Connection, actor: Actor, learner_id: uuid.UUID, no
         )
         unmet = [{"condition": u.number, "code": u.code, "message": u.message} for u in unmet_conditions(offer, now)]
         status = held.get(r["id"])
-        selected = status is not None and status != EnrollmentStatus.DROPPED.value
+        selected = status is not None and EnrollmentStatus(status).holds_course
         out.append(
             {
                 "course_id": r["id"],

@@ -180,11 +180,9 @@ def online_payment_status(conn: Connection, payment_id: uuid.UUID) -> str | None
 
 # -- refunds and their queues ------------------------------------------------------------------------
 
-S = RefundStatus
-# What each role works on (the refund's teaching point sees all its requests).
+# What each role works on, as the refund chain says (the refund's teaching point sees all its requests).
 QUEUES: dict[Role, tuple[RefundStatus, ...]] = {
-    Role.ACADEMIC_AFFAIRS: (S.PENDING_ACADEMIC_REVIEW,),
-    Role.FINANCE: (S.PENDING_FINANCE_REVIEW, S.APPROVED_AWAITING_REFUND),
+    role: tuple(s for s in RefundStatus if s.awaits is role) for role in (Role.ACADEMIC_AFFAIRS, Role.FINANCE)
 }
 
 

@@ -19,6 +19,7 @@ from application.admissions.projection import programmes
 from application.admissions.queries import PROGRAMME_COLUMNS
 from application.common.actor import Actor
 from application.common.filters import RosterFilter
+from application.common.instant import Instant
 from application.common.projection import Projection, Writes, handles, read_models
 from application.common.queries import Page, PageOf, paged
 from application.curriculum.projection import courses, selection_batches, utc
@@ -27,12 +28,11 @@ from application.enrolment.projection import enrollments
 from application.enrolment.queries import roster
 from application.learners.projection import learners
 from application.organisation.projection import teaching_points
-from domains.enrolment.enrollment import EnrollmentStatus
+from domains.enrolment.enrollment import EnrollmentStatus, may_still_be_dropped
 from domains.learners.learner import LearnerStatus
 from domains.learners.status_change import ChangeOfMajorWindow, StatusChange, StatusChangeKind, StatusChangeStatus
 from domains.shared.errors import NotFound
 from domains.shared.values import Role
-from application.common.instant import Instant
 
 status_changes = Table(
     "rm_status_changes",
@@ -318,13 +318,12 @@ def _courses(conn: Connection, *where: Any) -> list[dict[str, Any]]:
 def droppable_courses(conn: Connection, learner_id: uuid.UUID, now: datetime) -> list[dict[str, Any]]:
     """The learner's courses still inside their selection batch's drop period, neither dropped
     nor already asked to be dropped: what a withdrawal offers to drop first (退课)."""
-    rows = _courses(
-        conn,
-        enrollments.c.learner_id == learner_id,
-        enrollments.c.status != EnrollmentStatus.DROPPED.value,
-        enrollments.c.drop_refund_id.is_(None),
-    )
-    return [r for r in rows if aware(r["drop_starts_at"]) <= now < aware(r["drop_ends_at"])]
+    return [
+        r
+        for r in _courses(conn, enrollments.c.learner_id == learner_id)
+        if may_still_be_dropped(EnrollmentStatus(r["status"]), drop_requested=r["drop_refund_id"] is not None)
+        and aware(r["drop_starts_at"]) <= now < aware(r["drop_ends_at"])
+    ]
 
 
 def withdrawal_courses(conn: Connection, actor: Actor, learner_id: uuid.UUID, now: datetime) -> list[dict[str, Any]]:
