@@ -10,8 +10,8 @@ from application.enrolment.projection import EnrolmentProjection
 from application.exams.projection import ExamsProjection
 from application.finance.projection import FinanceProjection
 from application.identity.projection import AccountsProjection
-from application.learners.projection import LearnersProjection
 from application.learners.photo_projection import LearnerPhotosProjection
+from application.learners.projection import LearnersProjection
 from application.learners.record_change_projection import LearnerRecordsProjection
 from application.learners.status_change_projection import StatusChangesProjection
 from application.organisation.projection import OrganisationProjection

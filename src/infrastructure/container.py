@@ -24,8 +24,10 @@ from application.projections import all_projections
 from application.teaching.service import Teaching
 from application.training.certificates import CERTIFICATE_BATCH_TASK, CertificateLedgers
 from application.training.platform import TrainingPlatform
-from infrastructure import audit_chain
-from infrastructure import audit_checkpoints  # noqa: F401  (declares the audit_checkpoints platform table)
+from infrastructure import (
+    audit_chain,
+    audit_checkpoints,  # noqa: F401  (declares the audit_checkpoints platform table)
+)
 from infrastructure.certificates.fonts import configured_font_path
 from infrastructure.certificates.pdf import PdfCertificateRenderer
 from infrastructure.clock import SystemClock

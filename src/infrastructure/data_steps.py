@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Column, Connection, Engine, String, Table, insert, select
 
+from application.common.instant import Instant
 from application.common.projection import Projection
 from application.indexes import backfill
 from infrastructure.database import platform_tables
 from infrastructure.eventstore import AggregateStore, EventLog
 from infrastructure.projections import ProjectionRunner
-from application.common.instant import Instant
 
 data_steps = Table(
     "data_steps",

@@ -31,15 +31,15 @@ from eventsourcing.persistence import (
     UUIDAsHex,
     find_id_convertor,
 )
-from eventsourcing.utils import get_topic, resolve_topic, retry
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from eventsourcing.utils import get_topic, resolve_topic, retry
 from psycopg.sql import SQL, Identifier
 
 from application.common.context import note_position
 from domains.learners.learner import StudentNumberSequence
-from domains.training.ledger import CertificateSerialSequence
 from domains.shared.errors import DomainError, NotFound
+from domains.training.ledger import CertificateSerialSequence
 from infrastructure import audit_chain
 from infrastructure.audit_chain import CHAIN_TABLE, GENESIS
 
@@ -48,8 +48,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return [
             *super().construct_create_table_statements(),
-            f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} "
-            "(notification_id INTEGER PRIMARY KEY, hash TEXT NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} (notification_id INTEGER PRIMARY KEY, hash TEXT NOT NULL)",
         ]
 
     def _insert_events(
@@ -200,10 +199,7 @@ def _is_plain(value: Any) -> bool:
                 return False
         return True
     if kind is list or kind is tuple:
-        for item in value:
-            if not _is_plain(item):
-                return False
-        return True
+        return all(_is_plain(item) for item in value)
     return isinstance(value, _PLAIN)  # numbers, and str subclasses such as StrEnum
 
 

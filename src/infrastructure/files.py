@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Column, Engine, Integer, LargeBinary, String, Table, insert, select
 
+from application.common.instant import Instant
 from domains.shared.errors import InvalidInput
 from infrastructure.database import platform_tables
-from application.common.instant import Instant
 
 stored_files = Table(
     "stored_files",

@@ -27,7 +27,6 @@ import dramatiq
 import structlog
 from dramatiq.brokers.stub import StubBroker
 from sqlalchemy import (
-    bindparam,
     Boolean,
     Column,
     Engine,
@@ -36,6 +35,7 @@ from sqlalchemy import (
     String,
     Table,
     Uuid,
+    bindparam,
     delete,
     func,
     insert,
@@ -44,21 +44,21 @@ from sqlalchemy import (
     update,
 )
 
+from application.common.actor import Actor
+from application.common.context import correlation_id, current_correlation_id
+from application.common.instant import Instant
 from application.common.jobs import (
+    LEASE_SECONDS,
     BulkJob,
     Claim,
     ItemResult,
     JobBusy,
     JobPaused,
     JobStatus,
-    LEASE_SECONDS,
     LeaseLost,
 )
-from application.common.actor import Actor
-from application.common.context import correlation_id, current_correlation_id
 from domains.shared.values import Role
 from infrastructure.database import platform_tables
-from application.common.instant import Instant
 
 log = structlog.get_logger(__name__)
 
@@ -467,7 +467,7 @@ class SqlJobState:
     def row_states(self, job_id: uuid.UUID) -> dict[int, bool | None]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(import_rows.c.row, import_rows.c.ok).where(import_rows.c.job_id == job_id))
-            return {r: ok for r, ok in rows}
+            return dict(rows.tuples().all())
 
     def _check_lease(self, conn: Any, job_id: uuid.UUID, token: str, lease_seconds: float | None) -> None:
         values: dict[str, Any] = {}

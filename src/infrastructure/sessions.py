@@ -19,8 +19,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Column, Engine, Integer, String, Table, Uuid, delete, func, insert, select, update
 
-from infrastructure.database import platform_tables
 from application.common.instant import Instant
+from infrastructure.database import platform_tables
 
 sessions = Table(
     "auth_sessions",

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Boolean, Column, Engine, Integer, String, Table, delete, func, insert, select, update
 
+from application.common.instant import Instant
 from application.training.activities import Activities
 from application.training.learning import Learning
 from application.training.lectures import Lectures
@@ -31,7 +32,6 @@ from application.training.schools import TrainingSchools
 from application.training.trainees import Trainees
 from domains.shared.values import mask_phone
 from infrastructure.database import platform_tables
-from application.common.instant import Instant
 
 sms_codes = Table(
     "training_sms_codes",

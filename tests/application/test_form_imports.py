@@ -227,7 +227,7 @@ def test_a_worker_shutting_down_pauses_the_job_and_it_resumes_later(container, w
         (b"\x00\x01\x02binary\x03" * 10, "import.not_text"),
         ("姓名,身份证号码\n张三,1\n".encode("utf-16"), "import.unsupported_encoding"),
         (b"", "import.empty_file"),
-        ("name,id,phone\na,b,c\n".encode(), "import.header_invalid"),
+        (b"name,id,phone\na,b,c\n", "import.header_invalid"),
         (csv_bytes([csv_row(1)], columns=[c for c in IMPORT_COLUMNS if c != "身份证号码"]), "import.header_invalid"),
         (csv_bytes([]), "import.no_rows"),
         (csv_bytes([csv_row(i) for i in range(5001)]), "import.too_many_rows"),

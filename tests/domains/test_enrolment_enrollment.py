@@ -120,8 +120,16 @@ def test_a_dropped_course_may_be_selected_again_with_new_bills():
 
 def test_selecting_again_still_checks_the_preconditions_and_the_course():
     e = enrollment(("CourseDropped", {"refund_id": None, "dropped_at": AT}))
-    refused(e, lambda x: x.reselect(TP, PROGRAMME, dataclasses.replace(OFFER, published=False), [uuid.uuid4()], LATER), "selection.course_not_published")
-    refused(e, lambda x: x.reselect(TP, PROGRAMME, dataclasses.replace(OFFER, course_id=uuid.uuid4()), [uuid.uuid4()], LATER), "enrollment.other_course")
+    refused(
+        e,
+        lambda x: x.reselect(TP, PROGRAMME, dataclasses.replace(OFFER, published=False), [uuid.uuid4()], LATER),
+        "selection.course_not_published",
+    )
+    refused(
+        e,
+        lambda x: x.reselect(TP, PROGRAMME, dataclasses.replace(OFFER, course_id=uuid.uuid4()), [uuid.uuid4()], LATER),
+        "enrollment.other_course",
+    )
 
 
 # -- payment ------------------------------------------------------------------------------------

@@ -39,8 +39,8 @@ from application.admissions.service import PROGRAMME_CODES, Admissions
 from application.common.actor import Actor
 from application.common.context import current_correlation_id
 from application.common.jobs import (
-    BulkJobService,
     BulkJob,
+    BulkJobService,
     ItemResult,
     JobQueue,
     JobRunner,

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import msgspec
 from sqlalchemy import Column, Connection, Date, String, Table, Text, Uuid, delete, insert, update
-from datetime import date
 
+from application.common.instant import Instant
 from application.common.projection import Projection, Writes, handles, read_models
 from domains.admissions.application_form import ApplicationForm
 from domains.admissions.batches import AdmissionBatch, StudyBatch, TrainingProgramme
-from application.common.instant import Instant
 
 study_batches = Table(
     "rm_study_batches",

@@ -12,11 +12,11 @@ from application.common.actor import Actor
 from application.common.loading import listing_in, load
 from application.common.ports import Clock, EventStore
 from application.common.recording import recording
+from application.learners.numbers import student_number_claim
 from domains.admissions.application_form import Applicant, ApplicationForm
 from domains.admissions.batches import AdmissionBatch, StudyBatch, TrainingProgramme
 from domains.learners.learner import Learner, StudentNumberSequence
 from domains.organisation.teaching_point import TeachingPoint
-from application.learners.numbers import student_number_claim
 from domains.shared.aggregate import UniqueKey, key_id
 from domains.shared.errors import DomainError, InvalidInput, NotFound
 from domains.shared.values import Role

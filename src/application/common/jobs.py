@@ -31,9 +31,9 @@ from sqlalchemy.exc import OperationalError as SQLOperationalError
 
 from application.common.actor import Actor
 from application.common.context import correlation_id
+from application.common.instant import Instant
 from application.common.ports import Clock
 from domains.shared.errors import DomainError
-from application.common.instant import Instant
 
 log = structlog.get_logger(__name__)
 
@@ -267,7 +267,9 @@ class JobRunner:
         ):
             if job.attempts > MAX_ATTEMPTS:
                 log.warning("job.given_up", kind=self.kind, attempts=job.attempts)
-                self.state.finish(job.id, token, JobStatus.FAILED, self.clock.now(), "任务多次中断，已停止；已完成的部分保留其结果")
+                self.state.finish(
+                    job.id, token, JobStatus.FAILED, self.clock.now(), "任务多次中断，已停止；已完成的部分保留其结果"
+                )
                 return
             log.info("job.running", kind=self.kind, attempt=job.attempts, items=job.total)
             try:

@@ -10,7 +10,6 @@ from sqlalchemy import Connection, Select, func, select
 
 from application.common.actor import Actor
 
-
 MAX_PAGE = 1_000_000
 
 

@@ -12,7 +12,6 @@ from domains.shared.errors import InvalidInput
 from domains.shared.metadata import acting
 from domains.shared.values import Role
 
-
 MAX_REASON = 500
 
 

@@ -21,13 +21,13 @@ from sqlalchemy import (
     update,
 )
 
+from application.common.instant import Instant
 from application.common.projection import Projection, handles, read_models
 from domains.curriculum.batches import ExamBatch, SelectionBatch, _CourseBatch
 from domains.curriculum.course import Course
 from domains.curriculum.fees import FeeStandard
 from domains.curriculum.levels import EducationLevel
 from domains.curriculum.programme_curriculum import ProgrammeCurriculum
-from application.common.instant import Instant
 
 courses = Table(
     "rm_courses",

@@ -19,12 +19,14 @@ from typing import Any
 import structlog
 from sqlalchemy import Connection, select
 
+from application.admissions.projection import programmes
 from application.common.actor import Actor
 from application.common.context import current_correlation_id
+from application.common.filters import RosterFilter
 from application.common.jobs import (
-    BulkJobService,
     TRANSIENT,
     BulkJob,
+    BulkJobService,
     ItemResult,
     JobQueue,
     JobRunner,
@@ -37,8 +39,6 @@ from application.common.loading import load
 from application.common.ports import Clock
 from application.common.queries import Page, PageOf, in_scope, paged
 from application.enrolment.service import Enrolment, LearnerSelection
-from application.admissions.projection import programmes
-from application.common.filters import RosterFilter
 from application.learners.projection import learners
 from application.organisation.projection import teaching_points
 from domains.curriculum.course import Course
@@ -118,7 +118,9 @@ class BatchSelections(BulkJobService):
             raise NotFound("not_found", "所选学生中有不存在或不属于本教学点的学生，请重新查询后选择")
         if len({programme for _, programme in rows}) > 1:
             raise InvalidInput(
-                "batch_selection.mixed_programmes", "批量选课只能为同一培养方案的学生选课，请按学习批次和培养方案五要素查询", field="learner_ids"
+                "batch_selection.mixed_programmes",
+                "批量选课只能为同一培养方案的学生选课，请按学习批次和培养方案五要素查询",
+                field="learner_ids",
             )
         names = [load(self.store, cid, Course, "课程").name for cid in course_ids]
         job = BulkJob(
@@ -147,17 +149,19 @@ class BatchSelections(BulkJobService):
             try:
                 outcomes = self.enrolment.select_for_learners(job.actor, chosen, course_ids, chunk=len(chosen))
             except DomainError as exc:  # the request itself fails now (a course was removed...)
-                return [ItemResult(n, False, exc.code, exc.message, lid) for n, lid in zip(numbers, chosen)]
+                return [ItemResult(n, False, exc.code, exc.message, lid) for n, lid in zip(numbers, chosen, strict=True)]
             except TRANSIENT:
                 raise
             except Exception:
                 log.exception("batch_selection.chunk_failed", learners=len(chosen))
                 message = "处理时发生系统错误，请稍后重试或单独为该学生选课"
-                return [ItemResult(n, False, "batch_selection.error", message, lid) for n, lid in zip(numbers, chosen)]
+                return [
+                    ItemResult(n, False, "batch_selection.error", message, lid) for n, lid in zip(numbers, chosen, strict=True)
+                ]
             by_learner = {o.learner_id: o for o in outcomes}
             return [
                 ItemResult(n, by_learner[lid].ok, by_learner[lid].code, describe(by_learner[lid]), lid)
-                for n, lid in zip(numbers, chosen)
+                for n, lid in zip(numbers, chosen, strict=True)
             ]
 
         self.jobs.each_item(job, token, range(1, len(learner_ids) + 1), process, chunk=CHUNK)
@@ -216,7 +220,9 @@ def cohort(conn: Connection, actor: Actor, filters: RosterFilter) -> dict[str, A
     actor.require(Role.TEACHING_POINT_ADMIN)
     elements = {e: getattr(filters, e) for e in ("level", "learner_type", "learner_source", "major", "length_of_schooling")}
     if filters.study_batch_id is None or not all(elements.values()):
-        raise InvalidInput("batch_selection.cohort_incomplete", "请选择学习批次和培养方案五要素（层次、学生类型、学生来源、专业、学制）")
+        raise InvalidInput(
+            "batch_selection.cohort_incomplete", "请选择学习批次和培养方案五要素（层次、学生类型、学生来源、专业、学制）"
+        )
     programme = conn.execute(
         select(programmes).where(*(programmes.c[e] == v for e, v in elements.items()))
     ).mappings().first()

@@ -209,7 +209,9 @@ def selectable_courses(conn: Connection, actor: Actor, learner_id: uuid.UUID, no
     standards = frozenset(conn.execute(select(fee_standards.c.level)).scalars())
     held = {
         r["course_id"]: r["status"]
-        for r in conn.execute(select(enrollments.c.course_id, enrollments.c.status).where(enrollments.c.learner_id == learner_id)).mappings()
+        for r in conn.execute(
+            select(enrollments.c.course_id, enrollments.c.status).where(enrollments.c.learner_id == learner_id)
+        ).mappings()
     }
     out = []
     for r in rows:

@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy import Column, String, Table, Uuid, update
 
+from application.common.instant import Instant
 from application.common.projection import Projection, handles, read_models
 from application.curriculum.projection import utc
 from domains.exams.registration import ExamRegistration, RegistrationStatus
-from application.common.instant import Instant
 
 exam_registrations = Table(
     "rm_exam_registrations",

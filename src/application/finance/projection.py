@@ -6,12 +6,12 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Column, Integer, String, Table, Uuid, insert, update
 
+from application.common.instant import Instant
 from application.common.projection import Projection, handles, read_models
 from application.curriculum.projection import utc
 from domains.finance.bill import Bill, BillStatus, PaymentMethod
 from domains.finance.payments import OnlinePayment, PaymentStatus, RemittanceSlip, SlipStatus
 from domains.finance.refund import Refund, RefundStatus
-from application.common.instant import Instant
 
 bills = Table(
     "rm_bills",

@@ -39,7 +39,7 @@ from domains.finance.payments import (
 )
 from domains.finance.refund import REQUESTER_ROLES, Refund
 from domains.shared.aggregate import UniqueKey, key_id
-from domains.shared.errors import DomainError, Forbidden, InvalidInput, NotFound
+from domains.shared.errors import DomainError, Forbidden, NotFound
 from domains.shared.money import Money
 from domains.shared.values import Role
 

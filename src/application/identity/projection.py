@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, String, Table, Uuid, insert, update
 
+from application.common.instant import Instant
 from application.common.projection import Projection, handles, read_models
 from domains.identity.account import Account
-from application.common.instant import Instant
 
 accounts = Table(
     "rm_accounts",

@@ -16,7 +16,6 @@ from domains.shared.aggregate import UniqueKey, key_id
 from domains.shared.errors import DomainError, Forbidden, InvalidInput, NotFound
 from domains.shared.values import TEACHING_POINT_ROLES, ChineseIdNumber, Role, parse_roles
 
-
 AVATAR_TYPES = frozenset({"image/png", "image/jpeg"})
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
 

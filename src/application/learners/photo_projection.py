@@ -15,17 +15,16 @@ from sqlalchemy import Boolean, Column, Connection, Integer, String, Table, Uuid
 from application.admissions.projection import programmes
 from application.common.actor import Actor
 from application.common.filters import RosterFilter
+from application.common.instant import Instant
 from application.common.jobs import JobStatus, import_jobs_view, import_rows_view
 from application.common.projection import Projection, Writes, handles, read_models
+from application.common.queries import Page, PageOf, in_scope, paged
 from application.curriculum.projection import utc
 from application.learners.projection import learners
-from application.common.queries import Page, PageOf, in_scope, paged
-from application.learners.queries import roster_query, roster_row
-from application.learners.queries import get_learner
+from application.learners.queries import get_learner, roster_query, roster_row
 from domains.learners.photo import LearnerPhotos
 from domains.shared.errors import InvalidInput, NotFound
 from domains.shared.values import Role
-from application.common.instant import Instant
 
 learner_photos = Table(
     "rm_learner_photos",

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import Column, Date, String, Table, Uuid
 
+from application.common.instant import Instant
 from application.common.projection import Projection, Writes, handles, read_models
 from domains.learners.learner import Learner, LearnerStatus
-from application.common.instant import Instant
 
 learners = Table(
     "rm_learners",

@@ -18,6 +18,7 @@ from application.admissions.projection import programmes
 from application.admissions.queries import PROGRAMME_COLUMNS
 from application.common.actor import Actor
 from application.common.filters import RosterFilter
+from application.common.instant import Instant
 from application.common.projection import Projection, Writes, handles, read_models
 from application.common.queries import Page, PageOf, paged
 from application.curriculum.projection import utc
@@ -39,7 +40,6 @@ from domains.learners.record_change import (
 )
 from domains.shared.errors import NotFound
 from domains.shared.values import Role, mask_id_number
-from application.common.instant import Instant
 
 learner_records = Table(
     "rm_learner_records",

@@ -25,8 +25,8 @@ from application.common.ports import Clock, EventStore, FileStore
 from application.common.recording import recording
 from application.curriculum.service import note
 from application.enrolment.service import check_own, learner_enrollments, learner_for
-from application.learners.proof_files import Upload, store_proof_files
 from application.learners.numbers import learner_id_by_number
+from application.learners.proof_files import Upload, store_proof_files
 from application.learners.status_change_projection import withdrawal_courses
 from domains.admissions.batches import TrainingProgramme
 from domains.curriculum.batches import SelectionBatch

@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy import Boolean, Column, Connection, String, Table, Uuid, insert, update
 
+from application.common.instant import Instant
 from application.common.projection import Projection, handles, read_models
 from domains.organisation.teaching_point import School, TeachingPoint
-from application.common.instant import Instant
 
 schools = Table(
     "rm_schools",

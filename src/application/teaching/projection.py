@@ -8,12 +8,12 @@ from typing import Any
 
 from sqlalchemy import Column, String, Table, Uuid, delete
 
+from application.common.instant import Instant
 from application.common.projection import Projection, Writes, handles, read_models
 from application.curriculum.projection import utc
 from domains.teaching.classes import CourseClass
 from domains.teaching.exam_sites import ExamSiteAssignment
 from domains.teaching.mentors import MentorAssignment
-from application.common.instant import Instant
 
 mentor_assignments = Table(
     "rm_mentor_assignments",

@@ -14,10 +14,10 @@ from typing import Any
 import msgspec
 from sqlalchemy import Column, Date, Integer, String, Table, Text, Uuid, select
 
+from application.common.instant import Instant
 from application.common.projection import Projection, Writes, handles, read_models
 from application.curriculum.projection import utc
 from domains.training.ledger import Certificate, CertificateBatch, CertificateLedger
-from application.common.instant import Instant
 
 certificate_ledgers = Table(
     "rm_certificate_ledgers",

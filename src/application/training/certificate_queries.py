@@ -15,8 +15,6 @@ from application.common.actor import Actor
 from application.common.queries import Page, PageOf, paged
 from application.curriculum.queries import shape
 from application.identity.projection import accounts
-from application.training.learning_projection import members as training_members
-from application.training.learning_projection import schools as training_schools
 from application.training.certificate_document import CertificateDocument, hours_text
 from application.training.certificate_projection import (
     certificate_batches,
@@ -26,6 +24,8 @@ from application.training.certificate_projection import (
     ledger_items,
     ledger_years,
 )
+from application.training.learning_projection import members as training_members
+from application.training.learning_projection import schools as training_schools
 from domains.shared.errors import NotFound
 from domains.shared.values import Role
 from domains.training.ledger import TOLERANCE_TENTHS, AmendableField, HoursKind

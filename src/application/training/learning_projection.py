@@ -7,9 +7,21 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
-    JSON, Boolean, Column, Date, Float, Integer, String, Table, Text, Uuid, select, update,
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    Float,
+    Integer,
+    String,
+    Table,
+    Text,
+    Uuid,
+    select,
+    update,
 )
 
+from application.common.instant import Instant
 from application.common.projection import Projection, Writes, handles, read_models
 from domains.training.activities import ActivityDeclaration, DeclarationStatus, OfflineActivity
 from domains.training.lectures import HostingApplication, HostingStatus, Lecture, LectureOrigin
@@ -17,7 +29,6 @@ from domains.training.members import TrainingMember
 from domains.training.progress import CourseStudy, watched_seconds
 from domains.training.resources import ResourceKind, TrainingCourse
 from domains.training.schools import TrainingSchool
-from application.common.instant import Instant
 
 schools = Table(
     "rm_training_schools", read_models,

@@ -13,13 +13,22 @@ from application.common.actor import Actor
 from application.common.queries import Page, PageOf, paged
 from application.identity.projection import accounts
 from application.training.learning_projection import (
-    chapter_progress, courses, declarations, hosting, hours, lecture_signups, lectures, members, schools, studies,
+    chapter_progress,
+    courses,
+    declarations,
+    hosting,
+    hours,
+    lecture_signups,
+    lectures,
+    members,
+    schools,
+    studies,
 )
 from domains.shared.errors import NotFound
 from domains.shared.values import TRAINING_ROLES, Role
 from domains.training.activities import DeclarationStatus
-from domains.training.ledger import hours_text
 from domains.training.lectures import HostingStatus, LectureOrigin
+from domains.training.ledger import hours_text
 from domains.training.resources import ResourceKind
 
 CENTRE = Role.TRAINING_CENTRE_ADMIN
@@ -122,9 +131,8 @@ def list_members(conn: Connection, actor: Actor, school_id: uuid.UUID | None, ro
     every centre admin with None). A school administrator asking for another school is answered
     404, as if it did not exist, rather than with their own school's list."""
     actor.require(CENTRE, SCHOOL_ADMIN, AUDITOR)
-    if not sees_every_school(actor):
-        if school_id is None or school_id != actor.training_school_id:
-            raise NotFound("not_found", "学校培训平台不存在")
+    if not sees_every_school(actor) and (school_id is None or school_id != actor.training_school_id):
+        raise NotFound("not_found", "学校培训平台不存在")
     query = (
         select(members, accounts.c.username, accounts.c.name, accounts.c.status)
         .select_from(members.join(accounts, accounts.c.id == members.c.account_id))

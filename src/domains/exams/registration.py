@@ -25,7 +25,6 @@ from domains.shared.errors import DomainError, InvalidInput
 from domains.shared.values import require_aware
 
 
-
 class RegistrationKind(StrEnum):
     FINAL = "final"
     RESIT = "resit"

@@ -20,7 +20,6 @@ from domains.shared.money import Money
 from domains.shared.values import require_aware, require_text
 
 
-
 class FeeType(StrEnum):
     CREDIT_FEE = "credit_fee"
     EXAM_FEE = "exam_fee"

@@ -23,7 +23,7 @@ class DomainAggregate(Aggregate):
 
     @classmethod
     def _create(
-        cls, event_class: type[CanInitAggregate[uuid.UUID]], *, id: uuid.UUID | None = None, **kwargs: Any  # noqa: A002
+        cls, event_class: type[CanInitAggregate[uuid.UUID]], *, id: uuid.UUID | None = None, **kwargs: Any
     ) -> Self:
         kwargs.setdefault("meta", current_meta())
         return super()._create(event_class, id=id, **kwargs)
