@@ -28,10 +28,10 @@ from application.admissions.imports import (
 from application.admissions.projection import application_forms
 from application.audit.projection import audit_log
 from application.common.context import correlation_id
-from application.common.jobs import MAX_ATTEMPTS, JobBusy, JobPaused, import_jobs_view, import_rows_view
+from application.common.jobs import MAX_ATTEMPTS, JobBusy, JobPaused, bulk_job_items_view, bulk_jobs_view
 from application.common.queries import Page
 from domains.shared.errors import DomainError, NotFound
-from infrastructure.jobs import Jobs, SqlJobState, import_jobs, import_rows
+from infrastructure.jobs import Jobs, SqlJobState, bulk_job_items, bulk_jobs
 from tests.support import applicant, make_id_number
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -153,13 +153,13 @@ def test_running_the_same_job_again_imports_nothing_twice(container, world):
     form_id = before["rows"][0]["form_id"]
     with container.engine.begin() as conn:
         conn.execute(
-            update(import_rows)
-            .where(import_rows.c.job_id == job_id, import_rows.c.row == 2)
+            update(bulk_job_items)
+            .where(bulk_job_items.c.job_id == job_id, bulk_job_items.c.row == 2)
             .values(ok=None, code=None, message=None, record_id=None)
         )
         conn.execute(
-            update(import_jobs)
-            .where(import_jobs.c.id == job_id)
+            update(bulk_jobs)
+            .where(bulk_jobs.c.id == job_id)
             .values(status="queued", processed=5, succeeded=1, finished_at=None, content=mixed_file())
         )
     imports.run(job_id)
@@ -185,7 +185,7 @@ def test_an_import_interrupted_too_often_is_given_up(container, world):
     xuanwu = world.actor("xuanwu")
     job_id = container.form_imports.start(xuanwu, world.admission_batch, "a.csv", csv_bytes([csv_row(1)]))
     with container.engine.begin() as conn:
-        conn.execute(update(import_jobs).where(import_jobs.c.id == job_id).values(attempts=MAX_ATTEMPTS))
+        conn.execute(update(bulk_jobs).where(bulk_jobs.c.id == job_id).values(attempts=MAX_ATTEMPTS))
     container.form_imports.run(job_id)
     job = read_job(container, xuanwu, job_id)
     assert job["status"] == "failed" and job["status_label"] == "失败" and job["error"]
@@ -294,7 +294,7 @@ def test_another_teaching_point_cannot_see_the_job_and_the_school_sees_all(conta
 
 
 def test_the_read_side_views_match_the_platform_tables():
-    for view, tbl in ((import_jobs_view, import_jobs), (import_rows_view, import_rows)):
+    for view, tbl in ((bulk_jobs_view, bulk_jobs), (bulk_job_items_view, bulk_job_items)):
         for col in view.c:
             assert col.name in tbl.c, col.name
             assert isinstance(col.type, type(tbl.c[col.name].type)), col.name

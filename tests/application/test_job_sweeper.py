@@ -23,7 +23,7 @@ from application.admissions.projection import application_forms
 from application.common.jobs import BulkJob
 from infrastructure.audit_chain import verify_log
 from infrastructure.container import build
-from infrastructure.jobs import SqlJobState, import_jobs, lifespan_hooks
+from infrastructure.jobs import SqlJobState, bulk_jobs, lifespan_hooks
 from tests.application.test_form_imports import csv_bytes, csv_row, forms_count, read_job, wait_until_finished
 
 
@@ -61,7 +61,7 @@ class SilentQueue:
 
 def lease_of(container: Any, job_id: uuid.UUID) -> tuple[str, Any]:
     with container.engine.connect() as conn:
-        row = conn.execute(select(import_jobs.c.status, import_jobs.c.lease_until).where(import_jobs.c.id == job_id)).one()
+        row = conn.execute(select(bulk_jobs.c.status, bulk_jobs.c.lease_until).where(bulk_jobs.c.id == job_id)).one()
     return row.status, row.lease_until
 
 

@@ -360,11 +360,12 @@ class JobRunner:
 
 
 # -- read side --------------------------------------------------------------------------------
-# Views of the platform tables `import_jobs` and `import_rows` (defined in infrastructure; they
-# hold every kind of bulk job); a test checks that they agree with the tables.
+# Views of the platform tables `bulk_jobs` and `bulk_job_items` (defined in infrastructure): every
+# kind of bulk job (imports, batch selections, photo exports, certificate batches) and each item's
+# result; a test checks that they agree with the tables.
 
-import_jobs_view = table(
-    "import_jobs",
+bulk_jobs_view = table(
+    "bulk_jobs",
     column("id", Uuid),
     column("kind", String),
     column("status", String),
@@ -384,8 +385,8 @@ import_jobs_view = table(
     column("finished_at", Instant()),
 )
 
-import_rows_view = table(
-    "import_rows",
+bulk_job_items_view = table(
+    "bulk_job_items",
     column("job_id", Uuid),
     column("row", Integer),
     column("ok", Boolean),

@@ -32,8 +32,8 @@ from application.common.jobs import (
     JobRunner,
     JobState,
     JobStatus,
-    import_jobs_view,
-    import_rows_view,
+    bulk_job_items_view,
+    bulk_jobs_view,
 )
 from application.common.loading import load
 from application.common.ports import Clock
@@ -170,7 +170,7 @@ class BatchSelections(BulkJobService):
 
 # -- read side --------------------------------------------------------------------------------
 
-_J = import_jobs_view.c
+_J = bulk_jobs_view.c
 
 
 def _job_query() -> Any:
@@ -178,7 +178,7 @@ def _job_query() -> Any:
         _J.id, _J.status, _J.filename, _J.teaching_point_id, teaching_points.c.name.label("teaching_point_name"),
         _J.actor_username, _J.actor_name, _J.total, _J.processed, _J.succeeded, _J.failed, _J.error,
         _J.created_at, _J.started_at, _J.finished_at,
-    ).select_from(import_jobs_view.outerjoin(teaching_points, teaching_points.c.id == _J.teaching_point_id))
+    ).select_from(bulk_jobs_view.outerjoin(teaching_points, teaching_points.c.id == _J.teaching_point_id))
 
 
 def _shape(row: Any) -> dict[str, Any]:
@@ -194,7 +194,7 @@ def get_batch_selection(conn: Connection, actor: Actor, job_id: uuid.UUID) -> di
     if row is None or not actor.can_see_teaching_point(row["teaching_point_id"]):
         raise NotFound("not_found", "批量选课任务不存在或不属于您的教学点")
     job = _shape(row)
-    r = import_rows_view.c
+    r = bulk_job_items_view.c
     job["learners"] = [
         dict(x)
         for x in conn.execute(
@@ -202,7 +202,7 @@ def get_batch_selection(conn: Connection, actor: Actor, job_id: uuid.UUID) -> di
                 r.row, r.ok, r.code, r.message, r.record_id.label("learner_id"),
                 learners.c.student_number, learners.c.name,
             )
-            .select_from(import_rows_view.outerjoin(learners, learners.c.id == r.record_id))
+            .select_from(bulk_job_items_view.outerjoin(learners, learners.c.id == r.record_id))
             .where(r.job_id == job_id, r.ok.is_not(None))
             .order_by(r.row)
         ).mappings()
