@@ -52,8 +52,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return [
             *super().construct_create_table_statements(),
-            f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} "
-            "(notification_id INTEGER PRIMARY KEY, hash TEXT NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} (notification_id INTEGER PRIMARY KEY, hash TEXT NOT NULL)",
         ]
 
     def _insert_events(
@@ -204,10 +203,7 @@ def _is_plain(value: Any) -> bool:
                 return False
         return True
     if kind is list or kind is tuple:
-        for item in value:
-            if not _is_plain(item):
-                return False
-        return True
+        return all(_is_plain(item) for item in value)
     return isinstance(value, _PLAIN)  # numbers, and str subclasses such as StrEnum
 
 

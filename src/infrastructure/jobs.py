@@ -276,8 +276,8 @@ def run_workers(jobs: Jobs) -> bool:
 
 # -- bulk job state (platform tables, not read models) ------------------------------------------
 
-import_jobs = Table(
-    "import_jobs",
+bulk_jobs = Table(
+    "bulk_jobs",
     platform_tables,
     Column("id", Uuid, primary_key=True),
     Column("kind", String(40), nullable=False),
@@ -304,11 +304,11 @@ import_jobs = Table(
     Column("finished_at", Instant()),
 )
 
-import_rows = Table(
-    "import_rows",
+bulk_job_items = Table(
+    "bulk_job_items",
     platform_tables,
     Column("job_id", Uuid, primary_key=True),
-    Column("row", Integer, primary_key=True),
+    Column("row", Integer, primary_key=True),  # the item's number (an import's row, a learner's place in a selection)
     Column("ok", Boolean),  # NULL: started, no result yet
     Column("code", String(60)),
     Column("message", String(300)),
@@ -375,7 +375,7 @@ class SqlJobState:
         return _now() + timedelta(seconds=self.lease_seconds * MESSAGE_GRACE_LEASES)
 
     def requeue_expired(self, kind: str) -> list[BulkJob]:
-        j = import_jobs.c
+        j = bulk_jobs.c
         now = _now()
         # A running job whose runner stopped renewing, or a queued one whose message is overdue
         # (it lived in the memory of a process that died).
@@ -383,7 +383,7 @@ class SqlJobState:
             (j.status == JobStatus.RUNNING) & (j.lease_until < now),
             (j.status == JobStatus.QUEUED) & (or_(j.lease_until.is_(None), j.lease_until < now)),
         )
-        cols = [c for c in import_jobs.c if c.name != "content"]
+        cols = [c for c in bulk_jobs.c if c.name != "content"]
         taken = []
         with self.engine.connect() as conn:
             rows = conn.execute(select(*cols).where(j.kind == kind, expired).order_by(j.created_at)).mappings().all()
@@ -392,7 +392,7 @@ class SqlJobState:
                 # Compare-and-set: the row must still be expired (and held by the same dead
                 # token), so of two sweepers only the first changes it.
                 won = conn.execute(
-                    update(import_jobs)
+                    update(bulk_jobs)
                     .where(j.id == row["id"], j.lease_token == row["lease_token"], expired)
                     .values(status=JobStatus.QUEUED, lease_token=None, lease_until=self._message_until())
                 ).rowcount
@@ -403,7 +403,7 @@ class SqlJobState:
     def create(self, job: BulkJob) -> None:
         with self.engine.begin() as conn:
             conn.execute(
-                insert(import_jobs).values(
+                insert(bulk_jobs).values(
                     id=job.id,
                     kind=job.kind,
                     status=JobStatus.QUEUED,
@@ -428,17 +428,17 @@ class SqlJobState:
 
     def discard(self, job_id: uuid.UUID) -> None:
         with self.engine.begin() as conn:
-            conn.execute(delete(import_rows).where(import_rows.c.job_id == job_id))
-            conn.execute(delete(import_jobs).where(import_jobs.c.id == job_id))
+            conn.execute(delete(bulk_job_items).where(bulk_job_items.c.job_id == job_id))
+            conn.execute(delete(bulk_jobs).where(bulk_jobs.c.id == job_id))
 
     def claim(self, job_id: uuid.UUID, lease_seconds: float) -> Claim:
         now = _now()
         token = secrets.token_hex(16)
-        j = import_jobs.c
+        j = bulk_jobs.c
         with self.engine.begin() as conn:
             # One UPDATE decides: of two runners only one sees its row count be 1.
             claimed = conn.execute(
-                update(import_jobs)
+                update(bulk_jobs)
                 .where(
                     j.id == job_id,
                     or_(
@@ -454,7 +454,7 @@ class SqlJobState:
                     started_at=func.coalesce(j.started_at, now),
                 )
             ).rowcount
-            row = conn.execute(select(import_jobs).where(j.id == job_id)).mappings().first()
+            row = conn.execute(select(bulk_jobs).where(j.id == job_id)).mappings().first()
         if row is None:
             return Claim("missing")
         if claimed == 1:
@@ -466,16 +466,16 @@ class SqlJobState:
 
     def row_states(self, job_id: uuid.UUID) -> dict[int, bool | None]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(import_rows.c.row, import_rows.c.ok).where(import_rows.c.job_id == job_id))
-            return {r: ok for r, ok in rows}
+            rows = conn.execute(select(bulk_job_items.c.row, bulk_job_items.c.ok).where(bulk_job_items.c.job_id == job_id))
+            return dict(rows.tuples().all())
 
     def _check_lease(self, conn: Any, job_id: uuid.UUID, token: str, lease_seconds: float | None) -> None:
         values: dict[str, Any] = {}
         if lease_seconds is not None:
             values["lease_until"] = _now() + timedelta(seconds=lease_seconds)
         held = conn.execute(
-            update(import_jobs)
-            .where(import_jobs.c.id == job_id, import_jobs.c.lease_token == token)
+            update(bulk_jobs)
+            .where(bulk_jobs.c.id == job_id, bulk_jobs.c.lease_token == token)
             .values(**(values or {"lease_token": token}))
         ).rowcount
         if held != 1:
@@ -486,11 +486,11 @@ class SqlJobState:
             return
         with self.engine.begin() as conn:
             self._check_lease(conn, job_id, token, None)
-            conn.execute(insert(import_rows), [{"job_id": job_id, "row": r, "ok": None} for r in rows])
+            conn.execute(insert(bulk_job_items), [{"job_id": job_id, "row": r, "ok": None} for r in rows])
 
     def record(self, job_id: uuid.UUID, token: str, results: list[ItemResult], lease_seconds: float) -> None:
-        j = import_jobs.c
-        r = import_rows.c
+        j = bulk_jobs.c
+        r = bulk_job_items.c
         with self.engine.begin() as conn:
             self._check_lease(conn, job_id, token, lease_seconds)
             numbers = [x.row for x in results]
@@ -515,7 +515,7 @@ class SqlJobState:
             started = [v for v in values if v["row"] in known]
             if started:
                 conn.execute(
-                    update(import_rows)
+                    update(bulk_job_items)
                     .where(r.job_id == bindparam("b_job"), r.row == bindparam("b_row"), r.ok.is_(None))
                     .values(ok=bindparam("ok"), code=bindparam("code"), message=bindparam("message"),
                             record_id=bindparam("record_id")),
@@ -523,10 +523,10 @@ class SqlJobState:
                 )
             unstarted = [v for v in values if v["row"] not in known]
             if unstarted:
-                conn.execute(insert(import_rows), unstarted)
+                conn.execute(insert(bulk_job_items), unstarted)
             succeeded = sum(1 for x in fresh if x.ok)
             conn.execute(
-                update(import_jobs)
+                update(bulk_jobs)
                 .where(j.id == job_id)
                 .values(
                     processed=j.processed + len(fresh),
@@ -538,8 +538,8 @@ class SqlJobState:
     def finish(
         self, job_id: uuid.UUID, token: str | None, status: str, at: datetime, error: str | None = None
     ) -> None:
-        j = import_jobs.c
-        query = update(import_jobs).where(j.id == job_id)
+        j = bulk_jobs.c
+        query = update(bulk_jobs).where(j.id == job_id)
         if token is not None:
             query = query.where(j.lease_token == token)
         with self.engine.begin() as conn:
@@ -555,10 +555,10 @@ class SqlJobState:
             )
 
     def release(self, job_id: uuid.UUID, token: str) -> None:
-        j = import_jobs.c
+        j = bulk_jobs.c
         with self.engine.begin() as conn:
             conn.execute(
-                update(import_jobs)
+                update(bulk_jobs)
                 .where(j.id == job_id, j.lease_token == token, j.status == JobStatus.RUNNING)
                 .values(status=JobStatus.QUEUED, lease_token=None, lease_until=self._message_until())
             )
@@ -581,8 +581,8 @@ class SqlJobState:
         return (str(row[0]), bytes(row[1])) if row else None
 
     def resumable(self, kind: str) -> list[BulkJob]:
-        j = import_jobs.c
-        cols = [c for c in import_jobs.c if c.name != "content"]
+        j = bulk_jobs.c
+        cols = [c for c in bulk_jobs.c if c.name != "content"]
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(*cols)

@@ -23,7 +23,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select, text
 
 from application.common.jobs import JobStatus
-from infrastructure.jobs import Jobs, import_jobs
+from infrastructure.jobs import Jobs, bulk_jobs
 from infrastructure.projections import ProjectionRunner
 
 log = structlog.get_logger(__name__)
@@ -52,7 +52,7 @@ def projection_lag(runner: ProjectionRunner) -> dict[str, int]:
 
 
 def job_counts(jobs_engine: Any) -> dict[tuple[str, str], int]:
-    j = import_jobs.c
+    j = bulk_jobs.c
     with jobs_engine.connect() as conn:
         rows = conn.execute(select(j.kind, j.status, func.count()).group_by(j.kind, j.status)).all()
     return {(kind, status): n for kind, status, n in rows}

@@ -61,12 +61,12 @@ class SchemaNotCurrent(RuntimeError):
 
 def platform_metadata() -> MetaData:
     """Every platform table: importing the modules that declare them fills the metadata."""
-    import infrastructure.audit_checkpoints  # noqa: F401
-    import infrastructure.data_steps  # noqa: F401
-    import infrastructure.files  # noqa: F401
-    import infrastructure.jobs  # noqa: F401
-    import infrastructure.projections  # noqa: F401
-    import infrastructure.sessions  # noqa: F401
+    import infrastructure.audit_checkpoints
+    import infrastructure.data_steps
+    import infrastructure.files
+    import infrastructure.jobs
+    import infrastructure.projections
+    import infrastructure.sessions
     import infrastructure.training_login  # noqa: F401
 
     return platform_tables

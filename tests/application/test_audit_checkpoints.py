@@ -5,6 +5,7 @@ its link, is named, not the row after it."""
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from datetime import UTC, datetime
 
@@ -144,7 +145,7 @@ def test_a_forged_row_slipped_in_and_relinked_is_named_by_the_checkpoint(world):
 
 def test_a_row_inserted_without_its_link_is_named_by_the_walk(world):
     engine = world.container.engine
-    table, id_col = table_of(engine)
+    table, _ = table_of(engine)
     with engine.begin() as conn:
         conn.execute(
             text(f"INSERT INTO {table} (originator_id, originator_version, topic, state) VALUES (:o, 1, 'x:Y', :s)"),
@@ -192,7 +193,7 @@ def test_a_rolled_back_write_leaves_no_break(world):
     c.organisation.edit_contact_details(world.actor("xuanwu"), world.tp["101"], "地址三", "李娟", "025-84321234", "三")
     ids = ids_of(c.engine)
     if c.engine.dialect.name == "postgresql":
-        assert any(b - a > 1 for a, b in zip(ids, ids[1:]))  # the gap is there
+        assert any(b - a > 1 for a, b in itertools.pairwise(ids))  # the gap is there
     assert verify_log(c.engine)[1] == []
 
 

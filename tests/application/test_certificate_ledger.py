@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from application.common.queries import Page
 from application.training.certificate_queries import (
     CertificateFilter,
     LedgerFilter,
@@ -18,7 +19,6 @@ from application.training.certificate_queries import (
     list_ledgers,
     verify,
 )
-from application.common.queries import Page
 from domains.shared.errors import DomainError
 from tests.training_ledger_support import training_world
 
@@ -51,7 +51,7 @@ def test_a_trainee_applies_within_the_remaining_printable(tw):
     [record] = after["certificates"]
     assert record["id"] == certificate_id and record["serial"] == "WP2026-000001" and record["total_hours"] == "52.0"
     assert {i["title"] for i in record["items"]} == {"课程思政建设", "在线教学设计"}
-    detail = [d for d in after["hours_detail"] if d["source_id"] == a][0]
+    detail = next(d for d in after["hours_detail"] if d["source_id"] == a)
     assert detail["serial"] == "WP2026-000001"
 
 

@@ -28,17 +28,11 @@ from application.admissions.imports import (
 from application.admissions.projection import application_forms
 from application.audit.projection import audit_log
 from application.common.context import correlation_id
-from application.common.jobs import (
-    MAX_ATTEMPTS,
-    JobBusy,
-    JobPaused,
-    import_jobs_view,
-    import_rows_view,
-)
+from application.common.jobs import MAX_ATTEMPTS, JobBusy, JobPaused, bulk_job_items_view, bulk_jobs_view
 from application.common.queries import Page
 from domains.shared.errors import DomainError, NotFound
 from infrastructure.database import reader
-from infrastructure.jobs import Jobs, SqlJobState, import_jobs, import_rows
+from infrastructure.jobs import Jobs, SqlJobState, bulk_job_items, bulk_jobs
 from tests.support import applicant, make_id_number
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -160,13 +154,13 @@ def test_running_the_same_job_again_imports_nothing_twice(container, world):
     form_id = before["rows"][0]["form_id"]
     with container.engine.begin() as conn:
         conn.execute(
-            update(import_rows)
-            .where(import_rows.c.job_id == job_id, import_rows.c.row == 2)
+            update(bulk_job_items)
+            .where(bulk_job_items.c.job_id == job_id, bulk_job_items.c.row == 2)
             .values(ok=None, code=None, message=None, record_id=None)
         )
         conn.execute(
-            update(import_jobs)
-            .where(import_jobs.c.id == job_id)
+            update(bulk_jobs)
+            .where(bulk_jobs.c.id == job_id)
             .values(status="queued", processed=5, succeeded=1, finished_at=None, content=mixed_file())
         )
     imports.run(job_id)
@@ -192,7 +186,7 @@ def test_an_import_interrupted_too_often_is_given_up(container, world):
     xuanwu = world.actor("xuanwu")
     job_id = container.form_imports.start(xuanwu, world.admission_batch, "a.csv", csv_bytes([csv_row(1)]))
     with container.engine.begin() as conn:
-        conn.execute(update(import_jobs).where(import_jobs.c.id == job_id).values(attempts=MAX_ATTEMPTS))
+        conn.execute(update(bulk_jobs).where(bulk_jobs.c.id == job_id).values(attempts=MAX_ATTEMPTS))
     container.form_imports.run(job_id)
     job = read_job(container, xuanwu, job_id)
     assert job["status"] == "failed" and job["status_label"] == "失败" and job["error"]
@@ -234,7 +228,7 @@ def test_a_worker_shutting_down_pauses_the_job_and_it_resumes_later(container, w
         (b"\x00\x01\x02binary\x03" * 10, "import.not_text"),
         ("姓名,身份证号码\n张三,1\n".encode("utf-16"), "import.unsupported_encoding"),
         (b"", "import.empty_file"),
-        ("name,id,phone\na,b,c\n".encode(), "import.header_invalid"),
+        (b"name,id,phone\na,b,c\n", "import.header_invalid"),
         (csv_bytes([csv_row(1)], columns=[c for c in IMPORT_COLUMNS if c != "身份证号码"]), "import.header_invalid"),
         (csv_bytes([]), "import.no_rows"),
         (csv_bytes([csv_row(i) for i in range(5001)]), "import.too_many_rows"),
@@ -301,7 +295,7 @@ def test_another_teaching_point_cannot_see_the_job_and_the_school_sees_all(conta
 
 
 def test_the_read_side_views_match_the_platform_tables():
-    for view, tbl in ((import_jobs_view, import_jobs), (import_rows_view, import_rows)):
+    for view, tbl in ((bulk_jobs_view, bulk_jobs), (bulk_job_items_view, bulk_job_items)):
         for col in view.c:
             assert col.name in tbl.c, col.name
             assert isinstance(col.type, type(tbl.c[col.name].type)), col.name
@@ -369,27 +363,3 @@ def test_the_import_runs_through_the_configured_broker(container, world):
             ).scalars()
         )
     assert correlations == {"broker-test-0001"}
-
-
-def test_the_failed_rows_come_back_as_a_file_to_correct_and_import_again(container, world):
-    xuanwu = world.actor("xuanwu")
-    job_id = container.form_imports.start(xuanwu, world.admission_batch, "报名表.csv", mixed_file())
-    container.form_imports.run(job_id)
-    with reader(container.engine) as conn:  # as pages read: no transaction held open
-        content = container.form_imports.failed_rows(conn, xuanwu, job_id)
-    lines = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    assert lines[0][-1] == "未导入原因" and lines[0][:-1] == IMPORT_COLUMNS
-    assert [line[-1].split("：", 1)[0] for line in lines[1:]] == ["第3行", "第4行", "第5行", "第6行"]
-    assert "民族" in lines[2][-1]
-
-    # The missing 民族 is filled in; the file goes back as it is, its reason column ignored.
-    lines[2][IMPORT_COLUMNS.index("民族")] = "汉族"
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(lines)
-    again = container.form_imports.start(xuanwu, world.admission_batch, "未导入.csv", buffer.getvalue().encode())
-    container.form_imports.run(again)
-    retried = {r["row"]: r["ok"] for r in read_job(container, xuanwu, again)["rows"]}
-    assert retried[3] is True and retried[2] is False  # the check digit is still wrong
-
-    with reader(container.engine) as conn, pytest.raises(NotFound):
-        container.form_imports.failed_rows(conn, world.actor("gulou"), job_id)  # another teaching point's

@@ -4,6 +4,7 @@ no restart and without importing a row twice."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -22,7 +23,7 @@ from application.admissions.projection import application_forms
 from application.common.jobs import BulkJob
 from infrastructure.audit_chain import verify_log
 from infrastructure.container import build
-from infrastructure.jobs import SqlJobState, import_jobs, lifespan_hooks
+from infrastructure.jobs import SqlJobState, bulk_jobs, lifespan_hooks
 from tests.application.test_form_imports import csv_bytes, csv_row, forms_count, read_job, wait_until_finished
 
 
@@ -60,7 +61,7 @@ class SilentQueue:
 
 def lease_of(container: Any, job_id: uuid.UUID) -> tuple[str, Any]:
     with container.engine.connect() as conn:
-        row = conn.execute(select(import_jobs.c.status, import_jobs.c.lease_until).where(import_jobs.c.id == job_id)).one()
+        row = conn.execute(select(bulk_jobs.c.status, bulk_jobs.c.lease_until).where(bulk_jobs.c.id == job_id)).one()
     return row.status, row.lease_until
 
 
@@ -75,10 +76,8 @@ def test_a_job_whose_process_was_killed_is_resumed_by_another_process_without_a_
         dying = FormImports(container.admissions, SilentQueue(), DyingState(container.engine, survive=2),
                             container.engine.connect, container.clock)
         job_id = dying.start(xuanwu, world.admission_batch, "a.csv", csv_bytes([csv_row(i) for i in range(1, 6)]))
-        try:
+        with contextlib.suppress(Killed):
             dying.run(job_id)
-        except Killed:
-            pass
         killed = read_job(container, xuanwu, job_id)
         assert (killed["status"], killed["status_label"], killed["processed"]) == ("running", "导入中", 2)
         assert forms_count(container) == 3  # row 4's form was saved, its result never recorded

@@ -191,8 +191,8 @@ def test_an_export_belongs_to_the_user_who_started_it(world):
     job_id = photos.start_export(world.actor("xuanwu"), RosterFilter(), "id_number")
     photos.run_export(job_id)
     for other in ("gulou", "jiaowu", "shenji"):
-        assert code_of(lambda: exported(world, job_id, other)) == "not_found"
-        assert code_of(lambda: photos.exported_zip(world.actor(other), job_id)) == "not_found"
+        assert code_of(lambda who=other: exported(world, job_id, who)) == "not_found"
+        assert code_of(lambda who=other: photos.exported_zip(world.actor(who), job_id)) == "not_found"
     assert code_of(lambda: photos.start_export(world.actor("gulou"), RosterFilter(), "id_number")) == "photo.export_empty"
     assert code_of(lambda: photos.start_export(world.actor("xuanwu"), RosterFilter(), "name")) == "photo.naming"
 

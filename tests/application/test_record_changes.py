@@ -63,8 +63,13 @@ def test_the_teaching_point_changes_contact_details_at_once_with_its_reason_on_t
         last = history(conn, lid)[-1]
     assert last["event_label"] == "变更联系方式" and last["reason"] == "学生换号" and last["actor_name"] == "xuanwu"
     # Another teaching point, school staff and the learner may not edit them.
-    assert code_of(lambda: c.learner_records.change_contact_details(world.actor("gulou"), lid, None, "13800002222")) == "not_found"
-    assert code_of(lambda: c.learner_records.change_contact_details(world.actor("jiaowu"), lid, None, "13800002222")) == "auth.role_not_allowed"
+    assert (
+        code_of(lambda: c.learner_records.change_contact_details(world.actor("gulou"), lid, None, "13800002222")) == "not_found"
+    )
+    assert (
+        code_of(lambda: c.learner_records.change_contact_details(world.actor("jiaowu"), lid, None, "13800002222"))
+        == "auth.role_not_allowed"
+    )
     assert code_of(lambda: c.learner_records.change_contact_details(xuanwu, lid, None, "12345")) == "mobile.malformed"
 
 
@@ -90,7 +95,12 @@ def test_a_teaching_point_request_is_approved_and_the_record_and_roster_follow(w
     assert value(shown["basic"], "name") == "王晓明" and value(shown["basic"], "birth_date") == "1992-11-05"
     assert value(shown["prior_education"], "prior_school") == "南京大学"
     row = roster_row(world, lid)
-    assert (row["name"], row["id_number"], str(row["birth_date"]), row["record_status"]) == ("王晓明", new_id, "1992-11-05", "approved")
+    assert (row["name"], row["id_number"], str(row["birth_date"]), row["record_status"]) == (
+        "王晓明",
+        new_id,
+        "1992-11-05",
+        "approved",
+    )
     with c.engine.connect() as conn:
         one = get_record_change(conn, jiaowu, lid, rid)
         assert one["comment"] == "核对无误" and {ch["field"]: ch["after"] for ch in one["changes"]}["id_number"] == new_id
@@ -126,14 +136,20 @@ def test_reviews_belong_to_academic_affairs_and_teaching_points_see_only_their_l
     assert code_of(lambda: c.learner_records.approve(world.actor("xuanwu"), lid, rid)) == "auth.role_not_allowed"
     assert code_of(lambda: c.learner_records.reject(world.actor("shenji"), lid, rid, "否")) == "auth.role_not_allowed"
     assert code_of(lambda: c.learner_records.request_change(world.actor("gulou"), lid, {"ethnicity": "壮族"})) == "not_found"
-    assert code_of(lambda: c.learner_records.request_change(world.actor("xuanwu"), lid, {"ethnicity": "壮族"})) == "learner_record.pending_review"
+    assert (
+        code_of(lambda: c.learner_records.request_change(world.actor("xuanwu"), lid, {"ethnicity": "壮族"}))
+        == "learner_record.pending_review"
+    )
     assert code_of(lambda: c.learner_records.approve(world.actor("jiaowu"), uuid.uuid4(), rid)) == "not_found"
     assert code_of(lambda: record(world, world.actor("gulou"), lid)) == "not_found"
     with c.engine.connect() as conn:
         assert list_record_changes(conn, world.actor("shenji"), lid, Page(1, 20)).total == 1
     disguised = [Upload("证明.pdf", b"GIF89a not a pdf")]
     other, _ = admit(world, 2)
-    assert code_of(lambda: c.learner_records.request_change(world.actor("xuanwu"), other, {"ethnicity": "回族"}, None, disguised)) == "upload.type"
+    assert (
+        code_of(lambda: c.learner_records.request_change(world.actor("xuanwu"), other, {"ethnicity": "回族"}, None, disguised))
+        == "upload.type"
+    )
     assert record(world, world.actor("jiaowu"), other)["requests"] == []  # nothing half-saved
 
 
@@ -156,8 +172,12 @@ def test_learner_records_and_the_roster_rebuild_equal(world):
     a, _ = admit(world, 1)
     b, b_number = admit(world, 2)
     c.learner_records.change_contact_details(xuanwu, a, "a@example.com", "13800001111")
-    c.learner_records.approve(jiaowu, a, c.learner_records.request_change(xuanwu, a, {"name": "王晓明"}, None, [Upload("a.pdf", PDF)]))
-    c.learner_records.reject(jiaowu, b, c.learner_records.request_change(as_learner(b, b_number), None, {"ethnicity": "回族"}), "无依据")
+    c.learner_records.approve(
+        jiaowu, a, c.learner_records.request_change(xuanwu, a, {"name": "王晓明"}, None, [Upload("a.pdf", PDF)])
+    )
+    c.learner_records.reject(
+        jiaowu, b, c.learner_records.request_change(as_learner(b, b_number), None, {"ethnicity": "回族"}), "无依据"
+    )
     c.learner_records.confirm(as_learner(b, b_number))
     live = dump_read_models(c)
     assert len(live["rm_learner_records"]) == 2 and len(live["rm_record_changes"]) == 2

@@ -15,9 +15,18 @@ from domains.finance.bill import Bill, BillStatus, FeeType
 from domains.shared.aggregate import RecordIndex
 from domains.shared.errors import DomainError
 from tests.http.api_helpers import API, ok
-from tests.http.selection_support import Catalogue, batches, list_in_programme, new_course, ready_catalogue, select, selected, set_fees
-from tests.http.selection_support import learner as learner_of
 from tests.http.resit_support import cohort, exam_batch, pay_by_remittance, studied
+from tests.http.selection_support import (
+    Catalogue,
+    batches,
+    list_in_programme,
+    new_course,
+    ready_catalogue,
+    select,
+    selected,
+    set_fees,
+)
+from tests.http.selection_support import learner as learner_of
 
 
 def refused(fn: Any, code: str, *words: str) -> DomainError:
@@ -74,7 +83,11 @@ def test_the_exam_fee_is_the_lower_of_two_levels_and_needs_every_level_standard(
     set_fees(client, login, junior=False)  # 本科 only: exam fee 40.00
     s = studied(client, login, world, catalogue=cat)
     # The course now belongs to both levels, and 专科 has no standard yet.
-    ok(client.put(f"{API}/courses/{s.catalogue.courses['01240']}/levels", json={"levels": ["本科", "专科"]}, headers=login("jiaowu")))
+    ok(
+        client.put(
+            f"{API}/courses/{s.catalogue.courses['01240']}/levels", json={"levels": ["本科", "专科"]}, headers=login("jiaowu")
+        )
+    )
     xw, course, batch = world.actor("xuanwu"), uuid.UUID(cat.courses["01240"]), uuid.UUID(s.resit_batch)
     refused(lambda: container.exams.register_resit(xw, course, batch, student_number=s.student_number),
             "fee_standard.missing", "经济学基础", "专科")
@@ -94,8 +107,11 @@ def test_a_resit_is_for_a_course_the_learner_studied_and_paid(client, world, log
     for lid in (unpaid, never):
         refused(lambda lid=lid: container.exams.register_resit(xw, uuid.UUID(s.course), batch, learner_id=uuid.UUID(lid)),
                 "exam_registration.course_not_studied", "管理会计", "已修读")
-    refused(lambda: container.exams.register_resit(xw, uuid.UUID(cat.courses["01235"]), batch, learner_id=uuid.UUID(s.learner_id)),
-            "exam_registration.no_final_exam", "会计信息系统")
+    refused(
+        lambda: container.exams.register_resit(xw, uuid.UUID(cat.courses["01235"]), batch, learner_id=uuid.UUID(s.learner_id)),
+        "exam_registration.no_final_exam",
+        "会计信息系统",
+    )
 
 
 def test_no_resit_while_a_drop_of_the_course_is_under_review(client, world, login, container):
@@ -103,8 +119,13 @@ def test_no_resit_while_a_drop_of_the_course_is_under_review(client, world, logi
     xw = world.actor("xuanwu")
     outcome = container.enrolment.drop_courses(xw, [uuid.UUID(s.enrollment())], "转专业")
     assert outcome.refund_ids
-    refused(lambda: container.exams.register_resit(xw, uuid.UUID(s.course), uuid.UUID(s.resit_batch), learner_id=uuid.UUID(s.learner_id)),
-            "exam_registration.course_drop_pending", "管理会计")
+    refused(
+        lambda: container.exams.register_resit(
+            xw, uuid.UUID(s.course), uuid.UUID(s.resit_batch), learner_id=uuid.UUID(s.learner_id)
+        ),
+        "exam_registration.course_drop_pending",
+        "管理会计",
+    )
 
 
 def test_the_exam_batch_must_offer_the_course_inside_its_registration_period(client, world, login, container):
@@ -124,8 +145,11 @@ def test_one_registration_per_sitting_until_it_is_withdrawn(client, world, login
     first = container.exams.register_resit(xw, course, batch, student_number=s.student_number)
     refused(lambda: container.exams.register_resit(xw, course, batch, student_number=s.student_number),
             "exam_registration.already_registered", "管理会计", "补考，待缴费")
-    refused(lambda: container.exams.register_resit(xw, course, uuid.UUID(s.catalogue.exam_batch), student_number=s.student_number),
-            "exam_registration.already_registered", "终考，报考成功")
+    refused(
+        lambda: container.exams.register_resit(xw, course, uuid.UUID(s.catalogue.exam_batch), student_number=s.student_number),
+        "exam_registration.already_registered",
+        "终考，报考成功",
+    )
     container.exams.withdraw_resit(xw, first.registration_id)
     again = container.exams.register_resit(xw, course, batch, student_number=s.student_number)
     assert again.registration_id == first.registration_id and again.bill_id != first.bill_id
@@ -138,8 +162,10 @@ def test_the_learner_is_found_by_the_full_student_number(client, world, login, c
     xw, course, batch = world.actor("xuanwu"), uuid.UUID(s.course), uuid.UUID(s.resit_batch)
     refused(lambda: container.exams.register_resit(xw, course, batch, student_number=s.student_number[:-1]),
             "not_found", "完整的学号")
-    refused(lambda: container.exams.register_resit(xw, course, batch, learner_id=uuid.UUID(other), student_number=s.student_number),
-            "learner.number_mismatch")
+    refused(
+        lambda: container.exams.register_resit(xw, course, batch, learner_id=uuid.UUID(other), student_number=s.student_number),
+        "learner.number_mismatch",
+    )
     refused(lambda: container.exams.register_resit(world.actor("gulou"), course, batch, student_number=s.student_number),
             "not_found", "不属于您的教学点")
 

@@ -14,7 +14,7 @@ from domains.enrolment.enrollment import Enrollment
 from domains.shared.errors import DomainError
 from infrastructure.audit_chain import verify_log
 from interfaces.http.errors import STATUS_BY_KIND
-from tests.application.test_concurrency import RaceAtSave, run_together, stored_versions
+from tests.application.test_concurrent_commands_on_one_aggregate import RaceAtSave, run_together, stored_versions
 from tests.support import applicant
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from datetime import UTC
 from typing import Any
 
 import pytest
@@ -93,7 +94,9 @@ def test_a_learners_transfer_is_reviewed_by_their_teaching_point_then_by_the_sch
         steps = history(conn, sc)
         learner_steps = history(conn, lid)
     assert [(s["event_label"], s["actor_name"], s["role"]) for s in steps] == [
-        ("申请学籍异动", number, "learner"), ("初审通过", "xuanwu", "teaching_point_admin"), ("复审通过", "jiaowu", "academic_affairs"),
+        ("申请学籍异动", number, "learner"),
+        ("初审通过", "xuanwu", "teaching_point_admin"),
+        ("复审通过", "jiaowu", "academic_affairs"),
     ]
     assert steps[1]["teaching_point_id"] == str(world.tp["101"]) and all(s["correlation_id"] for s in steps)
     assert [s["event_label"] for s in learner_steps][-2:] == ["发起学籍异动", "转教学点"]
@@ -108,12 +111,18 @@ def test_a_request_the_teaching_point_enters_goes_straight_to_the_school(world):
     assert shown(world, xuanwu, sc)["status_label"] == "初审通过"
     assert code_of(lambda: sc_service.approve_preliminarily(xuanwu, sc)) == "status_change.not_pending_preliminary_review"
     # One open request at a time.
-    assert code_of(lambda: sc_service.request(xuanwu, "withdrawal", "再次", student_number=number)) == "status_change.already_pending"
+    assert (
+        code_of(lambda: sc_service.request(xuanwu, "withdrawal", "再次", student_number=number))
+        == "status_change.already_pending"
+    )
     assert code_of(lambda: sc_service.reject(jiaowu, sc, " ")) == "status_change.reason_required"
     sc_service.approve(jiaowu, sc)
     assert row(world, lid)["status"] == "withdrawn"
     assert world.container.store.get(lid).may_study is False
-    assert code_of(lambda: sc_service.request(xuanwu, "withdrawal", "再次", student_number=number)) == "status_change.learner_not_enrolled"
+    assert (
+        code_of(lambda: sc_service.request(xuanwu, "withdrawal", "再次", student_number=number))
+        == "status_change.learner_not_enrolled"
+    )
 
 
 def test_a_teaching_point_acts_only_for_its_own_learners(world):
@@ -121,7 +130,10 @@ def test_a_teaching_point_acts_only_for_its_own_learners(world):
     lid, number = admit(world, 1)
     gulou, xuanwu = world.actor("gulou"), world.actor("xuanwu")
     assert code_of(lambda: sc_service.request(gulou, "withdrawal", "出国", student_number=number)) == "not_found"
-    assert code_of(lambda: sc_service.request(world.actor("jiaowu"), "withdrawal", "出国", learner_id=lid)) == "auth.role_not_allowed"
+    assert (
+        code_of(lambda: sc_service.request(world.actor("jiaowu"), "withdrawal", "出国", learner_id=lid))
+        == "auth.role_not_allowed"
+    )
     sc = sc_service.request(xuanwu, "withdrawal", "出国", learner_id=lid)
     assert listed(world, gulou) == []  # a withdrawal is the learner's own point's only
     assert code_of(lambda: shown(world, gulou, sc)) == "not_found"
@@ -142,7 +154,10 @@ def test_a_change_of_major_inside_the_window_to_the_same_level(world):
         major="审计学", length_of_schooling="2.5年", teaching_point_ids=[world.tp["101"]],
     )
     lid, number = admit(world, 1)
-    ask = lambda target: sc_service.request(xuanwu, "change_of_major", "想学审计", student_number=number, target_programme_id=target)  # noqa: E731
+
+    def ask(target):
+        return sc_service.request(xuanwu, "change_of_major", "想学审计", student_number=number, target_programme_id=target)
+
     assert code_of(lambda: ask(auditing)) == "status_change.no_change_of_major_window"
     assert code_of(lambda: sc_service.set_change_of_major_window(xuanwu, "2026-09-01", "2026-09-15")) == "auth.role_not_allowed"
     sc_service.set_change_of_major_window(jiaowu, "2026-08-01", "2026-08-31")
@@ -159,11 +174,14 @@ def test_a_change_of_major_inside_the_window_to_the_same_level(world):
 
 def test_proof_files_are_checked_by_content_and_a_refused_file_saves_nothing(world):
     sc_service = world.container.status_changes
-    lid, number = admit(world, 1)
+    lid, _ = admit(world, 1)
     xuanwu = world.actor("xuanwu")
     ask = lambda *files: sc_service.request(xuanwu, "withdrawal", "出国", learner_id=lid, attachments=list(files))  # noqa: E731
     assert code_of(lambda: ask(Upload("照片.png", b"this is text, not a picture"))) == "upload.type"
-    assert code_of(lambda: ask(Upload("a.pdf", PDF), Upload("大.pdf", PDF[:-6] + b" " * (5 * 1024 * 1024) + b"%%EOF\n"))) == "upload.too_large"
+    assert (
+        code_of(lambda: ask(Upload("a.pdf", PDF), Upload("大.pdf", PDF[:-6] + b" " * (5 * 1024 * 1024) + b"%%EOF\n")))
+        == "upload.too_large"
+    )
     assert code_of(lambda: ask(*[Upload("a.pdf", PDF)] * 11)) == "status_change.too_many_attachments"
     assert listed(world, xuanwu) == [] and world.container.store.get(lid).pending_status_change_id is None
     sc = ask(Upload("证明.png", png()), Upload("说明.pdf", PDF))
@@ -177,7 +195,9 @@ def test_status_changes_and_the_learners_they_changed_rebuild_equal(world):
     moved, _ = admit(world, 1)
     left, _ = admit(world, 2)
     kept, kept_number = admit(world, 3)
-    sc_service.approve(jiaowu, sc_service.request(xuanwu, "transfer", "搬家", learner_id=moved, target_teaching_point_id=world.tp["102"]))
+    sc_service.approve(
+        jiaowu, sc_service.request(xuanwu, "transfer", "搬家", learner_id=moved, target_teaching_point_id=world.tp["102"])
+    )
     sc_service.approve(jiaowu, sc_service.request(xuanwu, "withdrawal", "出国", learner_id=left))
     rejected = sc_service.request(as_learner(kept, kept_number), "withdrawal", "考虑中", attachments=[Upload("a.pdf", PDF)])
     sc_service.reject_preliminarily(xuanwu, rejected, "请面谈后再申请")
@@ -192,14 +212,14 @@ def test_status_changes_and_the_learners_they_changed_rebuild_equal(world):
 
 def test_two_requests_racing_for_one_learner_leave_one_open(world):
     """Both see no open request; the Learner's version lets only the first save through."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from domains.learners.status_change import StatusChange
 
     c = world.container
     lid, _ = admit(world, 1)
     first, second = c.store.get(lid), c.store.get(lid)
-    at = datetime(2026, 9, 1, 2, 0, tzinfo=timezone.utc)
+    at = datetime(2026, 9, 1, 2, 0, tzinfo=UTC)
     a = StatusChange.request_withdrawal(first, [], Role.TEACHING_POINT_ADMIN, "出国", [], at)
     b = StatusChange.request_withdrawal(second, [], Role.LEARNER, "出国", [], at)
     c.store.save(a, first)
@@ -226,10 +246,18 @@ def test_the_learners_status_history_lists_every_change_with_who_decided_it(worl
         history = status_history(conn, world.actor("gulou"), lid)
     by_id = {h["id"]: h for h in history}
     assert set(by_id) == {first, second, third}
-    assert (by_id[first]["status_label"], by_id[first]["closed_by"], by_id[first]["reject_reason"]) == ("初审驳回", "xuanwu", "材料不全")
+    assert (by_id[first]["status_label"], by_id[first]["closed_by"], by_id[first]["reject_reason"]) == (
+        "初审驳回",
+        "xuanwu",
+        "材料不全",
+    )
     assert by_id[first]["preliminary_reviewed_by"] == "xuanwu"
     assert (by_id[second]["kind_label"], by_id[second]["from_label"], by_id[second]["to_label"]) == ("退学", "在籍", "已退学")
     assert (by_id[second]["status_label"], by_id[second]["closed_by"]) == ("已撤销", number)  # the learner withdrew it
-    assert (by_id[third]["from_label"], by_id[third]["to_label"], by_id[third]["closed_by"]) == ("玄武学习中心", "鼓楼学习中心", "jiaowu")
+    assert (by_id[third]["from_label"], by_id[third]["to_label"], by_id[third]["closed_by"]) == (
+        "玄武学习中心",
+        "鼓楼学习中心",
+        "jiaowu",
+    )
     assert (by_id[third]["requested_by"], by_id[third]["preliminary_reviewed_by"]) == ("xuanwu", None)
     assert all(h["closed_at"] for h in history)

@@ -57,7 +57,7 @@ def test_learning_read_models_rebuild_to_the_live_tables(container, clock):
 
 def test_two_reports_completing_the_last_chapter_at_once_credit_the_ledger_once(container):
     from domains.shared.errors import DomainError
-    from tests.application.test_concurrency import RaceAtSave, run_together
+    from tests.application.test_concurrent_commands_on_one_aggregate import RaceAtSave, run_together
 
     t = container.training
     school = t.schools.register_school(SYSTEM, "河海大学", "10.8.0.0/16")

@@ -88,7 +88,7 @@ def test_two_runners_catching_up_at_once_apply_each_event_once(worker_container)
         try:
             barrier.wait(timeout=30)
             runner.catch_up()
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
 
     threads = [threading.Thread(target=run, args=(r,)) for r in runners]

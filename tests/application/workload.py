@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from application.common.actor import SYSTEM
-from tests.application.test_selection_workload import run_selection_workload
+from tests.application.test_course_selection_read_models_rebuild import run_selection_workload
 from tests.support import applicant
 
 

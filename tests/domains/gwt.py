@@ -30,7 +30,7 @@ T0 = datetime(2026, 9, 1, 2, 0, tzinfo=UTC)
 EventSpec = tuple[str, dict[str, Any]]
 
 
-def given(cls: type[A], *events: EventSpec, id: uuid.UUID | None = None) -> A:  # noqa: A002
+def given(cls: type[A], *events: EventSpec, id: uuid.UUID | None = None) -> A:
     """A fresh aggregate of `cls` rebuilt from these (event name, event fields) pairs."""
     assert events, "an aggregate needs at least its creation event"
     originator_id = id or uuid.uuid4()

@@ -155,7 +155,13 @@ def test_only_name_gender_id_number_mobile_and_email_are_editable():
         events,
         (
             "PersonalInfoEdited",
-            {"name": "李娟", "gender": "female", "id_number": id_number.upper(), "mobile": "13812345678", "email": "lj@example.cn"},
+            {
+                "name": "李娟",
+                "gender": "female",
+                "id_number": id_number.upper(),
+                "mobile": "13812345678",
+                "email": "lj@example.cn",
+            },
         ),
     )
     # Username, teaching point, position and roles are untouched.
@@ -222,6 +228,12 @@ def test_learner_account_is_local_with_the_learner_role_and_student_number_as_us
         events,
         (
             "Registered",
-            {"kind": "local", "username": "263210100001", "roles": ["learner"], "learner_id": learner_id, "teaching_point_id": TP},
+            {
+                "kind": "local",
+                "username": "263210100001",
+                "roles": ["learner"],
+                "learner_id": learner_id,
+                "teaching_point_id": TP,
+            },
         ),
     )

@@ -23,7 +23,10 @@ LEARNER = uuid.UUID("00000000-0000-0000-0000-00000000e001")
 def batch(opens_on: str = "2026-08-01", closes_on: str = "2026-09-30") -> AdmissionBatch:
     return given(
         AdmissionBatch,
-        ("Registered", {"code": "A1", "name": "秋季招生", "study_batch_id": STUDY_BATCH, "opens_on": opens_on, "closes_on": closes_on}),
+        (
+            "Registered",
+            {"code": "A1", "name": "秋季招生", "study_batch_id": STUDY_BATCH, "opens_on": opens_on, "closes_on": closes_on},
+        ),
     )
 
 
@@ -155,7 +158,9 @@ def test_entry_is_refused(make, code):
     assert info.value.code == code and info.value.kind == "conflict"
 
 
-@pytest.mark.parametrize(("prior_level", "accepted"), [("高中", False), ("中专", False), ("大专", True), ("本科", True), ("研究生", True)])
+@pytest.mark.parametrize(
+    ("prior_level", "accepted"), [("高中", False), ("中专", False), ("大专", True), ("本科", True), ("研究生", True)]
+)
 def test_zhuan_sheng_ben_needs_junior_college_or_higher(prior_level, accepted):
     enter = lambda: ApplicationForm.enter(parsed(prior_level=prior_level), TP_101, batch(), programme("专升本"), TODAY)  # noqa: E731
     if accepted:
@@ -177,7 +182,10 @@ def test_secondary_education_is_enough_for_the_other_levels(level):
 
 def test_quick_registration_holds_only_name_phone_and_intended_major():
     form, events = created(lambda: ApplicationForm.quick_register(" 张三 ", "13912345678", "会计", None))
-    then(events, ("QuickRegistered", {"name": "张三", "mobile": "13912345678", "intended_major": "会计", "teaching_point_id": None}))
+    then(
+        events,
+        ("QuickRegistered", {"name": "张三", "mobile": "13912345678", "intended_major": "会计", "teaching_point_id": None}),
+    )
     assert form.form_status is FormStatus.QUICK_REGISTERED
     assert form.applicant is None and form.programme_id is None
 

@@ -16,7 +16,13 @@ TP_102 = uuid.UUID("00000000-0000-0000-0000-000000000102")
 
 BATCH = (
     "Registered",
-    {"code": "A202609", "name": "2026年秋季招生", "study_batch_id": STUDY_BATCH, "opens_on": "2026-08-01", "closes_on": "2026-09-30"},
+    {
+        "code": "A202609",
+        "name": "2026年秋季招生",
+        "study_batch_id": STUDY_BATCH,
+        "opens_on": "2026-08-01",
+        "closes_on": "2026-09-30",
+    },
 )
 PROGRAMME = (
     "Registered",

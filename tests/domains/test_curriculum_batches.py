@@ -167,7 +167,9 @@ def test_an_exam_batch_has_courses_and_a_registration_period():
 def test_a_resit_registration_needs_the_course_in_the_batch_and_the_registration_period():
     batch = given(ExamBatch, EXAM_BATCH)
     batch.check_registration_open(COURSE, "管理会计", sh(2026, 9, 10))
-    err = refused(batch, lambda b: b.check_registration_open(COURSE, "管理会计", sh(2026, 10, 20)), "exam_batch.registration_closed")
+    err = refused(
+        batch, lambda b: b.check_registration_open(COURSE, "管理会计", sh(2026, 10, 20)), "exam_batch.registration_closed"
+    )
     assert "2027年1月考试" in err.message and "管理会计" in err.message
     refused(batch, lambda b: b.check_registration_open(OTHER, "经济法", sh(2026, 9, 10)), "batch.course_not_in_batch")
 
@@ -175,7 +177,10 @@ def test_a_resit_registration_needs_the_course_in_the_batch_and_the_registration
 def test_the_registration_period_is_adjustable():
     batch = given(ExamBatch, EXAM_BATCH)
     later = Period(sh(2026, 9, 1), sh(2026, 10, 20))
-    then(when(batch, lambda b: b.change_registration_period(later)), ("RegistrationPeriodChanged", {"registration_ends_at": sh(2026, 10, 20)}))
+    then(
+        when(batch, lambda b: b.change_registration_period(later)),
+        ("RegistrationPeriodChanged", {"registration_ends_at": sh(2026, 10, 20)}),
+    )
     assert batch.is_registration_open(sh(2026, 10, 19, 12))
     assert when(batch, lambda b: b.change_registration_period(later)) == []
 

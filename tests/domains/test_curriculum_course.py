@@ -64,7 +64,11 @@ def test_a_course_needs_a_level_and_only_known_levels():
 
 @pytest.mark.parametrize(
     ("programme_level", "level"),
-    [("专升本", EducationLevel.UNDERGRADUATE), ("高起本", EducationLevel.UNDERGRADUATE), ("高起专", EducationLevel.JUNIOR_COLLEGE)],
+    [
+        ("专升本", EducationLevel.UNDERGRADUATE),
+        ("高起本", EducationLevel.UNDERGRADUATE),
+        ("高起专", EducationLevel.JUNIOR_COLLEGE),
+    ],
 )
 def test_programme_levels_map_to_education_levels(programme_level, level):
     assert education_level_of(programme_level) is level
@@ -138,14 +142,19 @@ def test_an_assessment_requirement_counts_only_once_approved():
 
 
 def test_an_assessment_without_final_exam():
-    c = course(("AssessmentRequirementSubmitted", {"includes_final_exam": False, "description": "100%形考"}), ("AssessmentRequirementApproved", {}))
+    c = course(
+        ("AssessmentRequirementSubmitted", {"includes_final_exam": False, "description": "100%形考"}),
+        ("AssessmentRequirementApproved", {}),
+    )
     assert c.has_approved_assessment and not c.includes_final_exam
 
 
 def test_a_rejected_requirement_needs_a_reason_and_is_not_approved():
     c = course(("AssessmentRequirementSubmitted", {"includes_final_exam": True, "description": "终考"}))
     refused(c, lambda x: x.reject_assessment(""), "field.required", kind="invalid")
-    then(when(c, lambda x: x.reject_assessment("比例不符合要求")), ("AssessmentRequirementRejected", {"reason": "比例不符合要求"}))
+    then(
+        when(c, lambda x: x.reject_assessment("比例不符合要求")), ("AssessmentRequirementRejected", {"reason": "比例不符合要求"})
+    )
     assert not c.has_approved_assessment
 
 

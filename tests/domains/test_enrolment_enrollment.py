@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domains.enrolment.enrollment import Enrollment, EnrollmentStatus
+from domains.enrolment.enrollment import Enrollment, EnrollmentStatus, may_still_be_dropped, may_study_course
 from domains.enrolment.policy import CourseNotSelectable, CourseOffer, Window
+from domains.finance.refund import RefundStatus
 from domains.shared.errors import InvalidInput
 from tests.domains.gwt import created, given, refused, then, when
 
@@ -100,8 +101,11 @@ def test_a_selection_without_bills_is_refused():
 
 def test_selecting_again_a_course_not_dropped_is_refused():
     for e in (enrollment(), paid()):
+        assert e.holds_course
         err = refused(e, lambda x: x.reselect(TP, PROGRAMME, OFFER, [uuid.uuid4()], LATER), "enrollment.already_selected")
-        assert "管理会计" in err.message
+        assert err.message == "该学生已选课程“管理会计”，不再重复选课"
+        assert err.details["unmet"] == [{"code": "enrollment.already_selected", "message": err.message}]
+    assert not enrollment(("CourseDropped", {"refund_id": None, "dropped_at": AT})).holds_course
 
 
 def test_a_dropped_course_may_be_selected_again_with_new_bills():
@@ -116,8 +120,16 @@ def test_a_dropped_course_may_be_selected_again_with_new_bills():
 
 def test_selecting_again_still_checks_the_preconditions_and_the_course():
     e = enrollment(("CourseDropped", {"refund_id": None, "dropped_at": AT}))
-    refused(e, lambda x: x.reselect(TP, PROGRAMME, dataclasses.replace(OFFER, published=False), [uuid.uuid4()], LATER), "selection.course_not_published")
-    refused(e, lambda x: x.reselect(TP, PROGRAMME, dataclasses.replace(OFFER, course_id=uuid.uuid4()), [uuid.uuid4()], LATER), "enrollment.other_course")
+    refused(
+        e,
+        lambda x: x.reselect(TP, PROGRAMME, dataclasses.replace(OFFER, published=False), [uuid.uuid4()], LATER),
+        "selection.course_not_published",
+    )
+    refused(
+        e,
+        lambda x: x.reselect(TP, PROGRAMME, dataclasses.replace(OFFER, course_id=uuid.uuid4()), [uuid.uuid4()], LATER),
+        "enrollment.other_course",
+    )
 
 
 # -- payment ------------------------------------------------------------------------------------
@@ -203,3 +215,40 @@ def test_a_dropped_course_is_not_dropped_again():
 
 def test_times_must_carry_a_time_zone():
     refused(enrollment(), lambda x: x.drop_unpaid(datetime(2026, 9, 20, 10)), "time.naive", kind="invalid")
+
+
+# -- may the learner study this course ------------------------------------------------------------
+
+
+def test_only_a_paid_course_may_be_studied():
+    assert [s for s in EnrollmentStatus if may_study_course(s)] == [EnrollmentStatus.PAID]
+
+
+@pytest.mark.parametrize(
+    ("review", "may_study"),
+    [
+        (RefundStatus.PENDING_ACADEMIC_REVIEW, True),
+        (RefundStatus.REJECTED_BY_ACADEMIC_AFFAIRS, True),
+        (RefundStatus.PENDING_FINANCE_REVIEW, False),
+        (RefundStatus.REJECTED_BY_FINANCE, True),
+        (RefundStatus.APPROVED_AWAITING_REFUND, False),
+        (RefundStatus.REFUNDED, False),
+        (RefundStatus.CANCELLED, True),
+    ],
+)
+def test_a_drop_under_review_stops_study_once_academic_affairs_approves_it(review, may_study):
+    assert may_study_course(EnrollmentStatus.PAID, review) is may_study
+    assert not may_study_course(EnrollmentStatus.AWAITING_PAYMENT, review)
+
+
+def test_a_learner_who_withdrew_studies_no_course():
+    assert not may_study_course(EnrollmentStatus.PAID, None, learner_enrolled=False)
+    assert not may_study_course(EnrollmentStatus.PAID, RefundStatus.CANCELLED, learner_enrolled=False)
+
+
+def test_a_course_may_still_be_dropped_unless_dropped_or_already_asked_to_be():
+    assert may_still_be_dropped(EnrollmentStatus.PAID, drop_requested=False)
+    assert may_still_be_dropped(EnrollmentStatus.AWAITING_PAYMENT, drop_requested=False)
+    assert not may_still_be_dropped(EnrollmentStatus.PAID, drop_requested=True)
+    assert not may_still_be_dropped(EnrollmentStatus.DROPPED, drop_requested=False)
+    assert not paid(("DropRequested", {"refund_id": REFUND, "requested_at": AT})).may_still_be_dropped

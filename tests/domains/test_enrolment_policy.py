@@ -122,7 +122,9 @@ def test_the_exam_registration_period_is_checked_at_the_same_instant():
 
 
 def test_with_several_batches_the_open_one_is_chosen():
-    chosen = check_selectable(offer(selection_windows=(CLOSED_SELECTION, SELECTION), exam_registration_windows=(CLOSED_EXAMS, EXAMS)), AT)
+    chosen = check_selectable(
+        offer(selection_windows=(CLOSED_SELECTION, SELECTION), exam_registration_windows=(CLOSED_EXAMS, EXAMS)), AT
+    )
     assert chosen.selection.batch_id == SELECTION.batch_id and chosen.exam_registration.batch_id == EXAMS.batch_id
 
 

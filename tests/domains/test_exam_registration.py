@@ -74,7 +74,9 @@ def test_a_cancelled_registration_is_not_confirmed():
 @pytest.mark.parametrize("state", [[], [CONFIRMED]])
 def test_a_drop_cancels_the_final_exam_paid_or_not(state):
     reg = final(*state)
-    then(when(reg, lambda r: r.cancel("course_dropped", LATER)), ("Cancelled", {"reason": "course_dropped", "cancelled_at": LATER}))
+    then(
+        when(reg, lambda r: r.cancel("course_dropped", LATER)), ("Cancelled", {"reason": "course_dropped", "cancelled_at": LATER})
+    )
     assert reg.registration_status is RegistrationStatus.CANCELLED
 
 

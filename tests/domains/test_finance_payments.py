@@ -75,7 +75,10 @@ def test_an_online_payment_covers_several_bills_of_one_teaching_point():
         (lambda: OnlinePayment.initiate("short", TP, bills(), AT), "payment.idempotency_key_invalid"),
         (lambda: OnlinePayment.initiate("键" * 10, TP, bills(), AT), "payment.idempotency_key_invalid"),
         (lambda: OnlinePayment.initiate(KEY, TP, [bill(), bill(teaching_point=OTHER_TP)], AT), "bill.other_teaching_point"),
-        (lambda: OnlinePayment.initiate(KEY, TP, [bill(1, TP, ("Voided", {"reason": "退课", "voided_at": AT}))], AT), "bill.voided"),
+        (
+            lambda: OnlinePayment.initiate(KEY, TP, [bill(1, TP, ("Voided", {"reason": "退课", "voided_at": AT}))], AT),
+            "bill.voided",
+        ),
     ],
 )
 def test_what_cannot_be_paid_online(make, code):
@@ -151,7 +154,10 @@ def test_the_gateway_must_report_the_bills_of_the_payment():
 def test_a_failed_payment_stays_failed():
     payment = given(
         OnlinePayment,
-        ("Initiated", {"idempotency_key": KEY, "teaching_point_id": TP, "bill_ids": [uuid.uuid4()], "amount_fen": 100, "initiated_at": AT}),
+        (
+            "Initiated",
+            {"idempotency_key": KEY, "teaching_point_id": TP, "bill_ids": [uuid.uuid4()], "amount_fen": 100, "initiated_at": AT},
+        ),
     )
     then(when(payment, lambda p: p.fail("用户取消支付", LATER)), ("Failed", {"reason": "用户取消支付"}))
     refused(payment, lambda p: p.succeed("UP1", Money(100), LATER), "payment.not_pending")
@@ -166,7 +172,10 @@ def test_remitting_makes_a_slip_and_puts_every_bill_in_transit():
     slip = remit("HK20260915001", TP, bs, " 6222 0001 ", AT)
     then(
         slip.collect_events(),
-        ("Submitted", {"slip_number": "HK20260915001", "bill_ids": [b.id for b in bs], "amount_fen": 85600, "bank_reference": "6222 0001"}),
+        (
+            "Submitted",
+            {"slip_number": "HK20260915001", "bill_ids": [b.id for b in bs], "amount_fen": 85600, "bank_reference": "6222 0001"},
+        ),
     )
     assert all(b.bill_status is BillStatus.REMITTANCE_IN_TRANSIT and b.remittance_slip_id == slip.id for b in bs)
     assert slip.slip_status is SlipStatus.SUBMITTED
@@ -196,7 +205,10 @@ def test_finance_rejects_a_failed_remittance_and_the_bills_await_payment_again()
     assert slip.reject_reason == "款项未到账" and all(b.bill_status is BillStatus.AWAITING_PAYMENT for b in bs)
 
 
-SUBMITTED = ("Submitted", {"slip_number": "HK1", "teaching_point_id": TP, "bill_ids": [], "amount_fen": 0, "bank_reference": None, "submitted_at": AT})
+SUBMITTED = (
+    "Submitted",
+    {"slip_number": "HK1", "teaching_point_id": TP, "bill_ids": [], "amount_fen": 0, "bank_reference": None, "submitted_at": AT},
+)
 
 
 @pytest.mark.parametrize("role", [Role.TEACHING_POINT_ADMIN, Role.ACADEMIC_AFFAIRS, Role.LEARNER, Role.AUDITOR])

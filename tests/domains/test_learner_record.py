@@ -112,7 +112,10 @@ def test_only_academic_affairs_reviews():
 
 def test_one_request_awaits_review_at_a_time_and_confirming_waits_for_it():
     pending = learner(opened(uuid.UUID(int=7)))
-    assert error_code(lambda: RecordChangeRequest.request(pending, TPA, {"name": "张三"}, None, [], AT, TODAY)) == "learner_record.pending_review"
+    assert (
+        error_code(lambda: RecordChangeRequest.request(pending, TPA, {"name": "张三"}, None, [], AT, TODAY))
+        == "learner_record.pending_review"
+    )
     refused(pending, lambda a: a.confirm_record(), "learner_record.pending_review")
 
 
@@ -123,7 +126,10 @@ def test_the_learner_has_one_chance_to_ask_whatever_its_outcome():
     req.reject(JW, "地址无误", AT, lrn)
     lrn.collect_events()
     # The chance is used up: another request of the learner's own is refused...
-    assert error_code(lambda: RecordChangeRequest.request(lrn, ME, {"address": "北京"}, None, [], AT, TODAY)) == "learner_record.self_request_used"
+    assert (
+        error_code(lambda: RecordChangeRequest.request(lrn, ME, {"address": "北京"}, None, [], AT, TODAY))
+        == "learner_record.self_request_used"
+    )
     # ...the learner may still confirm the record, and the teaching point may still ask for them.
     then(when(lrn, lambda a: a.confirm_record()), ("RecordConfirmed", {}))
     assert ask(lrn, TPA, address="南京市鼓楼区中山路1号").requested_by_role == "teaching_point_admin"
@@ -131,7 +137,10 @@ def test_the_learner_has_one_chance_to_ask_whatever_its_outcome():
 
 def test_a_learner_who_confirmed_the_record_no_longer_asks_by_themselves():
     lrn = learner(("RecordConfirmed", {}))
-    assert error_code(lambda: RecordChangeRequest.request(lrn, ME, {"name": "张三"}, None, [], AT, TODAY)) == "learner_record.already_confirmed"
+    assert (
+        error_code(lambda: RecordChangeRequest.request(lrn, ME, {"name": "张三"}, None, [], AT, TODAY))
+        == "learner_record.already_confirmed"
+    )
     assert ask(lrn, TPA, name="张三").changes == {"name": "张三"}
 
 
@@ -149,7 +158,10 @@ def test_what_may_be_asked_for_is_checked_like_the_application_form():
     ]:
         got = error_code(lambda c=changes: RecordChangeRequest.request(lrn, TPA, c, None, [], AT, TODAY))
         assert got == code, (changes, got)
-    assert error_code(lambda: RecordChangeRequest.request(lrn, JW, {"name": "张三"}, None, [], AT, TODAY)) == "learner_record.role_not_allowed"
+    assert (
+        error_code(lambda: RecordChangeRequest.request(lrn, JW, {"name": "张三"}, None, [], AT, TODAY))
+        == "learner_record.role_not_allowed"
+    )
     assert lrn.collect_events() == []
 
 
@@ -159,4 +171,7 @@ def test_proof_files_ride_with_the_request():
     req = RecordChangeRequest.request(lrn, TPA, {"prior_major": "会计"}, None, files, AT, TODAY)
     assert req.attachments == files
     too_many = files * 11
-    assert error_code(lambda: RecordChangeRequest.request(learner(), TPA, {"prior_major": "会计"}, None, too_many, AT, TODAY)) == "status_change.too_many_attachments"
+    assert (
+        error_code(lambda: RecordChangeRequest.request(learner(), TPA, {"prior_major": "会计"}, None, too_many, AT, TODAY))
+        == "status_change.too_many_attachments"
+    )

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 from domains.learners.photo import LearnerPhotos, PhotoFacts, check_photo, id_number_in
 from infrastructure.photos import inspect_photo
+from tests.domains.gwt import given, refused, then, when
 from tests.photo_support import jpeg, png
 from tests.support import make_id_number
-from tests.domains.gwt import given, refused, then, when
 
 NAME = f"{make_id_number()}.JPG"
 AT = datetime(2026, 9, 1, 2, 0, tzinfo=UTC)
@@ -85,8 +85,8 @@ def photos(*uploads: str) -> LearnerPhotos:
     learner_id = uuid.uuid4()
     events = [("Started", {"learner_id": learner_id})]
     for number, ref in enumerate(uploads, start=1):
-        fields = {"learner_id": learner_id, "number": number, "ref": ref, "file_name": NAME, "size": 30720, "width": 480, "height": 640,
-                  "quality": 75, "uploaded_at": AT.isoformat()}  # fmt: skip
+        fields = {"learner_id": learner_id, "number": number, "ref": ref, "file_name": NAME, "size": 30720,
+                  "width": 480, "height": 640, "quality": 75, "uploaded_at": AT.isoformat()}  # fmt: skip
         events.append(("Uploaded", fields))
     return given(LearnerPhotos, *events, id=LearnerPhotos.create_id(learner_id))
 

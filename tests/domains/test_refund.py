@@ -110,6 +110,20 @@ def test_there_are_exactly_seven_statuses():
     assert len(RefundStatus) == 7
 
 
+def test_a_refund_is_open_until_rejected_cancelled_or_paid_out():
+    assert RefundStatus.open_statuses() == {S.PENDING_ACADEMIC_REVIEW, S.PENDING_FINANCE_REVIEW, S.APPROVED_AWAITING_REFUND}
+    assert "pending_finance_review" in RefundStatus.open_statuses()  # as a read model stores it
+    assert all(s.is_open is not s.is_final for s in RefundStatus)
+
+
+def test_each_open_status_awaits_the_role_that_moves_it_on():
+    assert {s: s.awaits for s in RefundStatus if s.awaits} == {
+        S.PENDING_ACADEMIC_REVIEW: Role.ACADEMIC_AFFAIRS,
+        S.PENDING_FINANCE_REVIEW: Role.FINANCE,
+        S.APPROVED_AWAITING_REFUND: Role.FINANCE,
+    }
+
+
 # -- requesting ---------------------------------------------------------------------------------
 
 
@@ -121,7 +135,13 @@ def test_the_teaching_point_or_the_learner_requests_a_drop_of_a_paid_course(role
         events,
         (
             "DropRequested",
-            {"bill_ids": [credit.id, exam.id], "amount_fen": 22000, "requested_by_role": role.value, "reason": "错选", "requested_at": AT},
+            {
+                "bill_ids": [credit.id, exam.id],
+                "amount_fen": 22000,
+                "requested_by_role": role.value,
+                "reason": "错选",
+                "requested_at": AT,
+            },
         ),
     )
     assert r.refund_status is S.PENDING_ACADEMIC_REVIEW and r.may_study and r.amount == Money(22000)
@@ -129,13 +149,16 @@ def test_the_teaching_point_or_the_learner_requests_a_drop_of_a_paid_course(role
 
 @pytest.mark.parametrize("role", [Role.ACADEMIC_AFFAIRS, Role.FINANCE, Role.ACADEMIC_MENTOR, Role.SYSTEM_ADMIN, Role.AUDITOR])
 def test_other_roles_do_not_request_drops(role):
-    assert error_code(lambda: Refund.request(ENROLLMENT, LEARNER, COURSE, TP, [paid_bill()], role, None, AT)) == "refund.role_not_allowed"
+    assert (
+        error_code(lambda: Refund.request(ENROLLMENT, LEARNER, COURSE, TP, [paid_bill()], role, None, AT))
+        == "refund.role_not_allowed"
+    )
 
 
 @pytest.mark.parametrize(
     ("bills", "code"),
     [
-        (lambda: [], "refund.bills_required"),
+        (list, "refund.bills_required"),
         (lambda: [paid_bill(paid=False)], "refund.bill_not_paid"),
         (lambda: [paid_bill(enrollment=uuid.uuid4())], "refund.bill_of_other_course"),
         (lambda: [paid_bill(teaching_point=OTHER_TP)], "bill.other_teaching_point"),
@@ -169,7 +192,9 @@ def test_request_academic_approval_finance_approval_refund_paid():
 
 def test_academic_affairs_rejects_with_a_reason_and_the_learner_studies_on():
     r = refund()
-    refused(r, lambda x: x.reject_by_academic_affairs(Role.ACADEMIC_AFFAIRS, "  ", LATER), "refund.reason_required", kind="invalid")
+    refused(
+        r, lambda x: x.reject_by_academic_affairs(Role.ACADEMIC_AFFAIRS, "  ", LATER), "refund.reason_required", kind="invalid"
+    )
     then(
         when(r, lambda x: x.reject_by_academic_affairs(Role.ACADEMIC_AFFAIRS, "已超过退课期", LATER)),
         ("DropRejectedByAcademicAffairs", {"reason": "已超过退课期", "rejected_at": LATER}),
@@ -180,7 +205,10 @@ def test_academic_affairs_rejects_with_a_reason_and_the_learner_studies_on():
 def test_finance_rejects_with_a_reason_and_study_resumes():
     r = refund(S.PENDING_FINANCE_REVIEW)
     refused(r, lambda x: x.reject_by_finance(Role.FINANCE, None, LATER), "refund.reason_required")
-    then(when(r, lambda x: x.reject_by_finance(Role.FINANCE, "缴费未到账", LATER)), ("RefundRejectedByFinance", {"reason": "缴费未到账"}))
+    then(
+        when(r, lambda x: x.reject_by_finance(Role.FINANCE, "缴费未到账", LATER)),
+        ("RefundRejectedByFinance", {"reason": "缴费未到账"}),
+    )
     assert r.refund_status is S.REJECTED_BY_FINANCE and r.may_study
 
 
@@ -210,9 +238,21 @@ ACTIONS = {
         S.PENDING_ACADEMIC_REVIEW,
         "refund.not_pending_academic_review",
     ),
-    "approve_by_finance": (lambda r: r.approve_by_finance(Role.FINANCE, None, LATER), S.PENDING_FINANCE_REVIEW, "refund.not_pending_finance_review"),
-    "reject_by_finance": (lambda r: r.reject_by_finance(Role.FINANCE, "原因", LATER), S.PENDING_FINANCE_REVIEW, "refund.not_pending_finance_review"),
-    "mark_refunded": (lambda r: r.mark_refunded(Role.FINANCE, None, LATER), S.APPROVED_AWAITING_REFUND, "refund.not_awaiting_refund"),
+    "approve_by_finance": (
+        lambda r: r.approve_by_finance(Role.FINANCE, None, LATER),
+        S.PENDING_FINANCE_REVIEW,
+        "refund.not_pending_finance_review",
+    ),
+    "reject_by_finance": (
+        lambda r: r.reject_by_finance(Role.FINANCE, "原因", LATER),
+        S.PENDING_FINANCE_REVIEW,
+        "refund.not_pending_finance_review",
+    ),
+    "mark_refunded": (
+        lambda r: r.mark_refunded(Role.FINANCE, None, LATER),
+        S.APPROVED_AWAITING_REFUND,
+        "refund.not_awaiting_refund",
+    ),
     "cancel": (lambda r: r.cancel(Role.LEARNER, LATER), S.PENDING_ACADEMIC_REVIEW, "refund.not_cancellable"),
 }
 
@@ -231,12 +271,32 @@ def test_each_transition_is_allowed_from_exactly_one_status(action, status):
 # -- who may act at each step ---------------------------------------------------------------------
 
 STEPS = {
-    "approve_by_academic_affairs": (S.PENDING_ACADEMIC_REVIEW, lambda role: lambda r: r.approve_by_academic_affairs(role, None, LATER), {Role.ACADEMIC_AFFAIRS}),
-    "reject_by_academic_affairs": (S.PENDING_ACADEMIC_REVIEW, lambda role: lambda r: r.reject_by_academic_affairs(role, "原因", LATER), {Role.ACADEMIC_AFFAIRS}),
-    "approve_by_finance": (S.PENDING_FINANCE_REVIEW, lambda role: lambda r: r.approve_by_finance(role, None, LATER), {Role.FINANCE}),
-    "reject_by_finance": (S.PENDING_FINANCE_REVIEW, lambda role: lambda r: r.reject_by_finance(role, "原因", LATER), {Role.FINANCE}),
+    "approve_by_academic_affairs": (
+        S.PENDING_ACADEMIC_REVIEW,
+        lambda role: lambda r: r.approve_by_academic_affairs(role, None, LATER),
+        {Role.ACADEMIC_AFFAIRS},
+    ),
+    "reject_by_academic_affairs": (
+        S.PENDING_ACADEMIC_REVIEW,
+        lambda role: lambda r: r.reject_by_academic_affairs(role, "原因", LATER),
+        {Role.ACADEMIC_AFFAIRS},
+    ),
+    "approve_by_finance": (
+        S.PENDING_FINANCE_REVIEW,
+        lambda role: lambda r: r.approve_by_finance(role, None, LATER),
+        {Role.FINANCE},
+    ),
+    "reject_by_finance": (
+        S.PENDING_FINANCE_REVIEW,
+        lambda role: lambda r: r.reject_by_finance(role, "原因", LATER),
+        {Role.FINANCE},
+    ),
     "mark_refunded": (S.APPROVED_AWAITING_REFUND, lambda role: lambda r: r.mark_refunded(role, None, LATER), {Role.FINANCE}),
-    "cancel": (S.PENDING_ACADEMIC_REVIEW, lambda role: lambda r: r.cancel(role, LATER), {Role.TEACHING_POINT_ADMIN, Role.LEARNER}),
+    "cancel": (
+        S.PENDING_ACADEMIC_REVIEW,
+        lambda role: lambda r: r.cancel(role, LATER),
+        {Role.TEACHING_POINT_ADMIN, Role.LEARNER},
+    ),
 }
 
 
@@ -252,7 +312,9 @@ def test_each_step_is_taken_only_by_its_role(step, role):
 
 
 def test_the_role_is_checked_before_the_status():
-    refused(refund(S.REFUNDED), lambda r: r.approve_by_finance(Role.LEARNER, None, LATER), "refund.role_not_allowed", kind="forbidden")
+    refused(
+        refund(S.REFUNDED), lambda r: r.approve_by_finance(Role.LEARNER, None, LATER), "refund.role_not_allowed", kind="forbidden"
+    )
 
 
 def test_times_must_carry_a_time_zone():

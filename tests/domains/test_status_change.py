@@ -139,9 +139,17 @@ def test_a_withdrawn_learner_asks_nothing_more():
 def test_a_transfer_goes_only_to_an_enabled_teaching_point_offering_the_learners_programme():
     lr = learner()
     request = StatusChange.request_transfer
-    assert error_code(lambda: request(lr, accounting(), teaching_point(TP), TPA, "x", [], AT)) == "status_change.same_teaching_point"
-    assert error_code(lambda: request(lr, accounting(), teaching_point(enabled=False), TPA, "x", [], AT)) == "status_change.teaching_point_disabled"
-    assert error_code(lambda: request(lr, accounting([TP]), teaching_point(), TPA, "x", [], AT)) == "status_change.programme_not_offered"
+    assert (
+        error_code(lambda: request(lr, accounting(), teaching_point(TP), TPA, "x", [], AT)) == "status_change.same_teaching_point"
+    )
+    assert (
+        error_code(lambda: request(lr, accounting(), teaching_point(enabled=False), TPA, "x", [], AT))
+        == "status_change.teaching_point_disabled"
+    )
+    assert (
+        error_code(lambda: request(lr, accounting([TP]), teaching_point(), TPA, "x", [], AT))
+        == "status_change.programme_not_offered"
+    )
     assert error_code(lambda: request(lr, auditing(), teaching_point(), TPA, "x", [], AT)) == "status_change.programme_mismatch"
     assert lr.collect_events() == []
 
@@ -160,8 +168,11 @@ def test_final_approval_of_a_transfer_moves_the_learner_to_the_new_teaching_poin
 def test_a_transfer_is_checked_again_at_final_approval():
     sc, lr = transfer(TPA)
     saved(sc, lr)
-    refused(sc, lambda a: a.approve(JW, None, AT, lr, programme=accounting(), target_teaching_point=teaching_point(enabled=False)),
-            "status_change.teaching_point_disabled")
+    refused(
+        sc,
+        lambda a: a.approve(JW, None, AT, lr, programme=accounting(), target_teaching_point=teaching_point(enabled=False)),
+        "status_change.teaching_point_disabled",
+    )
     assert lr.collect_events() == [] and lr.teaching_point_id == TP
 
 
@@ -268,7 +279,9 @@ def test_a_change_of_major_refuses_another_learners_courses_or_another_programme
     targets = {"programme": accounting(), "target_programme": auditing()}
     refused(sc, lambda a: a.approve(JW, None, AT, lr, **targets, enrollments=[someone_else]), "status_change.enrollment_mismatch")
     other_list = given(ProgrammeCurriculum, ("Started", {"programme_id": NURSING, "education_level": "undergraduate"}))
-    refused(sc, lambda a: a.approve(JW, None, AT, lr, **targets, target_curriculum=other_list), "status_change.curriculum_mismatch")
+    refused(
+        sc, lambda a: a.approve(JW, None, AT, lr, **targets, target_curriculum=other_list), "status_change.curriculum_mismatch"
+    )
     assert lr.collect_events() == [] and someone_else.collect_events() == []
 
 
@@ -371,7 +384,9 @@ def test_proof_files_are_png_jpg_or_pdf_of_at_most_5_mb_and_at_most_ten():
     assert error_code(lambda: attachment("r", "image/png", "a.png", 5 * 1024 * 1024 + 1)) == "status_change.attachment_too_large"
     lr = learner()
     many = [attachment(f"{i:064x}", "image/png", "a.png", 10) for i in range(11)]
-    assert error_code(lambda: StatusChange.request_withdrawal(lr, [], TPA, "出国", many, AT)) == "status_change.too_many_attachments"
+    assert (
+        error_code(lambda: StatusChange.request_withdrawal(lr, [], TPA, "出国", many, AT)) == "status_change.too_many_attachments"
+    )
 
 
 # -- the change-of-major window ------------------------------------------------------------------------------

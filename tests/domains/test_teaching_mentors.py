@@ -50,7 +50,10 @@ def test_only_an_enabled_academic_mentor_of_the_learners_teaching_point(mentor, 
 
 @pytest.mark.parametrize(
     ("learner", "code"),
-    [(replace(LEARNER, student_number=None), "learner.no_student_number"), (replace(LEARNER, status="withdrawn"), "learner.not_enrolled")],
+    [
+        (replace(LEARNER, student_number=None), "learner.no_student_number"),
+        (replace(LEARNER, status="withdrawn"), "learner.not_enrolled"),
+    ],
 )
 def test_only_an_enrolled_learner_with_a_student_number(learner, code):
     with pytest.raises(DomainError) as info:
@@ -61,7 +64,10 @@ def test_only_an_enrolled_learner_with_a_student_number(learner, code):
 def test_reassigning_records_the_change_with_the_previous_mentor():
     assignment = assigned()
     events = when(assignment, lambda a: a.reassign(LEARNER, MENTOR3, AT))
-    then(events, ("Reassigned", {"mentor_id": MENTOR3.account_id, "previous_mentor_id": MENTOR.account_id, "teaching_point_id": TP}))
+    then(
+        events,
+        ("Reassigned", {"mentor_id": MENTOR3.account_id, "previous_mentor_id": MENTOR.account_id, "teaching_point_id": TP}),
+    )
     assert assignment.mentor_id == MENTOR3.account_id
 
 

@@ -23,7 +23,11 @@ REGISTERED = (
 def test_register_splits_recruiters_and_phones_typed_with_ascii_or_chinese_commas():
     point, events = created(
         lambda: TeachingPoint.register(
-            " 101 ", "玄武学习中心", "南京市玄武区北京东路41号", "李娟，陈刚,王芳、 赵强 ", "025-84321234，13912345678,0512-6688888"
+            " 101 ",
+            "玄武学习中心",
+            "南京市玄武区北京东路41号",
+            "李娟，陈刚,王芳、 赵强 ",
+            "025-84321234，13912345678,0512-6688888",
         )
     )
     then(
@@ -110,5 +114,7 @@ def test_a_disabled_point_cannot_admit():
 
 def test_list_entries_typed_with_commas_are_split_too():
     # Otherwise "李娟，陈刚" would be one recruiter in the event and two wherever the list is joined.
-    _, events = created(lambda: TeachingPoint.register("103", "江宁学习中心", None, ["李娟，陈刚", "王芳"], ["025-84321234,13912345678"]))
+    _, events = created(
+        lambda: TeachingPoint.register("103", "江宁学习中心", None, ["李娟，陈刚", "王芳"], ["025-84321234,13912345678"])
+    )
     then(events, ("Registered", {"recruiters": ["李娟", "陈刚", "王芳"], "phones": ["025-84321234", "13912345678"]}))

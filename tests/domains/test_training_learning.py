@@ -163,7 +163,7 @@ STARTS = datetime(2026, 10, 12, 11, 0, tzinfo=UTC)
 def lecture(origin: str = "centre", *events: tuple[str, dict]) -> Lecture:
     scheduled = ("Scheduled", {"origin": origin, "training_school_id": None if origin == "centre" else SCHOOL_ID,
                                "title": "高校教师数字素养", "speaker": "张教授", "starts_at": STARTS,
-                               "duration_minutes": 90, "tenths": 15 if origin == "centre" else 15,
+                               "duration_minutes": 90, "tenths": 15,
                                "hosting_application_id": None})
     return given(Lecture, scheduled, *events)
 

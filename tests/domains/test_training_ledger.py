@@ -29,7 +29,13 @@ def item(n: int) -> uuid.UUID:
 def credited(n: int, tenths: int, title: str | None = None, kind: str = "centre_course") -> tuple[str, dict]:
     return (
         "HoursCredited",
-        {"source_id": item(n), "kind": kind, "title": title or f"课程{n}", "tenths": tenths, "earned_on": "2026-09-0%d" % (n % 9 + 1)},
+        {
+            "source_id": item(n),
+            "kind": kind,
+            "title": title or f"课程{n}",
+            "tenths": tenths,
+            "earned_on": f"2026-09-0{n % 9 + 1}",
+        },
     )
 
 
@@ -277,7 +283,7 @@ def test_downloads_are_recorded_and_deduct_nothing():
 
 def test_an_issued_certificate_can_never_be_revoked():
     for role in (Role.TRAINEE, Role.TRAINING_SCHOOL_ADMIN, Role.TRAINING_CENTRE_ADMIN):
-        refused(certificate(), lambda c: c.revoke(role), "certificate.irrevocable")
+        refused(certificate(), lambda c, role=role: c.revoke(role), "certificate.irrevocable")
 
 
 def test_serial_numbers_follow_each_other_within_a_year():

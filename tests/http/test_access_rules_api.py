@@ -9,7 +9,7 @@ import uuid
 
 from sqlalchemy import func, select
 
-from infrastructure.jobs import import_jobs
+from infrastructure.jobs import bulk_jobs
 from tests.http.api_helpers import API, login_as, ok, problem
 from tests.http.selection_support import learner
 from tests.http.test_certificate_pdf_download import issue
@@ -61,14 +61,14 @@ def test_the_auditor_cannot_start_a_photo_export_and_nothing_is_recorded(client,
     container = world.container
     events = container.log.recorder.max_notification_id()
     with container.engine.connect() as conn:
-        jobs = conn.execute(select(func.count()).select_from(import_jobs)).scalar_one()
+        jobs = conn.execute(select(func.count()).select_from(bulk_jobs)).scalar_one()
 
     problem(client.post(f"{API}/learner-photos/exports", json={"naming": "id_number"}, headers=login("shenji")),
             403, "auth.role_not_allowed")
 
     assert container.log.recorder.max_notification_id() == events
     with container.engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(import_jobs)).scalar_one() == jobs
+        assert conn.execute(select(func.count()).select_from(bulk_jobs)).scalar_one() == jobs
     assert ok(client.get(f"{API}/learner-photos", headers=login("shenji")))["total"] == 1  # reading stays open
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Column, MetaData, String, Table, Uuid, inspect, select, update
+from sqlalchemy import Column, MetaData, String, Table, Uuid, inspect, select, text, update
 
 from application.common.actor import SYSTEM
 from application.common.projection import Projection, handles
@@ -21,6 +22,7 @@ from domains.organisation.teaching_point import TeachingPoint
 from infrastructure import read_model_swap
 from infrastructure.container import build
 from infrastructure.database import make_engine
+from infrastructure.jobs import bulk_job_items, bulk_jobs
 from infrastructure.projections import tracking
 from infrastructure.schema import (
     SchemaNotCurrent,
@@ -64,6 +66,7 @@ def test_a_database_made_before_migrations_is_recorded_at_the_first_revision_and
         conn.exec_driver_sql("DROP TABLE alembic_version")
         conn.exec_driver_sql("DROP TABLE audit_checkpoints")  # came with revision 0002
         conn.exec_driver_sql("DROP TABLE data_steps")  # and revision 0003
+        _name_bulk_job_tables_as_before_0004(conn)
     assert migrate(engine, settings, all_projections()) == [
         "recorded the existing platform tables as revision 0001",
         f"upgraded the platform tables from 0001 to {head()}",
@@ -74,6 +77,50 @@ def test_a_database_made_before_migrations_is_recorded_at_the_first_revision_and
     assert pending(engine, container.log.recorder.events_table_name, all_projections()) == []
     with engine.connect() as conn:
         assert list_teaching_points(conn, world.actor("sysadmin"), Page(1, 20)).total == 2
+
+
+# The bulk job tables under the names they had before revision 0004, with their indexed columns.
+BEFORE_0004 = {"bulk_jobs": ("import_jobs", ("created_at", "status", "teaching_point_id")), "bulk_job_items": ("import_rows", ())}
+
+
+def _name_bulk_job_tables_as_before_0004(conn: Any) -> None:
+    for new, (old, indexed) in BEFORE_0004.items():
+        conn.exec_driver_sql(f"ALTER TABLE {new} RENAME TO {old}")
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"ALTER INDEX {new}_pkey RENAME TO {old}_pkey")
+        for column in indexed:
+            conn.exec_driver_sql(f"DROP INDEX ix_{new}_{column}")
+            conn.exec_driver_sql(f"CREATE INDEX ix_{old}_{column} ON {old} ({column})")
+
+
+def test_the_bulk_job_tables_are_renamed_with_their_jobs_and_items_kept(fresh):
+    engine = make_engine(fresh)
+    job_id = uuid.uuid4()
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "0003")
+            conn.execute(
+                text(
+                    "INSERT INTO import_jobs (id, kind, status, filename, actor_username, actor_name, actor_roles,"
+                    " correlation_id, total, processed, succeeded, failed, attempts, created_at)"
+                    " VALUES (:id, 'form_import', 'done', 'a.csv', 'xuanwu', '玄武', 'teaching_point_admin', 'c', 1, 1, 1, 0, 1,"
+                    " :at)"
+                ),
+                {"id": job_id if conn.dialect.name == "postgresql" else job_id.hex, "at": "2026-09-01 02:00:00+00:00"},
+            )
+            conn.execute(
+                text("INSERT INTO import_rows (job_id, row, ok) VALUES (:id, 2, true)"),
+                {"id": job_id if conn.dialect.name == "postgresql" else job_id.hex},
+            )
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "head")
+        with engine.connect() as conn:
+            assert conn.execute(select(bulk_jobs.c.filename, bulk_jobs.c.succeeded)).all() == [("a.csv", 1)]
+            assert conn.execute(select(bulk_job_items.c.job_id, bulk_job_items.c.row)).all() == [(job_id, 2)]
+            assert compare_metadata(MigrationContext.configure(conn), platform_metadata()) == []
+            assert not {"import_jobs", "import_rows"} & set(inspect(conn).get_table_names())
+    finally:
+        engine.dispose()
 
 
 def test_migrate_runs_started_together_do_the_work_once(fresh):

@@ -46,8 +46,8 @@ from application.common.jobs import (
     JobRunner,
     JobState,
     JobStatus,
-    import_jobs_view,
-    import_rows_view,
+    bulk_job_items_view,
+    bulk_jobs_view,
     item_outcome,
 )
 from application.common.loading import load
@@ -431,7 +431,7 @@ class FormImports(BulkJobService):
     def _keep_failed_rows(self, job: BulkJob, token: str, upload: Upload) -> None:
         """The rows that were not imported, as a file to correct and import again (the upload
         itself is dropped when the job ends)."""
-        r = import_rows_view.c
+        r = bulk_job_items_view.c
         with self.connect() as conn:
             failed = dict(
                 conn.execute(select(r.row, r.message).where(r.job_id == job.id, r.ok.is_(False))).tuples().all()
@@ -480,7 +480,7 @@ def _safe_filename(name: str | None) -> str:
 
 
 # -- read side --------------------------------------------------------------------------------
-_J = import_jobs_view.c
+_J = bulk_jobs_view.c
 
 
 def _job_query() -> Any:
@@ -503,7 +503,7 @@ def _job_query() -> Any:
         _J.started_at,
         _J.finished_at,
     ).select_from(
-        import_jobs_view.outerjoin(teaching_points, teaching_points.c.id == _J.teaching_point_id).outerjoin(
+        bulk_jobs_view.outerjoin(teaching_points, teaching_points.c.id == _J.teaching_point_id).outerjoin(
             admission_batches, admission_batches.c.id == _J.admission_batch_id
         )
     )
@@ -521,7 +521,7 @@ def get_import(conn: Connection, actor: Actor, job_id: uuid.UUID) -> dict[str, A
     if row is None or not actor.can_see_teaching_point(row["teaching_point_id"]):
         raise NotFound("not_found", "导入任务不存在或不属于您的教学点")
     job = _shape_job(dict(row))
-    r = import_rows_view.c
+    r = bulk_job_items_view.c
     job["rows"] = [
         dict(x)
         for x in conn.execute(

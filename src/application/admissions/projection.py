@@ -6,18 +6,7 @@ from datetime import date
 from typing import Any
 
 import msgspec
-from sqlalchemy import (
-    Column,
-    Connection,
-    Date,
-    String,
-    Table,
-    Text,
-    Uuid,
-    delete,
-    insert,
-    update,
-)
+from sqlalchemy import Column, Connection, Date, String, Table, Text, Uuid, delete, insert, update
 
 from application.common.instant import Instant
 from application.common.projection import Projection, Writes, handles, read_models

@@ -267,7 +267,9 @@ class JobRunner:
         ):
             if job.attempts > MAX_ATTEMPTS:
                 log.warning("job.given_up", kind=self.kind, attempts=job.attempts)
-                self.state.finish(job.id, token, JobStatus.FAILED, self.clock.now(), "任务多次中断，已停止；已完成的部分保留其结果")
+                self.state.finish(
+                    job.id, token, JobStatus.FAILED, self.clock.now(), "任务多次中断，已停止；已完成的部分保留其结果"
+                )
                 return
             log.info("job.running", kind=self.kind, attempt=job.attempts, items=job.total)
             try:
@@ -358,11 +360,12 @@ class JobRunner:
 
 
 # -- read side --------------------------------------------------------------------------------
-# Views of the platform tables `import_jobs` and `import_rows` (defined in infrastructure; they
-# hold every kind of bulk job); a test checks that they agree with the tables.
+# Views of the platform tables `bulk_jobs` and `bulk_job_items` (defined in infrastructure): every
+# kind of bulk job (imports, batch selections, photo exports, certificate batches) and each item's
+# result; a test checks that they agree with the tables.
 
-import_jobs_view = table(
-    "import_jobs",
+bulk_jobs_view = table(
+    "bulk_jobs",
     column("id", Uuid),
     column("kind", String),
     column("status", String),
@@ -382,8 +385,8 @@ import_jobs_view = table(
     column("finished_at", Instant()),
 )
 
-import_rows_view = table(
-    "import_rows",
+bulk_job_items_view = table(
+    "bulk_job_items",
     column("job_id", Uuid),
     column("row", Integer),
     column("ok", Boolean),

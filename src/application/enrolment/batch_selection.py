@@ -32,8 +32,8 @@ from application.common.jobs import (
     JobRunner,
     JobState,
     JobStatus,
-    import_jobs_view,
-    import_rows_view,
+    bulk_job_items_view,
+    bulk_jobs_view,
 )
 from application.common.loading import load
 from application.common.ports import Clock
@@ -118,7 +118,9 @@ class BatchSelections(BulkJobService):
             raise NotFound("not_found", "所选学生中有不存在或不属于本教学点的学生，请重新查询后选择")
         if len({programme for _, programme in rows}) > 1:
             raise InvalidInput(
-                "batch_selection.mixed_programmes", "批量选课只能为同一培养方案的学生选课，请按学习批次和培养方案五要素查询", field="learner_ids"
+                "batch_selection.mixed_programmes",
+                "批量选课只能为同一培养方案的学生选课，请按学习批次和培养方案五要素查询",
+                field="learner_ids",
             )
         names = [load(self.store, cid, Course, "课程").name for cid in course_ids]
         job = BulkJob(
@@ -147,17 +149,19 @@ class BatchSelections(BulkJobService):
             try:
                 outcomes = self.enrolment.select_for_learners(job.actor, chosen, course_ids, chunk=len(chosen))
             except DomainError as exc:  # the request itself fails now (a course was removed...)
-                return [ItemResult(n, False, exc.code, exc.message, lid) for n, lid in zip(numbers, chosen)]
+                return [ItemResult(n, False, exc.code, exc.message, lid) for n, lid in zip(numbers, chosen, strict=True)]
             except TRANSIENT:
                 raise
             except Exception:
                 log.exception("batch_selection.chunk_failed", learners=len(chosen))
                 message = "处理时发生系统错误，请稍后重试或单独为该学生选课"
-                return [ItemResult(n, False, "batch_selection.error", message, lid) for n, lid in zip(numbers, chosen)]
+                return [
+                    ItemResult(n, False, "batch_selection.error", message, lid) for n, lid in zip(numbers, chosen, strict=True)
+                ]
             by_learner = {o.learner_id: o for o in outcomes}
             return [
                 ItemResult(n, by_learner[lid].ok, by_learner[lid].code, describe(by_learner[lid]), lid)
-                for n, lid in zip(numbers, chosen)
+                for n, lid in zip(numbers, chosen, strict=True)
             ]
 
         self.jobs.each_item(job, token, range(1, len(learner_ids) + 1), process, chunk=CHUNK)
@@ -166,7 +170,7 @@ class BatchSelections(BulkJobService):
 
 # -- read side --------------------------------------------------------------------------------
 
-_J = import_jobs_view.c
+_J = bulk_jobs_view.c
 
 
 def _job_query() -> Any:
@@ -174,7 +178,7 @@ def _job_query() -> Any:
         _J.id, _J.status, _J.filename, _J.teaching_point_id, teaching_points.c.name.label("teaching_point_name"),
         _J.actor_username, _J.actor_name, _J.total, _J.processed, _J.succeeded, _J.failed, _J.error,
         _J.created_at, _J.started_at, _J.finished_at,
-    ).select_from(import_jobs_view.outerjoin(teaching_points, teaching_points.c.id == _J.teaching_point_id))
+    ).select_from(bulk_jobs_view.outerjoin(teaching_points, teaching_points.c.id == _J.teaching_point_id))
 
 
 def _shape(row: Any) -> dict[str, Any]:
@@ -190,7 +194,7 @@ def get_batch_selection(conn: Connection, actor: Actor, job_id: uuid.UUID) -> di
     if row is None or not actor.can_see_teaching_point(row["teaching_point_id"]):
         raise NotFound("not_found", "批量选课任务不存在或不属于您的教学点")
     job = _shape(row)
-    r = import_rows_view.c
+    r = bulk_job_items_view.c
     job["learners"] = [
         dict(x)
         for x in conn.execute(
@@ -198,7 +202,7 @@ def get_batch_selection(conn: Connection, actor: Actor, job_id: uuid.UUID) -> di
                 r.row, r.ok, r.code, r.message, r.record_id.label("learner_id"),
                 learners.c.student_number, learners.c.name,
             )
-            .select_from(import_rows_view.outerjoin(learners, learners.c.id == r.record_id))
+            .select_from(bulk_job_items_view.outerjoin(learners, learners.c.id == r.record_id))
             .where(r.job_id == job_id, r.ok.is_not(None))
             .order_by(r.row)
         ).mappings()
@@ -216,7 +220,9 @@ def cohort(conn: Connection, actor: Actor, filters: RosterFilter) -> dict[str, A
     actor.require(Role.TEACHING_POINT_ADMIN)
     elements = {e: getattr(filters, e) for e in ("level", "learner_type", "learner_source", "major", "length_of_schooling")}
     if filters.study_batch_id is None or not all(elements.values()):
-        raise InvalidInput("batch_selection.cohort_incomplete", "请选择学习批次和培养方案五要素（层次、学生类型、学生来源、专业、学制）")
+        raise InvalidInput(
+            "batch_selection.cohort_incomplete", "请选择学习批次和培养方案五要素（层次、学生类型、学生来源、专业、学制）"
+        )
     programme = conn.execute(
         select(programmes).where(*(programmes.c[e] == v for e, v in elements.items()))
     ).mappings().first()

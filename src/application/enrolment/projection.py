@@ -1,10 +1,10 @@
 """Read model of course selections: each learner's courses with their study access.
 
-Study access is derived, never decided here by hand: a selection gives access once every bill
-is paid, and while a drop request is open the refund's status says whether the learner may
-still study (domain.md §5.3). Both facts are kept (`status`, `refund_status`) and `may_study`
-is recomputed from them in SQL whenever either changes. A learner who has withdrawn (已退学)
-studies nothing, whatever their courses' state (`learner_enrolled`).
+Study access is the domain's `may_study_course`, never decided here: its inputs are kept
+(`status`, `refund_status` of an open drop request, `learner_enrolled`) and `may_study` is
+rewritten whenever one of them changes, so lists can filter on it. The row's other inputs are
+not in the event, so the update says in SQL "the row's state is one the rule allows", with the
+allowed states listed by asking the rule about every state.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from sqlalchemy import (
 from application.common.instant import Instant
 from application.common.projection import Projection, handles, read_models
 from application.curriculum.projection import utc
-from domains.enrolment.enrollment import Enrollment, EnrollmentStatus
+from domains.enrolment.enrollment import Enrollment, EnrollmentStatus, may_study_course
 from domains.finance.refund import Refund, RefundStatus
 from domains.learners.learner import Learner
 
@@ -59,23 +59,32 @@ enrollments = Table(
     Column("updated_at", Instant(), nullable=False),
 )
 
-_STUDY_WHILE = [s.value for s in RefundStatus if s.may_study]
+# Every (selection status, drop review, learner enrolled) in which the domain lets the learner study.
+_STUDY_STATES = [
+    (selection, review, enrolled)
+    for selection in EnrollmentStatus
+    for review in (None, *RefundStatus)
+    for enrolled in (True, False)
+    if may_study_course(selection, review, learner_enrolled=enrolled)
+]
 
 
-def study_access(status: Any, refund_status: Any) -> Any:
-    """SQL for "may study": an enrolled learner's paid course, with no drop under review that
-    stops study."""
-    return case(
-        (
-            and_(
-                enrollments.c.learner_enrolled,
-                status == EnrollmentStatus.PAID.value,
-                or_(refund_status.is_(None), refund_status.in_(_STUDY_WHILE)),
-            ),
-            True,
-        ),
-        else_=False,
-    )
+def study_access(
+    status: Any = enrollments.c.status,
+    refund_status: Any = enrollments.c.refund_status,
+    learner_enrolled: Any = enrollments.c.learner_enrolled,
+) -> Any:
+    """SQL for `may_study` from the row's state after the update (a value passed in is what
+    the update writes; a column, what the row keeps)."""
+    allowed = [
+        and_(
+            status == selection.value,
+            refund_status.is_(None) if review is None else refund_status == review.value,
+            learner_enrolled == enrolled,
+        )
+        for selection, review, enrolled in _STUDY_STATES
+    ]
+    return case((or_(*allowed), True), else_=False)
 
 
 def _lit(value: str | None) -> Any:
@@ -94,7 +103,7 @@ class EnrolmentProjection(Projection):
             "exam_batch_id": e.exam_batch_id,
             "includes_final_exam": e.includes_final_exam,
             "status": EnrollmentStatus.AWAITING_PAYMENT.value,
-            "may_study": False,
+            "may_study": may_study_course(EnrollmentStatus.AWAITING_PAYMENT),
             "learner_enrolled": True,
             "bill_count": len(e.bill_ids),
             "paid_bill_count": 0,
@@ -126,27 +135,27 @@ class EnrolmentProjection(Projection):
     @handles(Enrollment.SelectionSucceeded)
     def _succeeded(self, conn: Any, e: Any) -> None:
         paid = EnrollmentStatus.PAID.value
-        self._set(conn, e, status=paid, paid_at=utc(e.paid_at), may_study=study_access(_lit(paid), enrollments.c.refund_status))
+        self._set(conn, e, status=paid, paid_at=utc(e.paid_at), may_study=study_access(status=_lit(paid)))
 
     @handles(Enrollment.DropRequested)
     def _drop_requested(self, conn: Any, e: Any) -> None:
         pending = RefundStatus.PENDING_ACADEMIC_REVIEW.value
         self._set(
             conn, e, drop_refund_id=e.refund_id, refund_status=pending,
-            may_study=study_access(enrollments.c.status, _lit(pending)),
+            may_study=study_access(refund_status=_lit(pending)),
         )
 
     @handles(Enrollment.DropRequestClosed)
     def _drop_closed(self, conn: Any, e: Any) -> None:
         self._set(
-            conn, e, drop_refund_id=None, refund_status=None, may_study=study_access(enrollments.c.status, _lit(None))
+            conn, e, drop_refund_id=None, refund_status=None, may_study=study_access(refund_status=_lit(None))
         )
 
     @handles(Enrollment.CourseDropped)
     def _dropped(self, conn: Any, e: Any) -> None:
         self._set(
-            conn, e, status=EnrollmentStatus.DROPPED.value, may_study=False, dropped_at=utc(e.dropped_at),
-            drop_refund_id=None, refund_status=None,
+            conn, e, status=EnrollmentStatus.DROPPED.value, dropped_at=utc(e.dropped_at), drop_refund_id=None,
+            refund_status=None, may_study=study_access(status=_lit(EnrollmentStatus.DROPPED.value), refund_status=_lit(None)),
         )
 
     @handles(Enrollment.AssessedForProgramme)
@@ -158,7 +167,11 @@ class EnrolmentProjection(Projection):
         conn.execute(
             update(enrollments)
             .where(enrollments.c.learner_id == e.originator_id)
-            .values(learner_enrolled=False, may_study=False, updated_at=utc(e.timestamp))
+            .values(
+                learner_enrolled=False,
+                may_study=study_access(learner_enrolled=literal(False, Boolean)),
+                updated_at=utc(e.timestamp),
+            )
         )
 
     # -- the refund's review decides study access while it is open ---------------------------
@@ -166,7 +179,7 @@ class EnrolmentProjection(Projection):
     def _refund(self, conn: Any, e: Any, status: RefundStatus) -> None:
         self._set(
             conn, e, where=enrollments.c.drop_refund_id == e.originator_id, refund_status=status.value,
-            may_study=study_access(enrollments.c.status, _lit(status.value)),
+            may_study=study_access(refund_status=_lit(status.value)),
         )
 
     @handles(Refund.DropApprovedByAcademicAffairs)

@@ -209,7 +209,9 @@ def selectable_courses(conn: Connection, actor: Actor, learner_id: uuid.UUID, no
     standards = frozenset(conn.execute(select(fee_standards.c.level)).scalars())
     held = {
         r["course_id"]: r["status"]
-        for r in conn.execute(select(enrollments.c.course_id, enrollments.c.status).where(enrollments.c.learner_id == learner_id)).mappings()
+        for r in conn.execute(
+            select(enrollments.c.course_id, enrollments.c.status).where(enrollments.c.learner_id == learner_id)
+        ).mappings()
     }
     out = []
     for r in rows:
@@ -227,7 +229,7 @@ def selectable_courses(conn: Connection, actor: Actor, learner_id: uuid.UUID, no
         )
         unmet = [{"condition": u.number, "code": u.code, "message": u.message} for u in unmet_conditions(offer, now)]
         status = held.get(r["id"])
-        selected = status is not None and status != EnrollmentStatus.DROPPED.value
+        selected = status is not None and EnrollmentStatus(status).holds_course
         out.append(
             {
                 "course_id": r["id"],

@@ -31,12 +31,13 @@ from domains.curriculum.course import Course
 from domains.curriculum.fees import FeeStandard, course_fees
 from domains.curriculum.levels import EducationLevel
 from domains.curriculum.programme_curriculum import ProgrammeCurriculum
-from domains.enrolment.enrollment import Enrollment, EnrollmentStatus
+from domains.enrolment.enrollment import Enrollment
 from domains.enrolment.policy import (
     CourseOffer,
     Selectable,
     UnmetCondition,
     Window,
+    already_selected,
     check_selectable,
     not_yet_selected,
     unmet_conditions,
@@ -269,7 +270,7 @@ class Enrolment:
     @staticmethod
     def _selected(found: Mapping[uuid.UUID, Any], learner_id: uuid.UUID, course_id: uuid.UUID) -> bool:
         previous = found.get(Enrollment.create_id(learner_id, course_id))
-        return isinstance(previous, Enrollment) and previous.enrollment_status is not EnrollmentStatus.DROPPED
+        return isinstance(previous, Enrollment) and previous.holds_course
 
     def _records(self, learners: Sequence[Learner], catalogue: SelectionCatalogue) -> dict[uuid.UUID, Any]:
         """The learners' enrollments in the chosen courses, the final-exam registrations a
@@ -324,7 +325,7 @@ class Enrolment:
         for course in wanted:
             unmet, _ = self._verdict(catalogue, learner.programme_id, course)
             if course.id in taken:
-                unmet.insert(0, UnmetCondition(0, "enrollment.already_selected", f"该学生已选课程“{course.name}”，不再重复选课"))
+                unmet.insert(0, already_selected(course.name))
             if unmet:
                 refused.append((course, unmet))
         if refused:

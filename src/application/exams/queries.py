@@ -134,7 +134,7 @@ def resit_options(conn: Connection, actor: Actor, learner_id: uuid.UUID, now: da
     standards = standards_for_quotes(conn)
     for registration_id, row in wanted.items():
         row["exam_fee_fen"] = _exam_fee_quote(row["course_name"], split_list(row.pop("levels")), standards)
-        row["drop_pending"] = bool(row["refund_status"]) and not RefundStatus(row["refund_status"]).is_final
+        row["drop_pending"] = bool(row["refund_status"]) and RefundStatus(row["refund_status"]).is_open
         row["registration_ends_on"] = last_day(row["registration_ends_at"])
         row["registration"] = registered.get(registration_id)
         row["bill"] = resit_bills.get(registration_id)

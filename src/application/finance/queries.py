@@ -74,7 +74,9 @@ def list_bills(
     """The list carries the total of every bill it matches (all pages), in fen."""
     actor.require(*STAFF_READERS)
     query = _bill_query(actor, filters, fee_type, course_id, learner_id, enrollment_id)
-    result = paged(conn, query, page, [bills.c.issued_at.desc(), learners.c.student_number, courses.c.code, bills.c.fee_type, bills.c.id])
+    result = paged(
+        conn, query, page, [bills.c.issued_at.desc(), learners.c.student_number, courses.c.code, bills.c.fee_type, bills.c.id]
+    )
     result.items = [_bill(r) for r in result.items]
     total = conn.execute(select(func.coalesce(func.sum(query.subquery().c.amount_fen), 0))).scalar_one()
     result.extra = {"total_amount_fen": int(total)}
@@ -186,11 +188,9 @@ def online_payment_status(conn: Connection, payment_id: uuid.UUID) -> str | None
 
 # -- refunds and their queues ------------------------------------------------------------------------
 
-S = RefundStatus
-# What each role works on (the refund's teaching point sees all its requests).
+# What each role works on, as the refund chain says (the refund's teaching point sees all its requests).
 QUEUES: dict[Role, tuple[RefundStatus, ...]] = {
-    Role.ACADEMIC_AFFAIRS: (S.PENDING_ACADEMIC_REVIEW,),
-    Role.FINANCE: (S.PENDING_FINANCE_REVIEW, S.APPROVED_AWAITING_REFUND),
+    role: tuple(s for s in RefundStatus if s.awaits is role) for role in (Role.ACADEMIC_AFFAIRS, Role.FINANCE)
 }
 
 
@@ -238,9 +238,9 @@ def get_refund(conn: Connection, actor: Actor, refund_id: uuid.UUID) -> dict[str
         raise NotFound("not_found", "退课申请不存在或不属于您的教学点")
     refund = _refund(row)
     enrollment = refund["enrollment_id"]
-    refund["bills"] = [
-        b for b in bills_by_id(conn, actor, list(conn.execute(select(bills.c.id).where(bills.c.enrollment_id == enrollment)).scalars()))
-    ]
+    refund["bills"] = bills_by_id(
+        conn, actor, list(conn.execute(select(bills.c.id).where(bills.c.enrollment_id == enrollment)).scalars())
+    )
     return refund
 
 

@@ -9,22 +9,12 @@ from application.common.actor import Actor
 from application.common.loading import load
 from application.common.ports import EventStore, FileStore, PasswordHasher
 from application.common.recording import recording
-from domains.identity.account import (
-    Account,
-    AccountKind,
-    check_password_policy,
-    parse_username,
-)
+from domains.identity.account import Account, AccountKind, check_password_policy, parse_username
 from domains.learners.learner import Learner
 from domains.organisation.teaching_point import TeachingPoint
 from domains.shared.aggregate import UniqueKey, key_id
 from domains.shared.errors import DomainError, Forbidden, InvalidInput, NotFound
-from domains.shared.values import (
-    TEACHING_POINT_ROLES,
-    ChineseIdNumber,
-    Role,
-    parse_roles,
-)
+from domains.shared.values import TEACHING_POINT_ROLES, ChineseIdNumber, Role, parse_roles
 
 AVATAR_TYPES = frozenset({"image/png", "image/jpeg"})
 AVATAR_MAX_BYTES = 2 * 1024 * 1024

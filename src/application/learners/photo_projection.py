@@ -10,23 +10,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    Connection,
-    Integer,
-    String,
-    Table,
-    Uuid,
-    exists,
-    select,
-)
+from sqlalchemy import Boolean, Column, Connection, Integer, String, Table, Uuid, exists, select
 
 from application.admissions.projection import programmes
 from application.common.actor import Actor
 from application.common.filters import RosterFilter
 from application.common.instant import Instant
-from application.common.jobs import JobStatus, import_jobs_view, import_rows_view
+from application.common.jobs import JobStatus, bulk_job_items_view, bulk_jobs_view
 from application.common.projection import Projection, Writes, handles, read_models
 from application.common.queries import Page, PageOf, in_scope, paged
 from application.curriculum.projection import utc
@@ -187,7 +177,7 @@ EXPORT_STATUS_LABELS = {**IMPORT_STATUS_LABELS, JobStatus.RUNNING: "导出中"}
 
 def _job(conn: Connection, job_id: uuid.UUID, kind: str) -> dict[str, Any] | None:
     """A photo job's row and each item's result so far (in order), or None."""
-    j = import_jobs_view.c
+    j = bulk_jobs_view.c
     row = conn.execute(
         select(
             j.id, j.status, j.filename, j.teaching_point_id, j.actor_id, j.actor_name, j.total, j.processed,
@@ -197,7 +187,7 @@ def _job(conn: Connection, job_id: uuid.UUID, kind: str) -> dict[str, Any] | Non
     if row is None:
         return None
     job = dict(row)
-    r = import_rows_view.c
+    r = bulk_job_items_view.c
     job["files"] = [
         dict(x)
         for x in conn.execute(

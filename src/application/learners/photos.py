@@ -189,9 +189,8 @@ class LearnerPhotoService(BulkJobService):
         facts = self.inspect(content)
         verdict = check_photo(name, facts, name_required=False)
         named = id_number_in(name)
-        if named is not None:
-            if named != str(learner.personal.get("id_number", "")).upper():
-                verdict = PhotoVerdict(verdict.file_name, (*verdict.problems, "文件名中的证件号码与该学生的证件号码不一致"))
+        if named is not None and named != str(learner.personal.get("id_number", "")).upper():
+            verdict = PhotoVerdict(verdict.file_name, (*verdict.problems, "文件名中的证件号码与该学生的证件号码不一致"))
         album = self._album(learner.id)
         with recording(actor, role):
             self._add(album, verdict, facts, content)
@@ -369,7 +368,11 @@ class LearnerPhotoService(BulkJobService):
                         results.append(ItemResult(n, False, "photo.none", f"{who}：没有使用中的电子照片，未导出", ids[n - 1]))
                         continue
                     if not row[wanted.naming]:
-                        results.append(ItemResult(n, False, "photo.unnamed", f"{who}：没有{NAMING_FIELDS[wanted.naming]}，未导出", ids[n - 1]))
+                        results.append(
+                            ItemResult(
+                                n, False, "photo.unnamed", f"{who}：没有{NAMING_FIELDS[wanted.naming]}，未导出", ids[n - 1]
+                            )
+                        )
                         continue
                     archive.writestr(f"{str(row[wanted.naming]).upper()}.JPG", stored[1])
                     written.add(n)

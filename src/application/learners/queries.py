@@ -73,7 +73,11 @@ def export_learners(conn: Connection, actor: Actor, filters: RosterFilter) -> It
         Role.ACADEMIC_MENTOR, Role.HEAD_TEACHER,
     )
     query = roster_query()
-    query = filters.apply(in_scope(query, actor, learners.c.teaching_point_id), learners).order_by(learners.c.student_number).limit(EXPORT_LIMIT)
+    query = (
+        filters.apply(in_scope(query, actor, learners.c.teaching_point_id), learners)
+        .order_by(learners.c.student_number)
+        .limit(EXPORT_LIMIT)
+    )
     masked = not actor.is_school_staff
     for row in conn.execute(query).mappings():
         yield roster_row(dict(row), masked=masked)

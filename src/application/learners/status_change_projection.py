@@ -39,7 +39,7 @@ from application.enrolment.projection import enrollments
 from application.enrolment.queries import roster
 from application.learners.projection import learners
 from application.organisation.projection import teaching_points
-from domains.enrolment.enrollment import EnrollmentStatus
+from domains.enrolment.enrollment import EnrollmentStatus, may_still_be_dropped
 from domains.learners.learner import LearnerStatus
 from domains.learners.status_change import (
     ChangeOfMajorWindow,
@@ -334,13 +334,12 @@ def _courses(conn: Connection, *where: Any) -> list[dict[str, Any]]:
 def droppable_courses(conn: Connection, learner_id: uuid.UUID, now: datetime) -> list[dict[str, Any]]:
     """The learner's courses still inside their selection batch's drop period, neither dropped
     nor already asked to be dropped: what a withdrawal offers to drop first (退课)."""
-    rows = _courses(
-        conn,
-        enrollments.c.learner_id == learner_id,
-        enrollments.c.status != EnrollmentStatus.DROPPED.value,
-        enrollments.c.drop_refund_id.is_(None),
-    )
-    return [r for r in rows if aware(r["drop_starts_at"]) <= now < aware(r["drop_ends_at"])]
+    return [
+        r
+        for r in _courses(conn, enrollments.c.learner_id == learner_id)
+        if may_still_be_dropped(EnrollmentStatus(r["status"]), drop_requested=r["drop_refund_id"] is not None)
+        and aware(r["drop_starts_at"]) <= now < aware(r["drop_ends_at"])
+    ]
 
 
 def withdrawal_courses(conn: Connection, actor: Actor, learner_id: uuid.UUID, now: datetime) -> list[dict[str, Any]]:

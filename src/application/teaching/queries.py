@@ -185,7 +185,9 @@ def list_mentors(conn: Connection, actor: Actor, teaching_point_id: uuid.UUID | 
         mentor_assignments.c.learner_id == learners.c.id,
         mentor_assignments.c.teaching_point_id == learners.c.teaching_point_id,
     )
-    counted = select(func.count()).select_from(mentor_assignments.join(learners, learners.c.id == mentor_assignments.c.learner_id))
+    counted = select(func.count()).select_from(
+        mentor_assignments.join(learners, learners.c.id == mentor_assignments.c.learner_id)
+    )
     query = (
         select(
             accounts.c.id, accounts.c.username, accounts.c.name, accounts.c.gender, accounts.c.mobile, accounts.c.status,

@@ -416,14 +416,14 @@ BATCH_STATUS_LABELS = {"queued": "排队中", "running": "生成中", "done": "�
 
 
 def _batch_query() -> Select[Any]:
-    from application.common.jobs import import_jobs_view
+    from application.common.jobs import bulk_jobs_view
 
-    j = import_jobs_view.c
+    j = bulk_jobs_view.c
     return select(
         j.id, j.status, j.filename, j.actor_username, j.actor_name, j.total, j.processed, j.succeeded, j.failed,
         j.error, j.created_at, j.started_at, j.finished_at, certificate_batches.c.training_school_id,
         certificate_batches.c.year, certificate_batches.c.all_trainees,
-    ).select_from(import_jobs_view.join(certificate_batches, certificate_batches.c.job_id == j.id))
+    ).select_from(bulk_jobs_view.join(certificate_batches, certificate_batches.c.job_id == j.id))
 
 
 def _batch_shape(row: Any) -> dict[str, Any]:
@@ -441,20 +441,20 @@ def _batch_visible(actor: Actor, training_school_id: uuid.UUID) -> bool:
 
 def get_batch(conn: Connection, actor: Actor, job_id: uuid.UUID) -> dict[str, Any]:
     """One batch generation with its progress and each trainee's result so far."""
-    from application.common.jobs import import_jobs_view, import_rows_view
+    from application.common.jobs import bulk_job_items_view, bulk_jobs_view
 
     actor.require(*STAFF_READERS)
-    row = conn.execute(_batch_query().where(import_jobs_view.c.id == job_id)).mappings().first()
+    row = conn.execute(_batch_query().where(bulk_jobs_view.c.id == job_id)).mappings().first()
     if row is None or not _batch_visible(actor, row["training_school_id"]):
         raise NotFound("not_found", "批量生成证书任务不存在或不属于您的学校")
     job = _batch_shape(row)
-    r = import_rows_view.c
+    r = bulk_job_items_view.c
     job["trainees"] = [
         dict(x)
         for x in conn.execute(
             select(r.row, r.ok, r.code, r.message, r.record_id.label("trainee_id"),
                    accounts.c.name.label("trainee_name"), accounts.c.username)
-            .select_from(import_rows_view.outerjoin(accounts, accounts.c.id == r.record_id))
+            .select_from(bulk_job_items_view.outerjoin(accounts, accounts.c.id == r.record_id))
             .where(r.job_id == job_id, r.ok.is_not(None))
             .order_by(r.row)
         ).mappings()
@@ -463,12 +463,12 @@ def get_batch(conn: Connection, actor: Actor, job_id: uuid.UUID) -> dict[str, An
 
 
 def list_batches(conn: Connection, actor: Actor, page: Page) -> PageOf:
-    from application.common.jobs import import_jobs_view
+    from application.common.jobs import bulk_jobs_view
 
     actor.require(*STAFF_READERS)
     query = _batch_query()
     if not _sees_all(actor):
         query = query.where(certificate_batches.c.training_school_id == (actor.training_school_id or uuid.UUID(int=0)))
-    result = paged(conn, query, page, [import_jobs_view.c.created_at.desc(), import_jobs_view.c.id])
+    result = paged(conn, query, page, [bulk_jobs_view.c.created_at.desc(), bulk_jobs_view.c.id])
     result.items = [_batch_shape(r) for r in result.items]
     return result

@@ -131,9 +131,8 @@ def list_members(conn: Connection, actor: Actor, school_id: uuid.UUID | None, ro
     every centre admin with None). A school administrator asking for another school is answered
     404, as if it did not exist, rather than with their own school's list."""
     actor.require(CENTRE, SCHOOL_ADMIN, AUDITOR)
-    if not sees_every_school(actor):
-        if school_id is None or school_id != actor.training_school_id:
-            raise NotFound("not_found", "学校培训平台不存在")
+    if not sees_every_school(actor) and (school_id is None or school_id != actor.training_school_id):
+        raise NotFound("not_found", "学校培训平台不存在")
     query = (
         select(members, accounts.c.username, accounts.c.name, accounts.c.status)
         .select_from(members.join(accounts, accounts.c.id == members.c.account_id))

@@ -95,7 +95,9 @@ class Lectures:
                 str(preferred_date).strip()
             )
         except ValueError:
-            raise InvalidInput("hosting.date_malformed", "期望开讲日期格式不正确（如 2026-10-12）", field="preferred_date") from None
+            raise InvalidInput(
+                "hosting.date_malformed", "期望开讲日期格式不正确（如 2026-10-12）", field="preferred_date"
+            ) from None
         with recording(actor, Role.TRAINEE):
             application = HostingApplication.submit(trainee_id, school_id, title, outline, day, self.clock.today())
         self.store.save(application)

@@ -101,7 +101,7 @@ class TrainingProgramme(DomainAggregate):
     def natural_key(
         level: str, learner_type: str, learner_source: str, major: str, length_of_schooling: str
     ) -> str:
-        return "|".join((level, learner_type, learner_source, major, length_of_schooling))
+        return f"{level}|{learner_type}|{learner_source}|{major}|{length_of_schooling}"
 
     @event("Registered")
     def __init__(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from eventsourcing.domain import event
 
@@ -21,10 +22,12 @@ from domains.shared.values import require_text
 
 
 class _CourseBatch(DomainAggregate):
-    """What both kinds of batch share: a code, a name and a set of courses. (No annotations
-    here: the library would turn an annotated aggregate class into a dataclass.)"""
+    """What both kinds of batch share: a code, a name and a set of courses."""
 
     kind_label = "批次"
+    if TYPE_CHECKING:  # set by each kind's creation event; annotated at run time, the library would make this a dataclass
+        name: str
+        course_ids: list[uuid.UUID]
 
     def offers(self, course_id: uuid.UUID) -> bool:
         return course_id in self.course_ids

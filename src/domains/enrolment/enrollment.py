@@ -9,8 +9,9 @@ The id is derived from (learner, course), so "a course already selected is not s
 with the same id, and the atomic save fails. A dropped course may be selected again later, as
 a new selection on the same aggregate.
 
-Whether a paid learner may study *while a drop is under review* is the refund's to say (its
-status decides, domain.md §5.3); `may_study` here answers for the selection alone.
+"May the learner study this course" is `may_study_course`, here and nowhere else: a paid
+selection of a learner still enrolled (在籍), with no drop under review that stops study (the
+refund's status decides that, domain.md §5.3). Read models and screens ask it.
 
 A change of major (转专业) moves the learner to another programme: each of their courses then
 records whether it counts for graduation there (the new programme lists the course) or keeps
@@ -26,7 +27,8 @@ from enum import StrEnum
 
 from eventsourcing.domain import event
 
-from domains.enrolment.policy import CourseOffer, check_selectable
+from domains.enrolment.policy import CourseNotSelectable, CourseOffer, already_selected, check_selectable
+from domains.finance.refund import RefundStatus
 from domains.shared.aggregate import DomainAggregate, key_id
 from domains.shared.errors import DomainError, InvalidInput
 from domains.shared.values import require_aware
@@ -40,6 +42,31 @@ class EnrollmentStatus(StrEnum):
     @property
     def label(self) -> str:
         return {"awaiting_payment": "待缴费", "paid": "选课成功", "dropped": "已退课"}[self.value]
+
+    @property
+    def holds_course(self) -> bool:
+        """The course is the learner's (awaiting payment or paid), so it is "already selected" and
+        not selected again (seed 001 §4.2.3); a dropped course may be selected anew."""
+        return self is not EnrollmentStatus.DROPPED
+
+
+def may_study_course(
+    selection: EnrollmentStatus, drop_review: RefundStatus | None = None, *, learner_enrolled: bool = True
+) -> bool:
+    """May the learner study this course: every bill of the selection paid (seed 001 §4.2.2
+    note 3), the learner still enrolled, and no drop under review whose status stops study
+    (`drop_review` is the open drop request's refund status, None without one)."""
+    return (
+        learner_enrolled
+        and selection is EnrollmentStatus.PAID
+        and (drop_review is None or drop_review.may_study)
+    )
+
+
+def may_still_be_dropped(selection: EnrollmentStatus, *, drop_requested: bool) -> bool:
+    """Neither dropped nor already asked to be dropped (a withdrawal offers it to drop first,
+    when its batch's drop period is open)."""
+    return selection.holds_course and not drop_requested
 
 
 def _bills(bill_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
@@ -131,13 +158,17 @@ class Enrollment(DomainAggregate):
 
     @property
     def may_study(self) -> bool:
-        return self.enrollment_status is EnrollmentStatus.PAID
+        """For the selection alone: the drop under review and the learner's status are not
+        this aggregate's (see `may_study_course`)."""
+        return may_study_course(self.enrollment_status)
+
+    @property
+    def holds_course(self) -> bool:
+        return self.enrollment_status.holds_course
 
     @property
     def may_still_be_dropped(self) -> bool:
-        """Neither dropped nor already asked to be dropped (a withdrawal offers it to drop first,
-        when its batch's drop period is open)."""
-        return self.enrollment_status is not EnrollmentStatus.DROPPED and self.drop_request_id is None
+        return may_still_be_dropped(self.enrollment_status, drop_requested=self.drop_request_id is not None)
 
     @property
     def has_payments(self) -> bool:
@@ -158,8 +189,8 @@ class Enrollment(DomainAggregate):
         """Only a dropped course is selected again; otherwise it is already the learner's."""
         if offer.course_id != self.course_id:
             raise InvalidInput("enrollment.other_course", "课程与选课记录不符", field="course_id")
-        if self.enrollment_status is not EnrollmentStatus.DROPPED:
-            raise DomainError("enrollment.already_selected", f"该学生已选课程“{offer.course_name}”，不再重复选课")
+        if self.holds_course:
+            raise CourseNotSelectable([already_selected(offer.course_name)])
         chosen = check_selectable(offer, at)
         self._reselected(
             teaching_point_id=teaching_point_id,

@@ -61,7 +61,7 @@ class CourseOffer:
 
 @dataclass(frozen=True)
 class UnmetCondition:
-    number: int  # 1-6 as in seed 001 §4.2.1; 0 for "not in the learner's programme"
+    number: int  # 1-6 as in seed 001 §4.2.1; 0 for "not in the learner's programme" or "already selected"
     code: str
     message: str
 
@@ -94,7 +94,6 @@ def _window_gap(windows: tuple[Window, ...], at: datetime, course: str, kind: st
     return f"课程“{course}”所在{kind}{held}当前不在{period}内"
 
 
-
 def unmet_conditions(offer: CourseOffer, at: datetime) -> list[UnmetCondition]:
     require_aware(at)
     name = offer.course_name
@@ -123,6 +122,12 @@ def unmet_conditions(offer: CourseOffer, at: datetime) -> list[UnmetCondition]:
         levels = "、".join(_LEVEL_LABELS.get(lv, lv) for lv in missing) or "未设置学历"
         gap(6, "selection.fee_standard_missing", f"课程“{name}”所属学历（{levels}）未设置考试费、学分费收费标准")
     return unmet
+
+
+def already_selected(course_name: str) -> UnmetCondition:
+    """A course the learner holds is not selected again (seed 001 §4.2.3): refused on its own,
+    or skipped by a batch selection (`not_yet_selected`)."""
+    return UnmetCondition(0, "enrollment.already_selected", f"该学生已选课程“{course_name}”，不再重复选课")
 
 
 def check_selectable(offer: CourseOffer, at: datetime) -> Selectable:

@@ -56,6 +56,20 @@ class RefundStatus(StrEnum):
     def is_final(self) -> bool:
         return self in _FINAL
 
+    @property
+    def is_open(self) -> bool:
+        """Still under review or awaiting its payout: the course has an open drop request."""
+        return not self.is_final
+
+    @classmethod
+    def open_statuses(cls) -> frozenset[RefundStatus]:
+        return frozenset(s for s in cls if s.is_open)
+
+    @property
+    def awaits(self) -> Role | None:
+        """The role that moves a refund in this status on (its queue); None once final."""
+        return _AWAITS.get(self)
+
 
 S = RefundStatus
 # The table of domain.md §5.3: label, may the learner still study.
@@ -69,6 +83,11 @@ _RULES = {
     S.CANCELLED: ("已撤销", True),
 }
 _FINAL = frozenset({S.REJECTED_BY_ACADEMIC_AFFAIRS, S.REJECTED_BY_FINANCE, S.REFUNDED, S.CANCELLED})
+_AWAITS = {
+    S.PENDING_ACADEMIC_REVIEW: Role.ACADEMIC_AFFAIRS,
+    S.PENDING_FINANCE_REVIEW: Role.FINANCE,
+    S.APPROVED_AWAITING_REFUND: Role.FINANCE,
+}
 
 # The teaching point or the learner asks for a drop, and may withdraw the request (seed 001 §4.2.5).
 REQUESTER_ROLES = frozenset({Role.TEACHING_POINT_ADMIN, Role.LEARNER})

@@ -82,7 +82,7 @@ def kilobytes(size: int) -> str:
 def id_number_in(file_name: str) -> str | None:
     """The 证件号码 a photo's name carries (`<证件号码>.JPG`), upper-cased, or None."""
     base = file_name.replace("\\", "/").rsplit("/", 1)[-1].strip()
-    stem, dot, ext = base.rpartition(".")
+    stem, dot, _ = base.rpartition(".")
     if not dot or not _ID_STEM.match(stem):
         return None
     return stem.upper()
@@ -172,7 +172,15 @@ class LearnerPhotos(DomainAggregate):
 
     @event("Uploaded")
     def _uploaded(
-        self, learner_id: uuid.UUID, number: int, ref: str, file_name: str, size: int, width: int, height: int, quality: int | None,
+        self,
+        learner_id: uuid.UUID,
+        number: int,
+        ref: str,
+        file_name: str,
+        size: int,
+        width: int,
+        height: int,
+        quality: int | None,
         uploaded_at: str,
     ) -> None:
         self.photos.append({"number": number, "ref": ref, "deleted": False})

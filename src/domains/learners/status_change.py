@@ -420,28 +420,31 @@ class StatusChange(DomainAggregate):
         self._review(role, Role.ACADEMIC_AFFAIRS, S.PENDING_FINAL_REVIEW, "复审")
         self._check_learner(learner)
         kind = self.change_kind
+        moves_to: uuid.UUID | None = None  # the checked target of a transfer or change of major; None: a withdrawal
         if kind is StatusChangeKind.TRANSFER:
             if programme is None or target_teaching_point is None or target_teaching_point.id != self.target_teaching_point_id:
                 raise DomainError("status_change.target_missing", "转入教学点与申请不一致")
             check_transfer_target(learner, programme, target_teaching_point)
+            moves_to = target_teaching_point.id
         elif kind is StatusChangeKind.CHANGE_OF_MAJOR:
             if programme is None or target_programme is None or target_programme.id != self.target_programme_id:
                 raise DomainError("status_change.target_missing", "转入专业与申请不一致")
+            moves_to = target_programme.id
             check_major_target(learner, programme, target_programme)
             if target_curriculum is not None and target_curriculum.programme_id != target_programme.id:
                 raise DomainError("status_change.curriculum_mismatch", "课程设置不是转入专业的培养方案的")
             if any(e.learner_id != learner.id for e in enrollments):
                 raise DomainError("status_change.enrollment_mismatch", "选课记录不是该学生的")
         self._approved(comment=optional_text(comment, "comment", "复审意见", 200), approved_at=require_aware(at))
-        if kind is StatusChangeKind.TRANSFER:
-            learner.transfer_teaching_point(self.id, self.target_teaching_point_id)
-        elif kind is StatusChangeKind.CHANGE_OF_MAJOR:
-            learner.change_programme(self.id, self.target_programme_id)
+        if moves_to is None:
+            learner.withdraw(self.id)
+        elif kind is StatusChangeKind.TRANSFER:
+            learner.transfer_teaching_point(self.id, moves_to)
+        else:
+            learner.change_programme(self.id, moves_to)
             for enrollment in enrollments:
                 listed = target_curriculum is not None and target_curriculum.includes(enrollment.course_id)
-                enrollment.assess_for_programme(self.id, self.target_programme_id, listed)
-        else:
-            learner.withdraw(self.id)
+                enrollment.assess_for_programme(self.id, moves_to, listed)
 
     @event("Approved")
     def _approved(self, comment: str | None, approved_at: datetime) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Self
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate, event
 
 from domains.shared.metadata import current_meta
 
@@ -17,12 +17,14 @@ class DomainAggregate(Aggregate):
     class Created(Event, Aggregate.Created):
         pass
 
-    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+    def trigger_event(self, event_class: type[CanMutateAggregate[uuid.UUID]], **kwargs: Any) -> None:
         kwargs.setdefault("meta", current_meta())
         super().trigger_event(event_class, **kwargs)
 
     @classmethod
-    def _create(cls, event_class: Any, *, id: Any = None, **kwargs: Any) -> Any:  # noqa: A002
+    def _create(
+        cls, event_class: type[CanInitAggregate[uuid.UUID]], *, id: uuid.UUID | None = None, **kwargs: Any
+    ) -> Self:
         kwargs.setdefault("meta", current_meta())
         return super()._create(event_class, id=id, **kwargs)
 

@@ -164,7 +164,9 @@ class CourseClass(DomainAggregate):
         if not candidate.course_paid:
             raise DomainError("course_class.course_not_selected", f"{who}没有缴费成功的本课程选课，不能加入班级")
 
-    def add(self, candidates: list[Candidate], placements: dict[uuid.UUID, ClassPlacement | None], now: datetime) -> list[ClassPlacement]:
+    def add(
+        self, candidates: list[Candidate], placements: dict[uuid.UUID, ClassPlacement | None], now: datetime
+    ) -> list[ClassPlacement]:
         """【加入班级】 all the learners or none; a refusal names every learner refused. Returns
         the placements to save with the class."""
         self.check_open(now)

@@ -80,7 +80,7 @@ def _simplified_chinese_face(path: Path) -> CjkFont | None:
             faces = list(enumerate(ttLib.TTCollection(str(path), lazy=True).fonts))
         else:
             faces = [(0, ttLib.TTFont(str(path), lazy=True))]
-    except Exception:  # noqa: BLE001 - an unreadable file is simply not a usable font
+    except Exception:  # an unreadable file is simply not a usable font
         return None
     usable = [(number, face) for number, face in faces if _draws(face, PROBE)]
     if not usable:

@@ -12,6 +12,7 @@ date, not the time of drawing).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import threading
 from pathlib import Path
@@ -238,10 +239,8 @@ class PdfCertificateRenderer:
 
     def warm(self) -> None:
         """Find the font and build its working set now rather than on the first certificate."""
-        try:
+        with contextlib.suppress(CertificateRenderingUnavailable):
             WORKING_SETS.get(self.font(), self._cache_dir)
-        except CertificateRenderingUnavailable:
-            pass
 
     def render(self, document: CertificateDocument) -> bytes:
         font = self.font()

@@ -42,6 +42,7 @@ from application.finance.queries import list_bills, refunds_by_id
 from application.learners.queries import get_learner
 from domains.curriculum.fees import course_fees
 from domains.enrolment.enrollment import EnrollmentStatus
+from domains.finance.refund import RefundStatus
 from domains.shared.errors import DomainError
 from domains.shared.values import Role
 from infrastructure.container import Container
@@ -198,8 +199,7 @@ class LearnerCoursePages(Controller):
             batch = batches.get(course["selection_batch_id"], {})
             course["bills"] = by_enrollment.get(course["id"], [])
             course["drop_period"] = f"{batch.get('drop_starts_on', '')} 至 {batch.get('drop_ends_on', '')}"
-            open_request = course["refund_status"] in ("pending_academic_review", "pending_finance_review",
-                                                       "approved_awaiting_refund")
+            open_request = course["refund_status"] in RefundStatus.open_statuses()
             course["droppable"] = (
                 batch.get("drop_open", False) and course["status"] != EnrollmentStatus.DROPPED.value and not open_request
             )

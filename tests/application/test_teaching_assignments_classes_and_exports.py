@@ -21,8 +21,8 @@ from application.teaching.service import learner_facts
 from domains.shared.errors import DomainError
 from domains.teaching.classes import Candidate, ClassPlacement
 from tests.application.workload import dump_read_models
-from tests.http.selection_support import learner
 from tests.http.resit_support import cohort
+from tests.http.selection_support import learner
 from tests.http.teaching_support import mentor, staff
 
 ALL = RosterFilter()

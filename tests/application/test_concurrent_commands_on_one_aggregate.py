@@ -46,7 +46,7 @@ def run_together(*calls: Any) -> list[tuple[str, Any]]:
     def run(i: int, call: Any) -> None:
         try:
             results[i] = ("ok", call())
-        except BaseException as exc:  # noqa: BLE001 - inspected by the test
+        except BaseException as exc:  # inspected by the test
             results[i] = ("error", exc)
 
     threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
@@ -62,7 +62,9 @@ def stored_versions(container: Any, aggregate_id: Any) -> list[int]:
     table = container.log.recorder.events_table_name
     oid = aggregate_id if container.engine.dialect.name == "postgresql" else aggregate_id.hex
     with container.engine.connect() as conn:
-        return sorted(conn.execute(text(f"SELECT originator_version FROM {table} WHERE originator_id = :o"), {"o": oid}).scalars())
+        return sorted(
+            conn.execute(text(f"SELECT originator_version FROM {table} WHERE originator_id = :o"), {"o": oid}).scalars()
+        )
 
 
 def test_two_reviewers_approving_the_same_form_give_one_learner_and_one_conflict(world):

@@ -34,7 +34,9 @@ def catalogue():
     course.approve_assessment()
     listing = ProgrammeCurriculum.start(PROGRAMME, "专升本")
     listing.add_course(course, 1)
-    selection = SelectionBatch.register("X2026F", "2026秋季选课", Period.of_days(date(2026, 9, 1), date(2026, 9, 30)), course_ids=[course.id])
+    selection = SelectionBatch.register(
+        "X2026F", "2026秋季选课", Period.of_days(date(2026, 9, 1), date(2026, 9, 30)), course_ids=[course.id]
+    )
     exams = ExamBatch.register("K2027S", "2027年1月考试", Period.of_days(date(2026, 9, 1), date(2026, 10, 15)), [course.id])
     standards = {"undergraduate": FeeStandard.set(EducationLevel.UNDERGRADUATE, Money(15900), Money(4000), Role.FINANCE)}
     return course, listing, selection, exams, standards
@@ -106,7 +108,9 @@ def test_an_unpaid_drop_voids_the_bills():
     course, listing, selection, exams, standards = catalogue()
     enrollment_id = Enrollment.create_id(LEARNER, course.id)
     credit = Bill.issue(LEARNER, TP, course.id, FeeType.CREDIT_FEE, Money(63600), NOW, enrollment_id=enrollment_id)
-    enrollment = Enrollment.select(LEARNER, TP, PROGRAMME, offer_of(course, listing, selection, exams, standards), [credit.id], NOW)
+    enrollment = Enrollment.select(
+        LEARNER, TP, PROGRAMME, offer_of(course, listing, selection, exams, standards), [credit.id], NOW
+    )
     enrollment.drop_unpaid(NOW + timedelta(days=1))
     credit.void("未缴费退课", NOW + timedelta(days=1))
     assert enrollment.enrollment_status is EnrollmentStatus.DROPPED and credit.bill_status is BillStatus.VOIDED
