@@ -7,8 +7,8 @@ from typing import Any
 import msgspec
 from sqlalchemy import Column, Integer, String, Table, Text, Uuid
 
-from application.common.projection import Projection, Writes, read_models
 from application.common.instant import Instant
+from application.common.projection import Projection, Writes, read_models
 
 audit_log = Table(
     "rm_audit_log",

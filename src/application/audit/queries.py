@@ -15,7 +15,6 @@ from application.common.ports import EventStore
 from domains.shared.errors import InvalidInput, NotFound
 
 
-
 def history(conn: Connection, aggregate_id: uuid.UUID) -> list[dict[str, Any]]:
     rows = conn.execute(
         select(audit_log).where(audit_log.c.originator_id == aggregate_id).order_by(audit_log.c.version)
