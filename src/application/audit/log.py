@@ -209,7 +209,7 @@ def _shape(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]
 
 
 def _account_names(conn: Connection, ids: set[str]) -> dict[str, str]:
-    """"姓名（用户名）" of each acting account."""
+    """Each acting account as 姓名（用户名）, or its username where the two are the same."""
     parsed = []
     for raw in ids:
         try:
@@ -219,7 +219,7 @@ def _account_names(conn: Connection, ids: set[str]) -> dict[str, str]:
     if not parsed:
         return {}
     return {
-        str(i): f"{name}（{username}）"
+        str(i): name if name == username else f"{name}（{username}）"
         for i, name, username in conn.execute(
             select(accounts.c.id, accounts.c.name, accounts.c.username).where(accounts.c.id.in_(parsed))
         )

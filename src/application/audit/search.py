@@ -313,6 +313,6 @@ def _summary(aggregate_type: str, data: dict[str, Any], course_names: dict[str, 
         value = data.get(name)
         if value in (None, ""):
             continue
-        text = course_names.get(str(value), str(value)) if name == "course_id" else shown(name, value)
+        text = course_names.get(str(value), str(value)) if name == "course_id" else shown(name, value, aggregate_type)
         parts.append(f"{field_label(name, aggregate_type)}：{text}")
     return "；".join(parts)
