@@ -6,47 +6,51 @@ from collections.abc import Callable
 from typing import Any
 
 from litestar import Litestar, Response, Router, get
+from litestar.config.csrf import CSRFConfig
 from litestar.config.response_cache import ResponseCacheConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.response import Redirect
-
-from litestar.config.csrf import CSRFConfig
 from litestar.static_files import create_static_files_router
 
 from infrastructure.container import Container, build
 from infrastructure.jobs import lifespan_hooks
-from interfaces.admin.common.rendering import TEMPLATES, template_config
-from interfaces.admin.app import admin_router
 from infrastructure.logs import configure_logging
+from interfaces.admin.app import admin_router
+from interfaces.admin.common.rendering import TEMPLATES, template_config
 from interfaces.http.api.admissions import (
     ApplicationFormController,
     CatalogueController,
     QuickRegistrationController,
 )
 from interfaces.http.api.audit import AuditController
+from interfaces.http.api.audit_log import AuditLogController
 from interfaces.http.api.auth import AuthController, MeController
-from interfaces.http.api.imports import ImportController
 from interfaces.http.api.curriculum import CURRICULUM_CONTROLLERS
 from interfaces.http.api.enrolment import ENROLMENT_CONTROLLERS
 from interfaces.http.api.exams import EXAM_CONTROLLERS
 from interfaces.http.api.finance import FINANCE_CONTROLLERS
+from interfaces.http.api.imports import ImportController
 from interfaces.http.api.learner_records import LEARNER_RECORD_CONTROLLERS
 from interfaces.http.api.learners import LearnerController
-from interfaces.http.api.photos import PHOTO_CONTROLLERS
-from interfaces.http.api.teaching import TEACHING_CONTROLLERS
 from interfaces.http.api.organisation import (
     AccountController,
     PublicTeachingPointController,
     TeachingPointController,
 )
+from interfaces.http.api.photos import PHOTO_CONTROLLERS
 from interfaces.http.api.status_changes import STATUS_CHANGE_CONTROLLERS
+from interfaces.http.api.teaching import TEACHING_CONTROLLERS
 from interfaces.http.api.training import TRAINING_CONTROLLERS
 from interfaces.http.api.training_certificates import TRAINING_CERTIFICATE_CONTROLLERS
 from interfaces.http.context import CorrelationMiddleware, require_login, screen_request
-from interfaces.http.contract import declare_public_operations, docs_assets_router, render_plugins
+from interfaces.http.contract import (
+    declare_public_operations,
+    docs_assets_router,
+    render_plugins,
+)
 from interfaces.http.errors import EXCEPTION_HANDLERS
-from interfaces.http.ops import OPS_ROUTES, MetricsMiddleware
 from interfaces.http.freshness import ReadYourWritesMiddleware
+from interfaces.http.ops import OPS_ROUTES, MetricsMiddleware
 from interfaces.http.proxies import TrustedProxyMiddleware
 from interfaces.http.security_headers import add_security_headers
 
@@ -72,6 +76,7 @@ API_CONTROLLERS = [
     *TRAINING_CONTROLLERS,
     *TRAINING_CERTIFICATE_CONTROLLERS,
     AuditController,
+    AuditLogController,
 ]
 
 # Further route groups (the admin UI, jobs) register themselves here at import time.
