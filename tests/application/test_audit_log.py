@@ -156,3 +156,11 @@ def test_dates_are_beijing_days(world):
     # 00:00 in Beijing is 16:00 UTC the day before; the end is the next Beijing midnight, excluded.
     assert day.since == datetime(2026, 9, 1, 16, 0, tzinfo=UTC)
     assert day.before == datetime(2026, 9, 2, 16, 0, tzinfo=UTC)
+
+
+def test_dates_at_the_ends_of_the_calendar_are_refused_not_overflowed(world):
+    with world.container.engine.connect() as conn:
+        for params in ({"date_from": "0001-01-01"}, {"date_to": "9999-12-31"}):
+            with pytest.raises(DomainError) as info:
+                parse_filter(conn, params)
+            assert info.value.code == "audit.date_out_of_range"
