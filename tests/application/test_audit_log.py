@@ -164,3 +164,22 @@ def test_dates_at_the_ends_of_the_calendar_are_refused_not_overflowed(world):
             with pytest.raises(DomainError) as info:
                 parse_filter(conn, params)
             assert info.value.code == "audit.date_out_of_range"
+
+
+def test_a_certificate_number_finds_the_certificate_its_ledger_and_the_trainees_records(container):
+    from application.training.certificate_projection import certificates
+    from tests.application.test_certificate_ledger import issued
+    from tests.training_ledger_support import training_world
+
+    tw = training_world(container)
+    certificate_id = issued(tw)
+    with container.engine.connect() as conn:
+        serial, ledger_id = conn.execute(
+            select(certificates.c.serial, certificates.c.ledger_id).where(certificates.c.id == certificate_id)
+        ).one()
+        cert, trainee = search(conn, "certificate_serial", serial).matches
+    assert cert.kind == "certificate" and dict(cert.details)["参训教师"] == "张三"
+    assert [r.id for r in cert.records] == [certificate_id, ledger_id]
+    assert [r.kind_label for r in cert.records] == ["证书", "学时账户"]
+    assert trainee.kind == "account" and "张三" in trainee.title
+    assert {"Account", "TrainingMember", "CertificateLedger", "Certificate"} <= {r.aggregate_type for r in trainee.records}
