@@ -48,3 +48,16 @@ def test_every_field_label_names_a_field_some_event_stores():
 def test_every_kind_of_record_has_a_chinese_name():
     aggregates = {e.rpartition(".")[0] for e in _event_classes()}
     assert sorted(a for a in aggregates if a not in AGGREGATE_LABELS) == []
+
+
+def test_every_attribute_an_aggregate_sets_has_a_chinese_name():
+    """What the replay page shows of a record's state: each `self.x = …` in the domain."""
+    import re
+    from pathlib import Path
+
+    import domains
+
+    names = set()
+    for path in Path(domains.__path__[0]).rglob("*.py"):
+        names |= set(re.findall(r"self\.([a-z][a-z0-9_]*)\s*(?::[^=\n]*)?=", path.read_text(encoding="utf-8")))
+    assert sorted(n for n in names if field_label(n) == n) == []

@@ -66,6 +66,7 @@ def test_a_student_number_and_a_slip_number_lead_to_the_records_history(sign_in,
     assert "金额" in fields and "636.00 元" in fields and "课程" in fields and "amount_fen" not in fields
     assert BEIJING_TIME.fullmatch(issued.locator("td").nth(1).inner_text())
     assert "生成缴费单（待缴费）" in issued.inner_text()
+    page.screenshot(path="/tmp/eduledger_audit_replay.png", full_page=True)
 
     # The slip number finds the slip and the bills it paid; the slip's history says who confirmed it.
     slip_id, slip_number = _slip(world)

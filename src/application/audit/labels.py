@@ -461,13 +461,76 @@ NESTED_LABELS: dict[str, str] = {
 }
 
 
+# Attributes aggregates hold (the replay page's state) that no event stores under that name.
+STATE_LABELS: dict[str, str] = {
+    "academic_comment": "教务审核意见",
+    "account_login_seen": "已用账号登录",
+    "allowances": "年度可打印学时",
+    "amendments": "更正次数",
+    "approved_assessment": "已通过的考核要求",
+    "assessment_status": "考核要求审核状态",
+    "attended": "全程参加",
+    "avatar_ref": "头像",
+    "certificate_ids": "证书",
+    "certified_by": "认定人",
+    "completed": "已完成",
+    "completed_chapters": "已完成章节",
+    "consumed": "已使用学时",
+    "current": "当前",
+    "decided_at": "处理时间",
+    "details": "详细信息",
+    "downloads": "下载次数",
+    "drop_request_id": "退课申请",
+    "durations": "时长",
+    "enabled": "启用",
+    "final_comment": "复审意见",
+    "finance_comment": "财务审核意见",
+    "has_payments": "已有缴费",
+    "is_paid_resit": "补考已缴费",
+    "is_published": "已发布",
+    "last": "最近序号",
+    "may_study": "可学习",
+    "members": "成员",
+    "message": "信息",
+    "method": "缴费方式",
+    "mobile_bound": "已绑定手机号",
+    "open_report": "待处理错误报告",
+    "paid_bill_ids": "已缴缴费单",
+    "participants": "参加人员",
+    "pending_record_change_id": "待审核学籍信息变更",
+    "pending_status_change_id": "办理中学籍异动",
+    "photos": "照片",
+    "preliminary_comment": "初审意见",
+    "record_confirmed": "已确认学籍信息",
+    "record_status": "学籍信息状态",
+    "refund_reference": "退费凭证号",
+    "registration_period": "报考期",
+    "reject_reason": "驳回原因",
+    "rejection_reason": "驳回原因",
+    "remittance_slip_id": "汇款单",
+    "reports": "错误报告",
+    "review_comment": "审核意见",
+    "self_record_change_used": "已用过本人变更机会",
+    "semesters": "学期",
+    "signed_up": "已报名",
+    "submitted_assessment": "待审核的考核要求",
+    "summary": "总结作业",
+    "summary_submitted": "已提交总结作业",
+    "training_list": "培训课单",
+    "version_in_use": "使用中版本",
+    "versions": "版本",
+    "watched": "已观看",
+    "wechat_bound": "已绑定微信",
+}
+
+
 def field_label(name: str, aggregate_type: str | None = None) -> str:
     """A stored field's Chinese name; an unlabelled field shows its stored name."""
     if aggregate_type is not None:
         found = FIELD_LABELS.get(f"{aggregate_type}.{name}")
         if found is not None:
             return found
-    return FIELD_LABELS.get(name) or NESTED_LABELS.get(name) or name
+    return FIELD_LABELS.get(name) or NESTED_LABELS.get(name) or STATE_LABELS.get(name) or name
 
 
 def nested_label(name: str) -> str:
