@@ -41,8 +41,19 @@ EXPORT_COLUMNS = (
 )
 
 
+PAGE_SIZES = ("20", "50", "100", "200")
+
+
 def _params(request: Request[Any, Any, Any]) -> dict[str, str]:
     return {k: str(v).strip() for k in FILTER_KEYS if (v := request.query_params.get(k)) not in (None, "")}
+
+
+def _page(request: Request[Any, Any, Any], params: dict[str, str]) -> Page:
+    """The page asked for, newest first; a chosen page size stays in the pager's links."""
+    size = str(request.query_params.get("page_size") or "")
+    if size in PAGE_SIZES:
+        params["page_size"] = size
+    return Page(number=page_number(request), size=int(size) if size in PAGE_SIZES else int(PAGE_SIZES[0]))
 
 
 class AuditLogPages(Controller):
@@ -62,9 +73,11 @@ class AuditLogPages(Controller):
                 raise
             return page(request, "audit_log.html", actor, status_code=422, params=params, result=None,
                         error=exc.message, error_field=error_field(exc), **choices)
-        result = log_page(reader, filters, Page(number=page_number(request)))
+        query = dict(params)
+        result = log_page(reader, filters, _page(request, query))
         unknown_user = filters.actor_ids == () and "user" in params
-        return page(request, "audit_log.html", actor, params=params, result=result, unknown_user=unknown_user, **choices)
+        return page(request, "audit_log.html", actor, params=params, query=query, result=result,
+                    unknown_user=unknown_user, **choices)
 
     @get("/export.xlsx", sync_to_thread=True)
     def export(self, request: Request[Any, Any, Any], services: Container, reader: Connection) -> Response[Any]:
