@@ -35,7 +35,7 @@ def tamper_first_event_of(engine, aggregate_id: uuid.UUID) -> int:
 def test_chain_page_reports_an_intact_chain_then_the_tampered_row(sign_in, world, page):
     page = sign_in("xuanwu")
     response = page.goto("/admin/audit/chain")
-    assert response.status == 403 and "无权访问" in page.get_by_test_id("error").inner_text()
+    assert response.status == 403 and page.get_by_test_id("error").is_visible()
 
     page = sign_in("shenji")
     page.goto("/admin/audit/chain")
