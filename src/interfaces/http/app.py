@@ -23,6 +23,7 @@ from interfaces.http.api.admissions import (
     QuickRegistrationController,
 )
 from interfaces.http.api.audit import AuditController
+from interfaces.http.api.audit_log import AuditLogController
 from interfaces.http.api.auth import AuthController, MeController
 from interfaces.http.api.curriculum import CURRICULUM_CONTROLLERS
 from interfaces.http.api.enrolment import ENROLMENT_CONTROLLERS
@@ -75,6 +76,7 @@ API_CONTROLLERS = [
     *TRAINING_CONTROLLERS,
     *TRAINING_CERTIFICATE_CONTROLLERS,
     AuditController,
+    AuditLogController,
 ]
 
 # Further route groups (the admin UI, jobs) register themselves here at import time.

@@ -19,8 +19,9 @@ from interfaces.http.context import container_of, resolve_actor
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Coroutine[Any, Any, None]]
 
 
-# Posts an auditor may still make: signing in and out, and their own personal settings.
-AUDITOR_MAY_POST = re.compile(r"^/admin/(login|logout|me(/.*)?)/?$")
+# Posts an auditor may still make: signing in and out, their own personal settings, and the
+# record search by ID number (posted to keep the number out of URLs; it changes nothing).
+AUDITOR_MAY_POST = re.compile(r"^/admin/(login|logout|me(/.*)?|audit/aggregates)/?$")
 
 
 async def auditors_read_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:

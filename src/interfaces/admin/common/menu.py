@@ -128,7 +128,11 @@ MENU: tuple[Section, ...] = (
     ),
     Section(
         "审计",
-        (_e("审计链校验", "/admin/audit/chain", AUD), _e("记录历史回放", "/admin/audit/aggregates", AUD)),
+        (
+            _e("记录历史查询", "/admin/audit/aggregates", AUD),
+            _e("审计日志", "/admin/audit/log", AUD),
+            _e("审计链校验", "/admin/audit/chain", AUD),
+        ),
     ),
 )
 

@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 from litestar.template.config import TemplateConfig
 from sqlalchemy import Connection
 
+from application.audit.fields import fields_of
 from application.audit.queries import history
 from application.common.actor import Actor
 from domains.shared.errors import DomainError
@@ -52,6 +53,7 @@ def role_label(value: str) -> str:
 def _engine_callback(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["cst"] = shanghai
     engine.engine.filters["role_label"] = role_label
+    engine.engine.filters["audit_fields"] = fields_of
     engine.engine.globals["GENDER"] = {"male": "男", "female": "女"}
     engine.engine.globals["qs"] = query_string
     engine.engine.globals["PAGE_SIZES"] = PAGE_SIZES
@@ -82,15 +84,37 @@ def page(request: Request[Any, Any, Any], template: str, actor: Actor | None, st
     )
     if message:
         response.delete_cookie(FLASH, path="/admin")
+    if actor is not None and actor.has(*REPLAY_ROLES):
+        for value in context.values():
+            if isinstance(value, AuditHistory):
+                value.replay_url = replay_path(value.aggregate_id)
     return response
 
 
-def audit_tab(reader: Connection, aggregate_id: uuid.UUID) -> list[dict[str, Any]]:
+# Who may open the auditors' replay page of any record; every audit tab links to it for them.
+REPLAY_ROLES = (Role.AUDITOR,)
+
+
+def replay_path(aggregate_id: uuid.UUID) -> str:
+    return f"/admin/audit/aggregates/{aggregate_id}"
+
+
+class AuditHistory(list[dict[str, Any]]):
+    """A record's events for its audit tab. `page` sets `replay_url` when the viewer may open the
+    record's replay page, so the tab's "查看回放" link shows only to them."""
+
+    def __init__(self, events: list[dict[str, Any]], aggregate_id: uuid.UUID) -> None:
+        super().__init__(events)
+        self.aggregate_id = aggregate_id
+        self.replay_url: str | None = None
+
+
+def audit_tab(reader: Connection, aggregate_id: uuid.UUID) -> AuditHistory:
     """The event history of a record the actor was already allowed to see."""
     try:
-        return history(reader, aggregate_id)
+        return AuditHistory(history(reader, aggregate_id), aggregate_id)
     except DomainError:
-        return []
+        return AuditHistory([], aggregate_id)
 
 
 def query_string(params: dict[str, Any], **changes: Any) -> str:
