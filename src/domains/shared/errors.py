@@ -31,30 +31,30 @@ class FieldChecks:
     form learns every invalid field at once, each with its own message beside it."""
 
     def __init__(self) -> None:
-        self.errors: list[InvalidInput] = []
+        self._refusals: list[InvalidInput] = []
 
     def __call__(self, rule: Callable[..., T], *args: Any) -> T | None:
         """The rule's value, or None when it refused (the refusal is kept for `refuse`)."""
         try:
             return rule(*args)
         except InvalidInput as exc:
-            self.errors.append(exc)
+            self._refusals.append(exc)
             return None
 
     def add(self, error: InvalidInput) -> None:
-        self.errors.append(error)
+        self._refusals.append(error)
 
     def refuse(self) -> None:
         """Raise what was refused: one error as it is, several as one naming each field."""
-        if len(self.errors) == 1:
-            raise self.errors[0]
-        if self.errors:
-            first = self.errors[0]
+        if len(self._refusals) == 1:
+            raise self._refusals[0]
+        if self._refusals:
+            first = self._refusals[0]
             raise InvalidInput(
                 first.code,
-                "；".join(e.message for e in self.errors),
+                "；".join(e.message for e in self._refusals),
                 field=first.details.get("field"),
-                errors=[{"field": e.details.get("field"), "code": e.code, "message": e.message} for e in self.errors],
+                errors=[{"field": e.details.get("field"), "code": e.code, "message": e.message} for e in self._refusals],
             )
 
 

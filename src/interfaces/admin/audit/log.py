@@ -72,7 +72,7 @@ class AuditLogPages(Controller):
             if exc.kind != "invalid":
                 raise
             return page(request, "audit_log.html", actor, status_code=422, params=params, result=None,
-                        error=exc.message, error_field=error_field(exc), **choices)
+                        error=exc.message, error_field=next(iter(error_field(exc)), None), **choices)
         query = dict(params)
         result = log_page(reader, filters, _page(request, query))
         unknown_user = filters.actor_ids == () and "user" in params

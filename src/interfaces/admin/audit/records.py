@@ -66,7 +66,7 @@ class AuditRecordPages(Controller):
         except DomainError as exc:
             if exc.kind != "invalid":
                 raise
-            field = "id_number" if posted else error_field(exc)
+            field = "id_number" if posted else next(iter(error_field(exc)), None)
             return page(request, "audit_find.html", actor, status_code=status_of(exc), error=exc.message,
                         error_field=field, **context)
         return page(request, "audit_find.html", actor, result=result, searched=SEARCH_KINDS[result.by], **context)
