@@ -156,6 +156,8 @@ EVENT_LABELS: dict[str, str] = {
     "TrainingMember.WeChatBound": "绑定微信",
     "TrainingMember.MobileBound": "绑定手机号",
     "TrainingCourse.Published": "发布培训课程",
+    "TrainingCourse.ChapterVideoAttached": "上传章节视频",
+    "TrainingCourse.ChapterVideoReplaced": "替换章节视频",
     "CourseStudy.SignedUp": "报名课程",
     "CourseStudy.WatchedIntervalsMerged": "记录观看进度",
     "CourseStudy.ChapterCompleted": "完成视频章节",
