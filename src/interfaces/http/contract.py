@@ -69,6 +69,7 @@ FILE_RESPONSES: dict[str, tuple[str, ...]] = {
     "GET /api/v1/learners/{learner_id}/record-changes/{request_id}/attachments/{index}": PROOF_FILE,
     "GET /api/v1/certificates/export.xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",),
     "GET /api/v1/certificates/{serial}/pdf": ("application/pdf",),
+    "GET /api/v1/training/courses/{course_id}/chapters/{chapter_id}/video": ("video/webm", "video/mp4"),
 }
 
 DESCRIPTIONS = {

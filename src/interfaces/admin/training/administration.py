@@ -4,7 +4,8 @@
   names and authorised campus IP ranges; the centre adds and edits them and appoints each school's
   administrators; a school's administrator sets its 培训课单 and sees its people.
 - `/admin/training/courses`: resources of the three kinds with their source labels; the centre
-  publishes centre and ideology courses, a school its school-based ones.
+  publishes centre and ideology courses, a school its school-based ones; whoever publishes a
+  course uploads (or replaces) its chapter videos on the course page.
 - `/admin/training/lectures`: live lectures; the centre schedules them and records full attendance.
 - `/admin/training/hosting-applications`: teachers' applications to host a lecture; the school
   reviews (approve, or reject with a reason), the centre schedules.
@@ -16,24 +17,29 @@ Every record page carries its audit tab.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 from litestar.response import Template
 from sqlalchemy import Connection
 
 from application.common.actor import Actor
 from application.common.queries import Page
 from application.training import learning_queries as q
-from domains.shared.errors import DomainError, NotFound
+from application.training.videos import uploader_role
+from domains.shared.errors import DomainError, InvalidInput, NotFound
 from domains.shared.values import Role
 from domains.training.lectures import HOSTING_LABELS
-from domains.training.resources import RESOURCE_LABELS
+from domains.training.resources import RESOURCE_LABELS, ResourceKind
 from infrastructure.container import Container
 from interfaces.admin.common.forms import (
     Form,
     as_list,
     done,
+    error_field,
     refusal_status,
     uuid_param,
 )
@@ -47,6 +53,20 @@ HOSTING_STATUSES = [(k.value, label) for k, label in HOSTING_LABELS.items()]
 SORTS = [("newest", "最新发布"), ("hours_desc", "学时从多到少"), ("hours_asc", "学时从少到多"), ("title", "按名称")]
 
 Req = Request[Any, Any, Any]
+Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+# What the upload form's request may carry at most; the configured video limit (smaller) is
+# checked by the use case, so a file over it is refused beside the field rather than by a 413.
+VIDEO_BODY_LIMIT = 1024 * 1024 * 1024
+
+
+def _upload(data: Any) -> bytes:
+    """The one file chosen in the form's `file` field."""
+    upload = data.get("file") if isinstance(data, dict) else None
+    if isinstance(upload, list):
+        upload = upload[0] if len(upload) == 1 else None
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise InvalidInput("upload.file_required", "请选择要上传的视频文件", field="file")
+    return upload.file.read()
 
 
 def parse_chapter_lines(text: str) -> list[dict[str, Any]]:
@@ -182,10 +202,34 @@ class TrainingAdminPages(Controller):
             return self._new_course(request, actor, refusal_status(exc), error=exc.message, form=data)
         return done(request, f"{BASE}/courses/{course_id}", "课程已发布")
 
+    def _course(self, request: Req, actor: Actor, reader: Connection, course_id: uuid.UUID, status_code: int = 200,
+                **context: Any) -> Template:
+        course = q.get_course(reader, actor, course_id)
+        may_upload = uploader_role(actor, ResourceKind(course["kind"]), course["training_school_id"]) is not None
+        return page(request, "training_course.html", actor, status_code=status_code, course=course,
+                    may_upload=may_upload, history=audit_tab(reader, course_id), **context)
+
     @get("/courses/{course_id:uuid}", sync_to_thread=True)
     def course(self, request: Req, actor: Actor, reader: Connection, course_id: uuid.UUID) -> Template:
-        course = q.get_course(reader, actor, course_id)
-        return page(request, "training_course.html", actor, course=course, history=audit_tab(reader, course_id))
+        return self._course(request, actor, reader, course_id)
+
+    @post("/courses/{course_id:uuid}/chapters/{chapter_id:str}/video", sync_to_thread=True,
+          request_max_body_size=VIDEO_BODY_LIMIT)
+    def upload_video(
+        self, request: Req, actor: Actor, services: Container, reader: Connection, course_id: uuid.UUID,
+        chapter_id: str, data: Multipart,
+    ) -> Response[Any]:
+        """上传视频 / 替换视频 of one chapter; a refusal is shown beside that chapter's file field."""
+        try:
+            attached = services.training.videos.attach(actor, course_id, chapter_id, _upload(data))
+        except DomainError as exc:
+            if exc.kind in ("forbidden", "not_found"):
+                raise
+            if error_field(exc) != "file":
+                return self._course(request, actor, reader, course_id, refusal_status(exc), error=exc.message)
+            return self._course(request, actor, reader, course_id, refusal_status(exc),
+                                video_error={"chapter_id": chapter_id, "message": exc.message})
+        return done(request, f"{BASE}/courses/{course_id}", attached.change.label)
 
     # -- lectures ---------------------------------------------------------------------------------
 
