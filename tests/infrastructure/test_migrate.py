@@ -64,6 +64,8 @@ def test_a_database_made_before_migrations_is_recorded_at_the_first_revision_and
         conn.exec_driver_sql("DROP TABLE alembic_version")
         conn.exec_driver_sql("DROP TABLE audit_checkpoints")  # came with revision 0002
         conn.exec_driver_sql("DROP TABLE data_steps")  # and revision 0003
+        conn.exec_driver_sql("DROP TABLE stored_video_chunks")  # and revision 0004
+        conn.exec_driver_sql("DROP TABLE stored_videos")
     assert migrate(engine, settings, all_projections()) == [
         "recorded the existing platform tables as revision 0001",
         f"upgraded the platform tables from 0001 to {head()}",
