@@ -10,6 +10,7 @@ from litestar import Response
 from litestar.response import Stream
 
 from application.training.videos import VideoFacts, VideoStore
+from interfaces.http.errors import problem
 
 _RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
 
@@ -52,7 +53,9 @@ def video_response(videos: VideoStore, facts: VideoFacts, range_header: str | No
     try:
         wanted = byte_range(range_header, facts.size)
     except Unsatisfiable:
-        return Response(b"", status_code=416, headers={**headers, "Content-Range": f"bytes */{facts.size}"})
+        refused = problem(416, "video.range_not_satisfiable", "请求的范围超出了视频文件的大小")
+        refused.headers.update({**headers, "Content-Range": f"bytes */{facts.size}"})
+        return refused  # type: ignore[return-value]
     start, end = wanted if wanted is not None else (0, facts.size - 1)
     headers["Content-Length"] = str(end - start + 1)
     if wanted is not None:
