@@ -36,7 +36,7 @@ def to_login(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
 
 # Declared by every controller of trainee pages: `trainee: Actor` in a handler's signature.
 TRAINEE_DEPENDENCIES = {"trainee": Provide(provide_trainee, sync_to_thread=True)}
-TRAINEE_EXCEPTIONS = {TraineeLoginRequired: to_login}
+TRAINEE_EXCEPTIONS: dict[int | type[Exception], Any] = {TraineeLoginRequired: to_login}
 
 
 def portal(request: Request[Any, Any, Any], template: str, actor: Actor | None, status_code: int = 200,

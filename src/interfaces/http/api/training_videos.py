@@ -49,7 +49,7 @@ class TrainingVideoController(Controller):
         attached = services.training.videos.attach(api_actor(request), course_id, chapter_id, content)
         facts = attached.facts
         return ChapterVideoChangeOut(
-            course_id=course_id, chapter_id=chapter_id, change=attached.change.value,  # type: ignore[arg-type]
+            course_id=course_id, chapter_id=chapter_id, change=attached.change.value,
             duration_seconds=attached.duration_seconds,
             video=ChapterVideoOut(ref=facts.ref, content_type=facts.content_type, size=facts.size,  # type: ignore[arg-type]
                                   duration_ms=facts.duration_ms),
