@@ -91,6 +91,17 @@ def test_a_video_over_the_configured_limit_is_refused(client, login, training, c
     problem(upload(client, video_url(training.courses["centre"]), login("wangpei")), 422, "training_video.too_large")
 
 
+def test_a_video_larger_than_other_uploads_may_be_is_kept_and_read_back_in_ranges(client, login, training):
+    """The site's request limit (20 MB) is for forms and pictures; a video may be larger, and a
+    range read across its stored pieces returns exactly those bytes."""
+    content = WEBM + bytes(range(256)) * (21 * 4096)
+    answer = ok(upload(client, video_url(training.courses["centre"]), login("wangpei"), content))
+    assert answer["video"]["size"] == len(content) > 20 * 1024 * 1024
+    start, end = 3 * 1024 * 1024 - 5, 3 * 1024 * 1024 + 4
+    part = client.get(video_url(training.courses["centre"]), headers={**login("wangpei"), "Range": f"bytes={start}-{end}"})
+    assert part.status_code == 206 and part.content == content[start : end + 1]
+
+
 def test_only_the_publisher_of_a_course_uploads_its_videos(client, login, training):
     centre_course, school_course = training.courses["centre"], training.courses["school"]
     problem(upload(client, video_url(centre_course), login("nsd_admin")), 403, "training_video.centre_course")
