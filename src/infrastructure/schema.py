@@ -68,6 +68,7 @@ def platform_metadata() -> MetaData:
     import infrastructure.projections
     import infrastructure.sessions
     import infrastructure.training_login  # noqa: F401
+    import infrastructure.videos  # noqa: F401
 
     return platform_tables
 

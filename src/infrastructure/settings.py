@@ -146,6 +146,8 @@ class Settings:
     export_retention_days: float = 7.0
     # Worker mode: how long a read after a write waits for the read models to reach that write.
     read_wait_seconds: float = 5.0
+    # The largest training chapter video an administrator may upload.
+    training_video_max_mb: int = 200
 
     @property
     def is_postgres(self) -> bool:
@@ -215,6 +217,7 @@ def load_settings(**overrides: object) -> Settings:
         "ready_max_lag": int(os.environ.get("EDULEDGER_READY_MAX_LAG", "1000")),
         "metrics_token": os.environ.get("EDULEDGER_METRICS_TOKEN") or None,
         "export_retention_days": float(os.environ.get("EDULEDGER_EXPORT_RETENTION_DAYS", "7")),
+        "training_video_max_mb": int(os.environ.get("EDULEDGER_TRAINING_VIDEO_MAX_MB", "200")),
     }
     if not ("secret_key" in overrides and "audit_key" in overrides):
         values["secret_key"], values["audit_key"], values["key_dir"] = _keys(database_url, var_dir)

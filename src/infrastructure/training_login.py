@@ -42,8 +42,10 @@ from application.training.platform import TrainingPlatform
 from application.training.ports import SmsThrottled
 from application.training.schools import TrainingSchools
 from application.training.trainees import Trainees
+from application.training.videos import ChapterVideos
 from domains.shared.values import mask_phone
 from infrastructure.database import platform_tables
+from infrastructure.videos import DatabaseVideoStore
 
 sms_codes = Table(
     "training_sms_codes",
@@ -176,12 +178,15 @@ def build_training_platform(store: Any, clock: Any, engine: Engine, hasher: Any,
     sender = RecordingSmsSender()
     wechat = SimulatedWeChat(settings.secret_key)
     codes = SqlSmsCodes(engine, sender, settings.secret_key)
+    videos = DatabaseVideoStore(engine, settings.training_video_max_mb * 1024 * 1024)
     return TrainingPlatform(
         schools=TrainingSchools(store, hasher),
         trainees=Trainees(store, hasher, codes, wechat),
         learning=Learning(store, clock),
         lectures=Lectures(store, clock),
         activities=Activities(store, clock),
+        videos=ChapterVideos(store, videos),
+        video_store=videos,
         sms_sender=sender,
         wechat=wechat,
     )

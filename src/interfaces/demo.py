@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from importlib import resources
 
 from faker import Faker
 from sqlalchemy import select
@@ -168,10 +169,24 @@ TRAINING_ACCOUNTS = [
 ]
 
 
+def _attach_demo_videos(c: Container, course_id: uuid.UUID) -> None:
+    """Every chapter of the course plays the shipped five-second video (uploaded as an
+    administrator would), so the course can be watched to completion out of the box."""
+    from application.training.learning_queries import get_course
+
+    video = (resources.files("interfaces.demo_media") / "chapter.webm").read_bytes()
+    with c.engine.connect() as conn:
+        chapters = get_course(conn, SYSTEM, course_id)["chapters"]
+    for chapter in chapters:
+        c.training.videos.attach(SYSTEM, course_id, chapter["id"], video)
+
+
 def load_training_demo(c: Container) -> list[str]:
     """The teacher-training platform: a school whose campus range is the loopback network (so
     registration works locally), its administrator, a trainee with one centre course completed and
-    a printable allowance of 50 hours for the year, courses of the three kinds on the school's training list, and a centre lecture to sign up for."""
+    another signed up for whose chapters play a short uploaded video, a printable allowance of 50
+    hours for the year, courses of the three kinds on the school's training list, and a centre
+    lecture to sign up for."""
     t = c.training
     t.schools.appoint_admin(SYSTEM, role_name="training_centre_admin", school_id=None, username="wangpei",
                             name="网培中心管理员", password=DEMO_PASSWORD, confirm_password=DEMO_PASSWORD)
@@ -185,6 +200,7 @@ def load_training_demo(c: Container) -> list[str]:
                                        chapters=chapters, summary_prompt="结合所授课程，提交一份课程思政教学设计")
     digital = t.learning.publish_course(SYSTEM, kind="centre", title="高校教师数字素养提升", tenths=30,
                                         chapters=chapters[:2], summary_prompt="谈谈数字化教学的一次实践")
+    _attach_demo_videos(c, digital)
     ideology = t.learning.publish_course(SYSTEM, kind="ideology", title="《习近平总书记教育重要论述讲义》导读",
                                          tenths=20, chapters=chapters[:1], summary_prompt="学习心得")
     own = t.learning.publish_course(school_admin, kind="school", title="本校智慧教室使用指南", tenths=10,

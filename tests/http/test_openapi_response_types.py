@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 # The operations whose success body is not JSON: files (PDF, spreadsheets, ZIP archives, images,
-# CSV) and the gateway's plain-text acknowledgement. Proof attachments are PDF, JPEG or PNG.
+# CSV, chapter videos) and the gateway's plain-text acknowledgement. Proof attachments are PDF, JPEG or PNG.
 NON_JSON = {
     ("get", "/api/v1/me/avatar"): "image/*",
     ("get", "/api/v1/application-forms/imports/template"): "text/csv",
@@ -16,6 +16,7 @@ NON_JSON = {
     ("get", "/api/v1/status-changes/{status_change_id}/attachments/{index}"): "application/pdf",
     ("get", "/api/v1/certificates/export.xlsx"): "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ("get", "/api/v1/certificates/{serial}/pdf"): "application/pdf",
+    ("get", "/api/v1/training/courses/{course_id}/chapters/{chapter_id}/video"): "video/",
     ("post", "/api/v1/payments/unionpay/notify"): "text/plain",
 }
 

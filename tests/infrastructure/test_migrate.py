@@ -66,6 +66,8 @@ def test_a_database_made_before_migrations_is_recorded_at_the_first_revision_and
         conn.exec_driver_sql("DROP TABLE alembic_version")
         conn.exec_driver_sql("DROP TABLE audit_checkpoints")  # came with revision 0002
         conn.exec_driver_sql("DROP TABLE data_steps")  # and revision 0003
+        conn.exec_driver_sql("DROP TABLE stored_video_chunks")  # and revision 0005
+        conn.exec_driver_sql("DROP TABLE stored_videos")
         _name_bulk_job_tables_as_before_0004(conn)
     assert migrate(engine, settings, all_projections()) == [
         "recorded the existing platform tables as revision 0001",

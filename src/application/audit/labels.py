@@ -159,6 +159,8 @@ EVENT_LABELS: dict[str, str] = {
     "TrainingMember.WeChatBound": "绑定微信",
     "TrainingMember.MobileBound": "绑定手机号",
     "TrainingCourse.Published": "发布培训课程",
+    "TrainingCourse.ChapterVideoAttached": "上传章节视频",
+    "TrainingCourse.ChapterVideoReplaced": "替换章节视频",
     "CourseStudy.SignedUp": "报名课程",
     "CourseStudy.WatchedIntervalsMerged": "记录观看进度",
     "CourseStudy.ChapterCompleted": "完成视频章节",
@@ -243,6 +245,8 @@ def aggregate_label(aggregate_type: str) -> str:
 # overrides the plain name where one word means different things (a batch's 名称, a person's 姓名).
 # Amounts end in _fen and are shown in yuan; *tenths are tenths of an hour (or of a credit).
 FIELD_LABELS: dict[str, str] = {
+    "video": "章节视频",
+    "previous_ref": "原视频文件",
     "account_id": "账号",
     "address": "地址",
     "admission_batch_id": "招生批次",

@@ -97,8 +97,10 @@ class Learning:
     def report_watched(self, actor: Actor, course_id: uuid.UUID, chapter_id: str, intervals: Any) -> bool:
         """The player's report of the intervals it played; returns whether the chapter is complete."""
         _, study = self._study(actor, course_id)
+        course = load(self.store, course_id, TrainingCourse, "课程")
+        length = course.chapter_seconds(chapter_id) if chapter_id in study.durations else None
         with recording(actor, Role.TRAINEE):
-            became_complete = study.report_watched(chapter_id, intervals)
+            became_complete = study.report_watched(chapter_id, intervals, length)
             touched = self._credit_if_eligible(study, became_complete)
         self.store.save(study, *touched)
         return chapter_id in study.completed_chapters

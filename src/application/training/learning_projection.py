@@ -247,6 +247,19 @@ class TrainingLearningProjection(Projection):
             "published_at": e.timestamp,
         })
 
+    @handles(TrainingCourse.ChapterVideoAttached, TrainingCourse.ChapterVideoReplaced)
+    def _chapter_video(self, conn: Writes, e: Any) -> None:
+        row = conn.execute(select(courses.c.chapters).where(courses.c.id == e.originator_id)).first()
+        assert row is not None
+        chapters = [
+            {**c, "video": dict(e.video), "video_url": None, "duration_seconds": e.duration_seconds}
+            if c["id"] == e.chapter_id else c
+            for c in row[0]
+        ]
+        conn.update(courses, {"id": e.originator_id}, {
+            "chapters": chapters, "total_seconds": sum(int(c["duration_seconds"]) for c in chapters),
+        })
+
     @handles(CourseStudy.SignedUp)
     def _signed_up(self, conn: Writes, e: Any) -> None:
         conn.insert(studies, {

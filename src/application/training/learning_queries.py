@@ -183,13 +183,37 @@ def list_courses(
     return result
 
 
-def get_course(conn: Connection, actor: Actor, course_id: uuid.UUID) -> dict[str, Any]:
-    """A course with its chapters; for a trainee who signed up, the progress of each chapter."""
+def chapter_video_path(course_id: uuid.UUID, chapter_id: str, ref: str) -> str:
+    """Where this site plays a chapter's uploaded video; the content digest in the query keeps a
+    replaced video from being served from a browser's cache."""
+    return f"/training/courses/{course_id}/chapters/{chapter_id}/video?v={ref[:16]}"
+
+
+def _visible_course(conn: Connection, actor: Actor, course_id: uuid.UUID) -> dict[str, Any]:
     actor.require(Role.TRAINEE, SCHOOL_ADMIN, CENTRE, AUDITOR)
     row = conn.execute(select(courses).where(courses.c.id == course_id, _visible_courses(actor))).mappings().first()
     if row is None:
         raise NotFound("not_found", "课程不存在")
-    course = _label_course(dict(row))
+    return dict(row)
+
+
+def chapter_video(conn: Connection, actor: Actor, course_id: uuid.UUID, chapter_id: str) -> dict[str, Any]:
+    """The uploaded video of a chapter of a course the actor may see: ref, content_type, size,
+    duration_ms; NotFound when the chapter has none."""
+    course = _visible_course(conn, actor, course_id)
+    chapter = next((c for c in course["chapters"] if c["id"] == chapter_id), None)
+    if chapter is None or not chapter.get("video"):
+        raise NotFound("not_found", "该章节没有上传的视频")
+    return dict(chapter["video"])
+
+
+def get_course(conn: Connection, actor: Actor, course_id: uuid.UUID) -> dict[str, Any]:
+    """A course with its chapters (an uploaded video's address filled in); for a trainee who
+    signed up, the progress of each chapter."""
+    course = _label_course(_visible_course(conn, actor, course_id))
+    for chapter in course["chapters"]:
+        if chapter.get("video"):
+            chapter["video_url"] = chapter_video_path(course_id, chapter["id"], chapter["video"]["ref"])
     course["study"] = None
     if actor.has(Role.TRAINEE) and actor.user_id:
         study = conn.execute(

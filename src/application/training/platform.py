@@ -10,6 +10,7 @@ from application.training.learning import Learning
 from application.training.lectures import Lectures
 from application.training.schools import TrainingSchools
 from application.training.trainees import Trainees
+from application.training.videos import ChapterVideos, VideoStore
 
 
 @dataclass
@@ -19,5 +20,7 @@ class TrainingPlatform:
     learning: Learning
     lectures: Lectures
     activities: Activities
+    videos: ChapterVideos  # chapter videos uploaded by administrators
+    video_store: VideoStore  # where they are kept and read back in byte ranges
     sms_sender: Any  # the SMS adapter (the embedded default records the messages)
     wechat: Any  # the WeChat OAuth adapter (the embedded default simulates the server)

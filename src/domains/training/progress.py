@@ -126,11 +126,13 @@ class CourseStudy(DomainAggregate):
         """Hours printable on a centre certificate: a centre course, complete in full."""
         return self.completed and ResourceKind(self.kind).certificate_eligible
 
-    def report_watched(self, chapter_id: str, raw_intervals: Any) -> bool:
-        """Records newly watched time; returns whether the course became complete by it."""
+    def report_watched(self, chapter_id: str, raw_intervals: Any, duration: int | None = None) -> bool:
+        """Records newly watched time; returns whether the course became complete by it.
+        `duration` is the chapter's length now, when its video was uploaded or replaced after
+        the sign-up (the length the study took at sign-up otherwise)."""
         if chapter_id not in self.durations:
             raise InvalidInput("training_progress.chapter_unknown", "该课程没有这个章节", field="chapter_id")
-        duration = self.durations[chapter_id]
+        duration = duration or self.durations[chapter_id]
         reported = parse_intervals(raw_intervals, duration)
         if chapter_id in self.completed_chapters:
             return False  # watching again changes nothing

@@ -1,6 +1,10 @@
 """Training resources (课程资源, seed 000 §2-3): three kinds, each course with its hours in tenths,
 its video chapters and a summary assignment.
 
+A chapter's length is typed in when the course is published; once an administrator uploads the
+chapter's video, the length is the one the video file states (rounded to whole seconds), and the
+uploaded video replaces any video address the chapter had.
+
 - centre (网培中心资源): hours may go on a centre e-certificate once the course is complete;
 - school (校本资源): made by a school, recognised by that school only;
 - ideology (马工程思政课): recorded on the platform, recognised by the school.
@@ -101,6 +105,16 @@ def parse_chapters(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return chapters
 
 
+class VideoChange(StrEnum):
+    ATTACHED = "attached"  # the chapter's first uploaded video
+    REPLACED = "replaced"  # another video instead of the one uploaded before
+    UNCHANGED = "unchanged"  # the very video the chapter already plays
+
+    @property
+    def label(self) -> str:
+        return {"attached": "视频已上传", "replaced": "视频已替换", "unchanged": "该章节已是这个视频，未作更改"}[self.value]
+
+
 class TrainingCourse(DomainAggregate):
     @event("Published")
     def __init__(
@@ -146,3 +160,48 @@ class TrainingCourse(DomainAggregate):
     @property
     def resource_kind(self) -> ResourceKind:
         return ResourceKind(self.kind)
+
+    def chapter(self, chapter_id: str) -> dict[str, Any]:
+        for chapter in self.chapters:
+            if chapter["id"] == chapter_id:
+                return chapter
+        raise InvalidInput("training_course.chapter_unknown", "该课程没有这个章节", field="chapter_id")
+
+    def chapter_seconds(self, chapter_id: str) -> int:
+        """The chapter's length now (its video may have been uploaded or replaced since)."""
+        return int(self.chapter(chapter_id)["duration_seconds"])
+
+    def attach_video(self, chapter_id: str, ref: str, content_type: str, size: int, duration_ms: int) -> VideoChange:
+        """An uploaded video becomes the chapter's (上传视频 / 替换视频) and its length the
+        chapter's; the same video again changes nothing."""
+        chapter = self.chapter(chapter_id)
+        seconds = max(1, round(duration_ms / 1000))
+        if duration_ms <= 0 or seconds > MAX_CHAPTER_SECONDS:
+            raise InvalidInput(
+                "training_video.duration_invalid", f"视频时长须在1秒至{MAX_CHAPTER_SECONDS // 3600}小时之间", field="file"
+            )
+        previous = chapter.get("video")
+        video = {"ref": ref, "content_type": content_type, "size": size, "duration_ms": duration_ms}
+        if previous is None:
+            self._video_attached(chapter_id=chapter_id, video=video, duration_seconds=seconds)
+            return VideoChange.ATTACHED
+        if previous["ref"] == ref:
+            return VideoChange.UNCHANGED
+        self._video_replaced(chapter_id=chapter_id, video=video, duration_seconds=seconds, previous_ref=previous["ref"])
+        return VideoChange.REPLACED
+
+    @event("ChapterVideoAttached")
+    def _video_attached(self, chapter_id: str, video: dict[str, Any], duration_seconds: int) -> None:
+        self._set_video(chapter_id, video, duration_seconds)
+
+    @event("ChapterVideoReplaced")
+    def _video_replaced(self, chapter_id: str, video: dict[str, Any], duration_seconds: int, previous_ref: str) -> None:
+        self._set_video(chapter_id, video, duration_seconds)
+
+    def _set_video(self, chapter_id: str, video: dict[str, Any], duration_seconds: int) -> None:
+        # New chapter dicts: the published event's own list is never changed after the fact.
+        self.chapters = [
+            {**c, "video": dict(video), "video_url": None, "duration_seconds": duration_seconds}
+            if c["id"] == chapter_id else c
+            for c in self.chapters
+        ]

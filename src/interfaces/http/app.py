@@ -42,6 +42,7 @@ from interfaces.http.api.status_changes import STATUS_CHANGE_CONTROLLERS
 from interfaces.http.api.teaching import TEACHING_CONTROLLERS
 from interfaces.http.api.training import TRAINING_CONTROLLERS
 from interfaces.http.api.training_certificates import TRAINING_CERTIFICATE_CONTROLLERS
+from interfaces.http.api.training_videos import TRAINING_VIDEO_CONTROLLERS
 from interfaces.http.context import CorrelationMiddleware, require_login, screen_request
 from interfaces.http.contract import (
     declare_public_operations,
@@ -75,6 +76,7 @@ API_CONTROLLERS = [
     *PHOTO_CONTROLLERS,
     *TRAINING_CONTROLLERS,
     *TRAINING_CERTIFICATE_CONTROLLERS,
+    *TRAINING_VIDEO_CONTROLLERS,
     AuditController,
     AuditLogController,
 ]

@@ -60,6 +60,8 @@ EXTRA_PROBLEMS: dict[str, frozenset[int]] = {
     "POST /api/v1/payments/unionpay/simulator": frozenset({403}),
     # The certificate PDF is drawn on demand and needs the server's CJK font.
     "GET /api/v1/certificates/{serial}/pdf": frozenset({503}),
+    # A chapter video's byte range past the end of the file.
+    "GET /api/v1/training/courses/{course_id}/chapters/{chapter_id}/video": frozenset({416}),
 }
 
 PROOF_FILE = ("image/jpeg", "image/png", "application/pdf")
@@ -73,6 +75,7 @@ FILE_RESPONSES: dict[str, tuple[str, ...]] = {
     "GET /api/v1/learners/{learner_id}/record-changes/{request_id}/attachments/{index}": PROOF_FILE,
     "GET /api/v1/certificates/export.xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",),
     "GET /api/v1/certificates/{serial}/pdf": ("application/pdf",),
+    "GET /api/v1/training/courses/{course_id}/chapters/{chapter_id}/video": ("video/webm", "video/mp4"),
 }
 
 DESCRIPTIONS = {
@@ -81,6 +84,7 @@ DESCRIPTIONS = {
     404: "不存在，或不在当前用户可见范围内",
     409: "与当前状态冲突（如状态不允许此操作、并发修改）",
     413: "请求体过大（request.too_large）",
+    416: "请求的字节范围超出文件大小（Range 请求头）",
     422: "请求内容不符合要求：字段缺失、格式或取值错误（code 说明原因，field / errors 指明字段）",
     429: "登录失败次数过多，请稍后再试（auth.throttled）",
     503: "依赖的服务暂不可用（后台任务队列、证书字体），请稍后重试",

@@ -45,6 +45,7 @@ from application.teaching.service import Outcome
 from domains.shared.errors import DomainError, InvalidInput
 from domains.shared.values import Role
 from infrastructure.clock import SHANGHAI
+from infrastructure.container import Container
 from interfaces.admin.common.exports import workbook_bytes, xlsx_response
 from interfaces.admin.common.forms import (
     Form,
@@ -57,8 +58,6 @@ from interfaces.admin.common.forms import (
 )
 from interfaces.admin.common.lists import list_filters, list_page
 from interfaces.admin.common.rendering import audit_tab, page
-from interfaces.admin.common.session import admin_actor
-from interfaces.http.context import container_of
 
 MENTORS = "/admin/mentor-assignments"
 SITES = "/admin/exam-site-assignments"
@@ -80,13 +79,11 @@ SITE_COLUMNS = (
 TUTOR_ROLES = (Role.HEAD_TEACHER.value, Role.ACADEMIC_MENTOR.value)
 
 
-def _xlsx(request: Request[Any, Any, Any], title: str, ascii_name: str, columns: Sequence[tuple[str, str]],
-          rows: Callable[[Connection], list[dict[str, Any]]]) -> Response[bytes]:
+def _xlsx(services: Container, title: str, ascii_name: str, columns: Sequence[tuple[str, str]],
+          rows: list[dict[str, Any]]) -> Response[bytes]:
     """An Excel file of the current filter, from the query's own export."""
-    c = container_of(request)
-    with c.engine.connect() as conn:
-        content, _count = workbook_bytes(title, columns, rows(conn))
-    stamp = c.clock.now().astimezone(SHANGHAI).strftime("%Y%m%d%H%M")
+    content, _count = workbook_bytes(title, columns, rows)
+    stamp = services.clock.now().astimezone(SHANGHAI).strftime("%Y%m%d%H%M")
     return xlsx_response(content, f"{title}_{stamp}.xlsx", f"{ascii_name}_{stamp}.xlsx")
 
 
@@ -122,26 +119,25 @@ class _AssignmentPages(Controller):
     def _query(self, request: Request[Any, Any, Any], actor: Actor) -> tuple[RosterFilter, dict[str, Any], dict[str, str]]:
         return list_filters(request, actor, id_keys=self.id_keys, text_keys=self.text_keys)
 
-    def _list(self, request: Request[Any, Any, Any], actor: Actor, status_code: int = 200, **context: Any) -> Template:
+    def _list(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, status_code: int = 200,
+              **context: Any) -> Template:
         filters, extra, params = self._query(request, actor)
         return list_page(
-            request, actor, self.template, params, lambda conn, p: self._listed(conn, actor, p, filters, **extra),
+            request, actor, reader, self.template, params, lambda conn, p: self._listed(conn, actor, p, filters, **extra),
             choices=lambda conn: self._choices(conn, actor), states=ASSIGNMENT_STATES,
             may_assign=actor.has(Role.TEACHING_POINT_ADMIN), status_code=status_code, **context,
         )
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any]) -> Template:
-        return self._list(request, admin_actor(request))
+    def index(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Template:
+        return self._list(request, actor, reader)
 
     @get("/export.xlsx", sync_to_thread=True)
-    def export(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        actor = admin_actor(request)
+    def export(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection) -> Response[bytes]:
         filters, extra, _ = self._query(request, actor)
-        return _xlsx(request, self.title, self.ascii_name, self.columns,
-                     lambda conn: self._exported(conn, actor, filters, **extra))
+        return _xlsx(services, self.title, self.ascii_name, self.columns, self._exported(reader, actor, filters, **extra))
 
-    def _assigned(self, request: Request[Any, Any, Any], actor: Actor, data: dict[str, Any],
+    def _assigned(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, data: dict[str, Any],
                   assign: Callable[[list[uuid.UUID]], list[Any]], what: str) -> Template:
         """The outcome of assigning the ticked learners: how many were assigned, and each refusal
         with its reason; a refusal of the whole request (no learner ticked, a disabled mentor,
@@ -151,12 +147,11 @@ class _AssignmentPages(Controller):
         except DomainError as exc:
             if exc.kind == "forbidden":
                 raise
-            return self._list(request, actor, refusal_status(exc), error=exc.message, form=data)
-        with container_of(request).engine.connect() as conn:
-            refused = [_refusal(conn, actor, o.learner_id, o.message) for o in outcomes if not o.ok]
+            return self._list(request, actor, reader, refusal_status(exc), error=exc.message, form=data)
+        refused = [_refusal(reader, actor, o.learner_id, o.message) for o in outcomes if not o.ok]
         done_count = sum(1 for o in outcomes if o.ok)
         notice = f"已为{done_count}名学生{what}" + (f"，{len(refused)}名学生未能分配" if refused else "")
-        return self._list(request, actor, flash=notice, refused=refused, form=data)
+        return self._list(request, actor, reader, flash=notice, refused=refused, form=data)
 
 
 class MentorAssignmentPages(_AssignmentPages):
@@ -178,17 +173,18 @@ class MentorAssignmentPages(_AssignmentPages):
         return {"mentors": mentors, "mentor_options": [(m["id"], f"{m['username']} {m['name']}") for m in mentors]}
 
     @post("/", sync_to_thread=True)
-    def assign(self, request: Request[Any, Any, Any], data: Form) -> Template:
-        actor = admin_actor(request)
+    def assign(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, data: Form
+    ) -> Template:
         mentor_id = uuid_param(data.get("mentor_id"))
-        teaching = container_of(request).teaching
+        teaching = services.teaching
 
         def assign(ids: list[uuid.UUID]) -> list[Any]:
             if mentor_id is None:
                 raise InvalidInput("field.required", "请选择学务导师", field="mentor_id")
             return teaching.assign_mentor_to_learners(actor, ids, mentor_id)
 
-        return self._assigned(request, actor, data, assign, "分配学务导师")
+        return self._assigned(request, actor, reader, data, assign, "分配学务导师")
 
 
 class ExamSiteAssignmentPages(_AssignmentPages):
@@ -206,10 +202,11 @@ class ExamSiteAssignmentPages(_AssignmentPages):
         return export_exam_site_assignments(conn, actor, filters, **extra)
 
     @post("/", sync_to_thread=True)
-    def assign(self, request: Request[Any, Any, Any], data: Form) -> Template:
-        actor = admin_actor(request)
+    def assign(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, data: Form
+    ) -> Template:
         code, name = (str(data.get(k) or "").strip() for k in ("new_site_code", "new_site_name"))
-        teaching = container_of(request).teaching
+        teaching = services.teaching
 
         def assign(ids: list[uuid.UUID]) -> list[Any]:
             if not ids:
@@ -225,7 +222,7 @@ class ExamSiteAssignmentPages(_AssignmentPages):
                     outcomes.append(Outcome(learner_id, False, exc.code, exc.message))
             return outcomes
 
-        return self._assigned(request, actor, data, assign, "设置常用考点")
+        return self._assigned(request, actor, reader, data, assign, "设置常用考点")
 
 
 # -- 班级管理 · 手动组班 --------------------------------------------------------------------------
@@ -249,11 +246,12 @@ class CourseClassPages(Controller):
             params.pop("teaching_point_id", None)
         return extra, params
 
-    def _index(self, request: Request[Any, Any, Any], actor: Actor, status_code: int = 200, **context: Any) -> Template:
+    def _index(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+               status_code: int = 200, **context: Any) -> Template:
         extra, params = self._filters(request, actor)
-        now = container_of(request).clock.now()
+        now = services.clock.now()
         return list_page(
-            request, actor, "teaching_classes.html", params,
+            request, actor, reader, "teaching_classes.html", params,
             lambda conn, p: list_course_classes(conn, actor, p, now, **extra),
             choices=lambda conn: {"tutors": _tutors(conn, actor)},
             may_form=actor.has(Role.TEACHING_POINT_ADMIN) and not actor.is_school_staff, status_code=status_code,
@@ -261,14 +259,15 @@ class CourseClassPages(Controller):
         )
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any]) -> Template:
-        return self._index(request, admin_actor(request), form={})
+    def index(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection) -> Template:
+        return self._index(request, actor, services, reader, form={})
 
     @post("/", sync_to_thread=True)
-    def form_class(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
-        actor = admin_actor(request)
+    def form_class(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, data: Form
+    ) -> Response[Any]:
         try:
-            class_id = container_of(request).teaching.form_class(
+            class_id = services.teaching.form_class(
                 actor, course_id=uuid_param(data.get("course_id")) or uuid.UUID(int=0),
                 name=str(data.get("name") or ""), grouping_deadline=str(data.get("grouping_deadline") or "") or None,
                 tutor_id=uuid_param(data.get("tutor_id")),
@@ -277,74 +276,82 @@ class CourseClassPages(Controller):
             if exc.kind == "forbidden":
                 raise
             message = "请选择课程" if exc.kind == "not_found" and not uuid_param(data.get("course_id")) else exc.message
-            return self._index(request, actor, refusal_status(exc), form=data, error=message)
+            return self._index(request, actor, services, reader, refusal_status(exc), form=data, error=message)
         return done(request, f"{CLASSES}/{class_id}", "班级已创建")
 
-    def _show(self, request: Request[Any, Any, Any], actor: Actor, class_id: uuid.UUID, status_code: int = 200,
-              **context: Any) -> Template:
-        c = container_of(request)
-        now = c.clock.now()
+    def _show(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+              class_id: uuid.UUID, status_code: int = 200, **context: Any) -> Template:
+        now = services.clock.now()
         lookup = {k: str(request.query_params.get(k) or "").strip() for k in ("student_number", "name")}
         finder = RosterFilter(student_number=lookup["student_number"] or None, name=lookup["name"] or None)
-        with c.engine.connect() as conn:
-            course_class = get_course_class(conn, actor, class_id, now)
-            members = class_members(conn, actor, class_id, Page(number=page_number(request)), RosterFilter())
-            candidates = class_candidates(conn, actor, class_id, Page(size=200), finder)
-            tutors = _tutors(conn, actor)
-            siblings = list_course_classes(
-                conn, actor, Page(size=200), now, course_id=course_class["course_id"],
-                teaching_point_id=course_class["teaching_point_id"],
-            ).items
+        course_class = get_course_class(reader, actor, class_id, now)
+        members = class_members(reader, actor, class_id, Page(number=page_number(request)), RosterFilter())
+        candidates = class_candidates(reader, actor, class_id, Page(size=200), finder)
+        tutors = _tutors(reader, actor)
+        siblings = list_course_classes(
+            reader, actor, Page(size=200), now, course_id=course_class["course_id"],
+            teaching_point_id=course_class["teaching_point_id"],
+        ).items
         may_change = actor.visible_teaching_point() == course_class["teaching_point_id"] and actor.has(Role.TEACHING_POINT_ADMIN)
         return page(
             request, "teaching_class.html", actor, status_code=status_code, c=course_class, members=members,
             candidates=candidates, targets=[(s["id"], s["name"]) for s in siblings if s["id"] != class_id],
-            may_change=may_change, tutors=tutors, lookup=lookup, history=audit_tab(request, class_id), **context,
+            may_change=may_change, tutors=tutors, lookup=lookup, history=audit_tab(reader, class_id), **context,
         )
 
     @get("/{class_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], class_id: uuid.UUID) -> Template:
-        return self._show(request, admin_actor(request), class_id)
+    def show(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, class_id: uuid.UUID
+    ) -> Template:
+        return self._show(request, actor, services, reader, class_id)
 
-    def _change(self, request: Request[Any, Any, Any], class_id: uuid.UUID, change: Callable[[Actor], Any],
-                message: str) -> Response[Any]:
-        actor = admin_actor(request)
+    def _change(self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+                class_id: uuid.UUID, change: Callable[[], Any], message: str) -> Response[Any]:
         try:
-            change(actor)
+            change()
         except DomainError as exc:
             if exc.kind == "forbidden":
                 raise
-            return self._show(request, actor, class_id, refusal_status(exc), error=exc.message)
+            return self._show(request, actor, services, reader, class_id, refusal_status(exc), error=exc.message)
         return done(request, f"{CLASSES}/{class_id}", message)
 
     @post("/{class_id:uuid}/edit", sync_to_thread=True)
-    def edit(self, request: Request[Any, Any, Any], class_id: uuid.UUID, data: Form) -> Response[Any]:
-        teaching = container_of(request).teaching
+    def edit(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        class_id: uuid.UUID, data: Form,
+    ) -> Response[Any]:
         name, tutor = str(data.get("name") or ""), uuid_param(data.get("tutor_id"))
-        return self._change(request, class_id, lambda a: teaching.edit_class(a, class_id, name=name, tutor_id=tutor),
-                            "班级信息已保存")
+        return self._change(request, actor, services, reader, class_id,
+                            lambda: services.teaching.edit_class(actor, class_id, name=name, tutor_id=tutor), "班级信息已保存")
 
     @post("/{class_id:uuid}/members", sync_to_thread=True)
-    def add(self, request: Request[Any, Any, Any], class_id: uuid.UUID, data: Form) -> Response[Any]:
+    def add(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        class_id: uuid.UUID, data: Form,
+    ) -> Response[Any]:
         ids = uuids(as_list(data.get("learner_ids")))
-        teaching = container_of(request).teaching
-        return self._change(request, class_id, lambda a: teaching.add_to_class(a, class_id, ids),
-                            f"已将{len(ids)}名学生加入班级")
+        return self._change(request, actor, services, reader, class_id,
+                            lambda: services.teaching.add_to_class(actor, class_id, ids), f"已将{len(ids)}名学生加入班级")
 
     @post("/{class_id:uuid}/members/{learner_id:uuid}/removal", sync_to_thread=True)
-    def remove(self, request: Request[Any, Any, Any], class_id: uuid.UUID, learner_id: uuid.UUID) -> Response[Any]:
-        teaching = container_of(request).teaching
-        return self._change(request, class_id, lambda a: teaching.remove_from_class(a, class_id, learner_id),
+    def remove(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        class_id: uuid.UUID, learner_id: uuid.UUID,
+    ) -> Response[Any]:
+        return self._change(request, actor, services, reader, class_id,
+                            lambda: services.teaching.remove_from_class(actor, class_id, learner_id),
                             "已将学生移出班级，该学生需重新分班")
 
     @post("/{class_id:uuid}/members/{learner_id:uuid}/move", sync_to_thread=True)
-    def move(self, request: Request[Any, Any, Any], class_id: uuid.UUID, learner_id: uuid.UUID, data: Form) -> Response[Any]:
+    def move(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection,
+        class_id: uuid.UUID, learner_id: uuid.UUID, data: Form,
+    ) -> Response[Any]:
         target = uuid_param(data.get("target_class_id"))
-        teaching = container_of(request).teaching
 
-        def move(actor: Actor) -> None:
+        def move() -> None:
             if target is None:
                 raise InvalidInput("field.required", "请选择要调入的班级", field="target_class_id")
-            teaching.move_learner(actor, class_id, learner_id, target)
+            services.teaching.move_learner(actor, class_id, learner_id, target)
 
-        return self._change(request, class_id, move, "已调班")
+        return self._change(request, actor, services, reader, class_id, move, "已调班")

@@ -11,5 +11,7 @@ from interfaces.admin.training.certificates import (
     VerificationPage,
 )
 from interfaces.admin.training.trainee_pages import TrainingPortalPages
+from interfaces.admin.training.videos import ChapterVideoFiles
 
-CONTROLLERS = [TrainingAdminPages, MyCertificatePages, LedgerPages, CertificatePages, BatchPages, VerificationPage, TrainingPortalPages]
+CONTROLLERS = [TrainingAdminPages, MyCertificatePages, LedgerPages, CertificatePages, BatchPages, VerificationPage, TrainingPortalPages,
+               ChapterVideoFiles]

@@ -89,12 +89,22 @@ class TrainingCourseOut(_CourseColumns, kw_only=True):
     signed_up: bool
 
 
+class ChapterVideoOut(Out):
+    """A chapter's uploaded video, as read from the file itself."""
+
+    ref: str  # SHA-256 of the content
+    content_type: Literal["video/webm", "video/mp4"]
+    size: int  # bytes
+    duration_ms: int
+
+
 class ChapterOut(Out):
     id: str
     number: int
     title: str
     duration_seconds: int
     video_url: str | None
+    video: ChapterVideoOut | UnsetType = UNSET  # only once a video was uploaded for the chapter
     # A trainee who signed up: how much of it they watched, as [start, end] second intervals.
     watched_seconds: float | UnsetType = UNSET
     intervals: list[list[float]] | UnsetType = UNSET
