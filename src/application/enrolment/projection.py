@@ -2,7 +2,7 @@
 
 Study access is derived, never decided here by hand: a selection gives access once every bill
 is paid, and while a drop request is open the refund's status says whether the learner may
-still study (domain.md §5.3). Both facts are kept (`status`, `refund_status`) and `may_study`
+still study (requirements/finance.md §3.3). Both facts are kept (`status`, `refund_status`) and `may_study`
 is recomputed from them in SQL whenever either changes. A learner who has withdrawn (已退学)
 studies nothing, whatever their courses' state (`learner_enrolled`).
 """

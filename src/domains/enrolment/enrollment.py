@@ -1,20 +1,21 @@
 """Enrollment: one learner's selection of one course (选课), from selection to payment or drop.
 
   awaiting_payment (待缴费)  selected; bills issued, not all paid
-  paid (选课成功)            every bill paid: the learner may study (seed 001 §4.2.2 note 3)
-  dropped (已退课)           unpaid: its bills voided; paid: through the refund chain (§16.5)
+  paid (选课成功)            every bill paid: the learner may study (requirements/enrolment.md §3.1)
+  dropped (已退课)           unpaid: its bills voided; paid: through the refund chain
+                             (requirements/enrolment.md §4.2)
 
 The id is derived from (learner, course), so "a course already selected is not selected again"
-(seed 001 §4.2.3) holds across concurrent requests: a second selection is a second aggregate
+(requirements/enrolment.md §2.4) holds across concurrent requests: a second selection is a second aggregate
 with the same id, and the atomic save fails. A dropped course may be selected again later, as
 a new selection on the same aggregate.
 
 Whether a paid learner may study *while a drop is under review* is the refund's to say (its
-status decides, domain.md §5.3); `may_study` here answers for the selection alone.
+status decides, requirements/finance.md §3.3); `may_study` here answers for the selection alone.
 
 A change of major (转专业) moves the learner to another programme: each of their courses then
 records whether it counts for graduation there (the new programme lists the course) or keeps
-only its grade (seed 001 §6.2), so the credit it earns is counted in the new programme or not.
+only its grade (requirements/enrolment.md §5.1), so the credit it earns is counted in the new programme or not.
 """
 
 from __future__ import annotations
@@ -212,7 +213,7 @@ class Enrollment(DomainAggregate):
 
     def drop_unpaid(self, at: datetime) -> None:
         """Nothing paid, nothing to refund: the course is dropped at once and its bills voided
-        in the same save (domain.md §16.5). Any payment sends the drop through the refund chain."""
+        in the same save (requirements/enrolment.md §4.2). Any payment sends the drop through the refund chain."""
         self._check_not_dropped()
         if self.has_payments:
             raise DomainError("enrollment.paid_drop_needs_refund", "该课程已有缴费，退课须提交退课申请并经审核退费")

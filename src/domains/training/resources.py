@@ -1,5 +1,5 @@
-"""Training resources (课程资源, seed 000 §2-3): three kinds, each course with its hours in tenths,
-its video chapters and a summary assignment.
+"""Training resources (课程资源, requirements/training.md §2, §3): three kinds, each course with its
+hours in tenths, its video chapters and a summary assignment.
 
 - centre (网培中心资源): hours may go on a centre e-certificate once the course is complete;
 - school (校本资源): made by a school, recognised by that school only;
