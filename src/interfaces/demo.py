@@ -59,7 +59,7 @@ COURSES = [
     ("03101", "行政管理学", "4", ("专科",), True, {"P-GQZ-XX": 1}),
     ("03102", "公共关系学", "3", ("专科",), False, {"P-GQZ-XX": 1}),
     ("04101", "程序设计基础", "4", ("专科",), True, {"P-GQZ-JS": 1}),
-    # Shared by both levels: billed at the lower (专科) standard (seed 001 §4.2.4).
+    # Shared by both levels: billed at the lower (专科) standard (requirements/curriculum.md §4.2).
     ("00001", "计算机应用基础", "3", ("本科", "专科"), True,
      {"P-ZSB-KJ": 1, "P-ZSB-HY": 1, "P-GQZ-XX": 1, "P-GQZ-JS": 1}),
 ]

@@ -1,4 +1,4 @@
-"""Admissions in the admin UI (seed 001 §3): a teaching point enters forms by hand and from a
+"""Admissions in the admin UI (requirements/admissions.md): a teaching point enters forms by hand and from a
 CSV file, academic affairs reviews them one by one and in a batch, and maintains admission
 batches and programmes. Browser tests drive Debian's Chromium against the real server; the
 few plain HTTP tests at the end check refusals that need no browser."""

@@ -1,4 +1,4 @@
-"""批量选课 in the browser (seed 001 §4.2.3): query a cohort by study batch and the five programme
+"""批量选课 in the browser (requirements/enrolment.md §2.3): query a cohort by study batch and the five programme
 elements, tick learners and courses, then watch the job finish with one result per learner."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""批量缴费汇款 and 汇款单确认 in the admin UI (seed 001 §4.2.4, §7.1.1): a teaching point pays
+"""批量缴费汇款 and 汇款单确认 in the admin UI (requirements/finance.md §1.1, §2): a teaching point pays
 its learners' bills by remittance or online through the embedded UnionPay simulator; school
 finance confirms or rejects remittances; another teaching point neither sees nor pays them.
 Set-up goes through the HTTP API (`client` shares the container with the live server); every
@@ -66,7 +66,8 @@ def test_remittance_confirmed_by_finance_pays_the_bills(sign_in, bills, page):
     page = sign_in("xuanwu")
     page.click("nav.menu >> text=批量缴费汇款")
     assert page.url.endswith("/admin/bills")
-    # The learner's two bills, with the seed's columns; amounts per the 本科 fee standard.
+    # The learner's two bills, with the bill list's columns (requirements/finance.md §1.5); amounts
+    # per the 本科 fee standard.
     a_rows = rows_of(page, A)
     expect(a_rows).to_have_count(2)
     credit = a_rows.filter(has_text="学分费").inner_text()

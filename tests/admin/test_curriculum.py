@@ -1,4 +1,4 @@
-"""The curriculum in the admin UI (seed 001 §4.2.1, §4.2.4): academic affairs maintains the course
+"""The curriculum in the admin UI (requirements/curriculum.md §1, §4): academic affairs maintains the course
 catalogue, the programmes' course lists and the selection and exam batches; finance sets the fee
 standards in yuan; a teaching point is refused; the catalogue exports to Excel. Browser tests
 drive Debian's Chromium against the real server; the plain HTTP tests at the end check garbage

@@ -1,4 +1,4 @@
-"""Course selection in the admin UI (seed 001 §4.2.1, §4.2.2, §4.2.5, §5.2.1): a teaching point
+"""Course selection in the admin UI (requirements/enrolment.md §1, §2.2, §4): a teaching point
 selects several courses for one learner, sees a refused course's unmet conditions, drops
 courses (unpaid at once, paid as a refund request), and follows the final-exam registration
 from 待缴费 to 报考成功 to 已取消. The catalogue, learners and payments are set up through the

@@ -1,4 +1,4 @@
-"""学籍信息 in the admin UI (seed 001 §6.1.1 变更学籍信息, ADR 0009): the teaching point changes its
+"""学籍信息 in the admin UI (requirements/learners.md §2 变更学籍信息, ADR 0009): the teaching point changes its
 learner's mobile at once and asks for a change of name with a proof file; academic affairs
 reviews it from the 学籍变更审核 queue (a rejection needs a reason) and approves; the record and its
 修改和处理记录 follow; another teaching point cannot open the record. Set-up goes through the API."""

@@ -1,4 +1,4 @@
-"""导入/导出电子照片 in the admin UI (seed 001 §6.1.2): a teaching point uploads one learner's photo
+"""导入/导出电子照片 in the admin UI (requirements/learners.md §3): a teaching point uploads one learner's photo
 and sees it in use, a PNG renamed .jpg is refused with the Chinese verdict, a ZIP import shows
 each file's verdict once its job has finished, deleting the latest photo leaves the learner
 未上传, and the export by student number runs in the background, then downloads a ZIP of

@@ -1,4 +1,4 @@
-"""The public portal's quick registration (快速报名, seed 001 §3.1.2) and what follows it: the
+"""The public portal's quick registration (快速报名, requirements/admissions.md §3) and what follows it: the
 teaching point completes the form (choosing the programme again) and academic affairs rejects
 it with a reason that shows on the form and in its audit tab."""
 

@@ -1,4 +1,4 @@
-"""退课申请 in the admin UI (seed 001 §4.2.5, domain.md §5): a paid course's drop travels the
+"""退课申请 in the admin UI (requirements/finance.md §3): a paid course's drop travels the
 review chain teaching point -> academic affairs -> finance -> refunded, each role working in its
 own queue; rejections need a reason; the teaching point cancels only while academic affairs has
 not decided; another teaching point sees none of it. Set-up (catalogue, learner, selection,

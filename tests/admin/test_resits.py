@@ -1,4 +1,4 @@
-"""补考报考 in the admin UI (seed 001 §5.2.1 【代学生报考】): the teaching point enters the full
+"""补考报考 in the admin UI (requirements/exams.md §3 【代学生报考】): the teaching point enters the full
 student number, picks the exam batch and course, registers the resit and follows the link to
 its exam-fee bill; an unpaid resit is withdrawn (撤销补考, the bill voided); once the bill is paid
 the withdrawal is refused in Chinese. Set-up goes through the API with the `client` fixture,

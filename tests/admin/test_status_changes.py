@@ -1,4 +1,4 @@
-"""学籍异动 in the admin UI (seed 001 §6.2, domain.md §9): the teaching point enters a transfer,
+"""学籍异动 in the admin UI (requirements/learners.md §4): the teaching point enters a transfer,
 a change of major or a withdrawal for its learner by the full student number; academic affairs
 gives the final review from its 待复审 queue; the learner's record changes at once; rejections
 need a reason; another teaching point sees none of it. Set-up goes through the HTTP API."""

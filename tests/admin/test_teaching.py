@@ -1,4 +1,4 @@
-"""学务导师分配, 班级管理 and 为学生分配考点 in the admin UI (seed 001 §4.1.1, §4.1.2, §5.1.2): a
+"""学务导师分配, 班级管理 and 为学生分配考点 in the admin UI (requirements/teaching.md §1, §2, §3): a
 teaching point ticks its learners and assigns them an academic mentor (each refusal shown with
 its reason) or a default exam site, forms classes of a course and adds, moves and removes their
 learners (refused after the grouping deadline), and exports the lists to Excel; another teaching

@@ -1,4 +1,4 @@
-"""The resit use cases (seed 001 §5.2.1): given a learner and the curriculum set up as the school
+"""The resit use cases (requirements/exams.md §3): given a learner and the curriculum set up as the school
 would (through the API), when the teaching point registers or withdraws a resit, then what is
 saved, in one write, or which rule refuses it with its code and a message naming the course.
 A course drop never cancels a paid resit."""

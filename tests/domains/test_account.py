@@ -1,4 +1,4 @@
-"""Accounts (seed 001 §2.1, §2.2, §2.4): password policy, personal info, roles, status."""
+"""Accounts (requirements/identity.md §1.1, §2, §3): password policy, personal info, roles, status."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def registered(**overrides):
     return ("Registered", data)
 
 
-# -- password policy (§2.2.2) -------------------------------------------------------------
+# -- password policy (requirements/identity.md §2.2) --------------------------------------
 
 
 @pytest.mark.parametrize("password", ["abc123", "A1b2C3d4E5f6G7h8I9", "123456", "abcdef", "Secret2026"])
@@ -140,7 +140,7 @@ def test_malformed_usernames_are_refused(username):
     ) == "username.malformed"
 
 
-# -- personal info (§2.2.1) ---------------------------------------------------------------
+# -- personal info (requirements/identity.md §2.1) ----------------------------------------
 
 
 def test_only_name_gender_id_number_mobile_and_email_are_editable():

@@ -1,4 +1,4 @@
-"""The application form (seed 001 §3.1): entry, quick registration and completion, review."""
+"""The application form (requirements/admissions.md): entry, quick registration and completion, review."""
 
 from __future__ import annotations
 

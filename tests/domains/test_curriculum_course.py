@@ -1,4 +1,5 @@
-"""Courses (seed 001 §4.2.1 (1)-(3)): status, versions, assessment requirement, levels, credits."""
+"""Courses (requirements/curriculum.md §1.2, §1.3, §1.4): status, versions, assessment requirement,
+levels, credits."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Fee standards per education level, set by finance; a course's fees (seed 001 §4.2.4)."""
+"""Fee standards per education level, set by finance; a course's fees (requirements/curriculum.md §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A programme's course list with suggested semesters (seed 001 §4.2.2-4.2.3)."""
+"""A programme's course list with suggested semesters (requirements/curriculum.md §2)."""
 
 from __future__ import annotations
 

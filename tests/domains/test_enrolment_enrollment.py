@@ -1,4 +1,4 @@
-"""Enrollment: selected -> awaiting payment -> paid (may study) -> dropped (seed 001 §4.2)."""
+"""Enrollment: selected -> awaiting payment -> paid (may study) -> dropped (requirements/enrolment.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The six preconditions of course selection (seed 001 §4.2.1), each with its own code."""
+"""The six preconditions of course selection (requirements/enrolment.md §1), each with its own code."""
 
 from __future__ import annotations
 

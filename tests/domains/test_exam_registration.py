@@ -1,4 +1,4 @@
-"""Exam registrations (seed 001 §5.2.1): final exams with selection, resits, payment, drops."""
+"""Exam registrations (requirements/exams.md §2): final exams with selection, resits, payment, drops."""
 
 from __future__ import annotations
 

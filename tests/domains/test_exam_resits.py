@@ -1,4 +1,4 @@
-"""Who may register a resit (补考报考, seed 001 §5.2.1), and a sitting taken up again by a resit
+"""Who may register a resit (补考报考, requirements/exams.md §3), and a sitting taken up again by a resit
 or by a selection: given the facts, when registering, then the rule that refuses (naming the
 course) or nothing."""
 

@@ -1,4 +1,4 @@
-"""Bills (缴费单): awaiting payment, remittance in transit, paid, voided (seed 001 §4.2.4, §7.1.1)."""
+"""Bills (缴费单): awaiting payment, remittance in transit, paid, voided (requirements/finance.md §1.1, §2)."""
 
 from __future__ import annotations
 

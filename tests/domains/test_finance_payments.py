@@ -1,4 +1,4 @@
-"""Batch payment (seed 001 §7.1.1): UnionPay online with an idempotency key, remittance slips."""
+"""Batch payment (requirements/finance.md §2): UnionPay online with an idempotency key, remittance slips."""
 
 from __future__ import annotations
 

@@ -42,7 +42,8 @@ def test_the_check_digit_is_verified():
     good = make_id_number("19900315", seq=1)
     wrong_digit = "X" if good[-1] != "X" else "0"
     assert code_of(good[:-1] + wrong_digit) == "id_number.bad_check_digit"
-    # 001's screenshot shows 320982198804263243, which fails the national check (spec §16.3).
+    # The old manual's screenshot shows 320982198804263243, which fails the national check
+    # (requirements/admissions.md §2.3).
     assert code_of("320982198804263243") == "id_number.bad_check_digit"
 
 

@@ -1,4 +1,4 @@
-"""The learner record (学籍信息, seed 001 §6.1.1, domain.md §8.1-§8.3): confirmation states, the
+"""The learner record (学籍信息, requirements/learners.md §2): confirmation states, the
 learner's one chance to ask for a change, contact details changed directly, and basic / prior
 education changes reviewed by the school."""
 

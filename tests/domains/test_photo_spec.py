@@ -1,4 +1,4 @@
-"""电子照片 spec (seed 001 §6.1.2): 640 px high × 480 px wide, JPEG, 24-bit colour, quality not
+"""电子照片 spec (requirements/learners.md §3): 640 px high × 480 px wide, JPEG, 24-bit colour, quality not
 below 60, 20-40 KB, named `<证件号码>.JPG`; every upload kept, the latest used, the latest may be
 deleted (then no photo is in use)."""
 

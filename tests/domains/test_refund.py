@@ -1,4 +1,4 @@
-"""Course drop and refund (seed 001 §4.2.5, domain.md §5): seven statuses, who acts, may study."""
+"""Course drop and refund (requirements/finance.md §3): seven statuses, who acts, may study."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def paid_bill(amount_fen=18000, enrollment=ENROLLMENT, teaching_point=TP, paid=T
     return given(Bill, *events)
 
 
-# -- the table of domain.md §5.3 -----------------------------------------------------------------
+# -- the table of requirements/finance.md §3.3 ---------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Status changes (学籍异动, seed 001 §6.2, domain.md §9): who asks, who reviews, the rules of each
+"""Status changes (学籍异动, requirements/learners.md §4): who asks, who reviews, the rules of each
 kind, one open request per learner, and what final approval does to the learner."""
 
 from __future__ import annotations

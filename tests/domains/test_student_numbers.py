@@ -1,4 +1,5 @@
-"""Student numbers (学号): a configurable pattern, issued in blocks, never reused (spec §16.2)."""
+"""Student numbers (学号): a configurable pattern, issued in blocks, never reused
+(requirements/learners.md §1.2)."""
 
 from __future__ import annotations
 
@@ -20,9 +21,9 @@ def test_the_default_pattern_is_year_school_teaching_point_and_a_five_digit_sequ
 
 def test_a_configured_pattern_is_used():
     sequence, _ = created(lambda: StudentNumberSequence.start(2018, "0500", "18", "{year2}{teaching_point}{seq:05d}"))
-    assert sequence.issue(2) == ["18050000001", "18050000002"]  # 11 digits, like 001's 18050000007
+    assert sequence.issue(2) == ["18050000001", "18050000002"]  # 11 digits, like the old manual's 18050000007
     full, _ = created(lambda: StudentNumberSequence.start(2018, "030301", "32", "{year2}{school}{teaching_point}{seq:05d}"))
-    assert full.issue() == ["183203030100001"]  # 15 digits, like 001's 183203030100556
+    assert full.issue() == ["183203030100001"]  # 15 digits, like the old manual's 183203030100556
 
 
 @pytest.mark.parametrize("pattern", ["{year2}{campus}{seq}", "{0}{seq}", "{seq:q}"])

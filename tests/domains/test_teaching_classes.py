@@ -1,4 +1,4 @@
-"""班级管理 · 手动组班 (seed 001 §4.1.2): given a class, when adding, removing or moving
+"""班级管理 · 手动组班 (requirements/teaching.md §2): given a class, when adding, removing or moving
 learners, then a learner is in at most one class per course, only learners of the teaching
 point who paid the course join, there is no size limit, and after the grouping deadline every
 change of members is refused."""

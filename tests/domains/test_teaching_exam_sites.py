@@ -1,4 +1,4 @@
-"""为学生分配考点 (seed 001 §5.1.2): given a learner, when assigning a default exam site, then
+"""为学生分配考点 (requirements/teaching.md §3): given a learner, when assigning a default exam site, then
 the site's code and name are kept, it may be changed, and a transfer makes it invalid until the
 new teaching point assigns one."""
 

@@ -1,4 +1,4 @@
-"""学务导师分配 (seed 001 §4.1.1): given a learner and a mentor, when assigning, then one
+"""学务导师分配 (requirements/teaching.md §1): given a learner and a mentor, when assigning, then one
 assignment per learner, only an enabled academic mentor of the learner's teaching point, and a
 transfer makes the assignment invalid until the new teaching point assigns one."""
 

@@ -1,4 +1,4 @@
-"""Teaching points (seed 001 §2.3.1): code, name, address, recruiters and phones, enabled."""
+"""Teaching points (requirements/organisation.md §1): code, name, address, recruiters and phones, enabled."""
 
 from __future__ import annotations
 

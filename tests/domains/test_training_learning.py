@@ -1,4 +1,4 @@
-"""Teacher training, learning side (seed 000 §1-9, §14; domain.md §1.7-1.8, §12): campus-range
+"""Teacher training, learning side (requirements/training.md): campus-range
 registration, bindings after an account login, watched intervals decided by the server,
 certificate eligibility, lecture sign-up, school-only hours."""
 

@@ -86,7 +86,7 @@ def test_hours_are_typed_in_tenths():
     assert hours_text(521) == "52.1"
 
 
-# -- the tolerance edges (seed 000 §12: allowance 50 -> 50.0-52.0) ------------------------------------------
+# -- the tolerance edges (requirements/training.md §6: allowance 50 -> 50.0-52.0) ---------------------------
 
 
 def test_exactly_the_remaining_is_accepted():

@@ -1,4 +1,4 @@
-"""Staff accounts through the API (seed 001 §2.4): who may add whom, with which roles."""
+"""Staff accounts through the API (requirements/identity.md §3): who may add whom, with which roles."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def test_system_admin_adds_school_roles_and_teaching_point_roles(client, world, 
         client.post(f"{API}/accounts", json=new_user("xx2", ["finance"], teaching_point_id=str(world.tp["101"])), headers=login("sysadmin")),
         422, "roles.school_only",
     )
-    # Local accounts are for system administrators only (seed 001 §2.1).
+    # Local accounts are for system administrators only (requirements/identity.md §1.1).
     problem(client.post(f"{API}/accounts", json=new_user("xx3", ["finance"], kind="local"), headers=login("sysadmin")), 422, "account.local_for_admins")
     ok(client.post(f"{API}/accounts", json=new_user("root2", ["system_admin"], kind="local"), headers=login("sysadmin")), 201)
 

@@ -1,4 +1,4 @@
-"""Admissions through the API (seed 001 §3): quick registration to learner, the rules that
+"""Admissions through the API (requirements/admissions.md): quick registration to learner, the rules that
 refuse a form, school review one by one and in batches."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Avatar (seed 001 §2.2.3): default until uploaded; the upload is checked by its content."""
+"""Avatar (requirements/identity.md §2.3): default until uploaded; the upload is checked by its content."""
 
 from __future__ import annotations
 

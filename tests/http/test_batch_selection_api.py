@@ -1,4 +1,4 @@
-"""Batch course selection for a cohort (seed 001 §4.2.3) through the HTTP API: a background job
+"""Batch course selection for a cohort (requirements/enrolment.md §2.3) through the HTTP API: a background job
 with progress and one result per learner; courses a learner already selected are skipped; one
 learner never blocks another; re-running changes nothing; scope and bad requests refused."""
 

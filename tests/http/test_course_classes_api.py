@@ -1,4 +1,4 @@
-"""班级管理 · 手动组班 through the API (seed 001 §4.1.2): a teaching point forms a class of a
+"""班级管理 · 手动组班 through the API (requirements/teaching.md §2): a teaching point forms a class of a
 course (name, grouping deadline, optional tutor), lists the learners still to be grouped (paid
 the course, in no class of it), adds, removes and moves learners (a learner in at most one class
 per course, no size limit), and after the deadline every change of members is refused."""

@@ -1,4 +1,4 @@
-"""为学生分配考点 through the API (seed 001 §5.1.2): a teaching point assigns each of its learners
+"""为学生分配考点 through the API (requirements/teaching.md §3): a teaching point assigns each of its learners
 a default exam site (code and name) and may change it; learners without one are listed; school
 staff and auditors read only."""
 

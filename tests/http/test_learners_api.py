@@ -1,4 +1,5 @@
-"""The learner roster: the seed's filters, masking, scope, and the learner's own account."""
+"""The learner roster: the roster filters (requirements/common.md §2.1), masking, scope, and the
+learner's own account."""
 
 from __future__ import annotations
 

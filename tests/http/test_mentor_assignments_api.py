@@ -1,4 +1,4 @@
-"""学务导师分配 through the API (seed 001 §4.1.1): a teaching point assigns each of its learners
+"""学务导师分配 through the API (requirements/teaching.md §1): a teaching point assigns each of its learners
 one enabled academic mentor, one by one or many at once; the change of mentor is recorded;
 "未分配学务导师" lists those without; other teaching points, school staff and auditors cannot
 assign (school staff and auditors read)."""

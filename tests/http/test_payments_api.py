@@ -1,4 +1,4 @@
-"""Paying bills through the HTTP API (seed 001 §4.2.4, §7.1.1): remittance confirmed or rejected
+"""Paying bills through the HTTP API (requirements/finance.md §1.1, §2): remittance confirmed or rejected
 by finance, online through the UnionPay gateway (the embedded simulator) with a signed callback
 and idempotency keys. Payment unlocks learning and confirms the exam registration."""
 

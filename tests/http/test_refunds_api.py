@@ -1,4 +1,4 @@
-"""Course drops of paid courses through the review chain (seed 001 §4.2.5): teaching point or
+"""Course drops of paid courses through the review chain (requirements/finance.md §3): teaching point or
 learner -> academic affairs -> finance -> refunded; the role queues; reject with a reason;
 cancel only while pending academic review; study access derived from the refund's status."""
 

@@ -1,4 +1,4 @@
-"""Resits through the API (seed 001 §5.2.1): the teaching point (full student number) or the
+"""Resits through the API (requirements/exams.md §3): the teaching point (full student number) or the
 learner registers a resit of a course the learner studied; it comes with its own exam-fee bill;
 paying the bill (remittance confirmed by finance) confirms it; an unpaid resit may be withdrawn
 (its bill voided), a paid one never."""

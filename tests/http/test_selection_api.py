@@ -1,4 +1,4 @@
-"""Course selection through the HTTP API (seed 001 §4.2.1-§4.2.3): the six preconditions, bills
+"""Course selection through the HTTP API (requirements/enrolment.md §1, §2.2, §2.3): the six preconditions, bills
 per the fee standard, the final-exam registration, scope, and drops of unpaid courses."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """After a transfer of teaching point (学籍异动 approved by the school), the new teaching point
-must assign the learner a mentor and a default exam site again (seed 001 §4.1.1, §5.1.2): the
+must assign the learner a mentor and a default exam site again (requirements/teaching.md §1, §3): the
 old assignments no longer count, the learner is listed as 未分配 at the new teaching point, and
 only the new teaching point's own mentors can be assigned."""
 

@@ -1,4 +1,4 @@
-"""Teaching points through the API (seed 001 §2.3.1)."""
+"""Teaching points through the API (requirements/organisation.md §1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Teacher training through the HTTP API (seed 000): registration inside the campus ranges,
+"""Teacher training through the HTTP API (requirements/training.md): registration inside the campus ranges,
 login methods after binding, resources with source labels, sign-up, watched intervals decided by
 the server, summaries, lectures, hosting applications, school-recognised hours and 我的学时明细."""
 

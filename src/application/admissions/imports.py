@@ -1,4 +1,4 @@
-"""Bulk import of application forms from a CSV file (seed 001 §3; domain spec §2).
+"""Bulk import of application forms from a CSV file (requirements/admissions.md).
 
 A teaching-point administrator uploads a CSV (UTF-8 with or without BOM, or GB18030 as Excel
 in China saves it) whose first row holds the Chinese column names of `IMPORT_COLUMNS`, and

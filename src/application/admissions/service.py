@@ -1,5 +1,5 @@
 """Use cases of admissions: batches, programmes, application forms and school review
-(seed 001 §3). Approval gives birth to a Learner with a student number."""
+(requirements/admissions.md). Approval gives birth to a Learner with a student number."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The filter fields the seed's list screens show (学习批次, 层次, 学生类型, 学生来源, 专业,
+"""The roster filters of requirements/common.md §2.1 (学习批次, 层次, 学生类型, 学生来源, 专业,
 学制, 教学点, 学号, 姓名, status), applied the same way to every roster-like list."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Use cases of the curriculum (seed 001 §4.1, §4.2): academic affairs maintains courses, the
+"""Use cases of the curriculum (requirements/curriculum.md): academic affairs maintains courses, the
 programmes' course lists, selection batches and exam batches; school finance sets the fee
 standards. Each use case: role check, load, one domain call inside `recording`, one save."""
 

@@ -1,4 +1,4 @@
-"""Batch course selection for a cohort (代学生选课（批量选课）, seed 001 §4.2.3).
+"""Batch course selection for a cohort (代学生选课（批量选课）, requirements/enrolment.md §2.3).
 
 A teaching point queries the learners of one study batch and one programme (its five
 elements), ticks learners and the programme's courses, and selects them for every chosen

@@ -1,8 +1,8 @@
 """Read side of course selection: learners' courses with study access, selectable courses.
 
-Lists take the seed's roster filters (学习批次, 层次, 学生类型, 学生来源, 专业, 学制, 教学点, 学号,
-姓名, status) plus their own (course, batch). A learner sees only their own rows; teaching-point
-staff their point's; school staff everything.
+Lists take the roster filters of requirements/common.md §2.1 (学习批次, 层次, 学生类型, 学生来源,
+专业, 学制, 教学点, 学号, 姓名, status) plus their own (course, batch). A learner sees only their
+own rows; teaching-point staff their point's; school staff everything.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def visible(actor: Actor, row: Any) -> bool:
 
 
 def roster(query: Select[Any], filters: RosterFilter, table: Table) -> Select[Any]:
-    """The seed's filter fields on a learner-linked table joined with `rm_learners` and
+    """The roster filters (requirements/common.md §2.1) on a learner-linked table joined with `rm_learners` and
     `rm_programmes`; status is the table's own."""
     if filters.study_batch_id:
         query = query.where(learners.c.study_batch_id == filters.study_batch_id)

@@ -1,4 +1,4 @@
-"""Use cases of course selection and course drops (seed 001 §4.2.1-§4.2.5).
+"""Use cases of course selection and course drops (requirements/enrolment.md §1, §2.2, §2.3, §2.5, §4).
 
 Selecting a course writes, in one atomic save: its bills (credit fee; exam fee when the course
 has a final exam), the Enrollment, and the final-exam registration. The six preconditions are
@@ -216,7 +216,7 @@ class Enrolment:
     def select_for_learners(
         self, actor: Actor, learner_ids: Sequence[uuid.UUID], course_ids: Iterable[uuid.UUID], chunk: int = 100
     ) -> list[LearnerSelection]:
-        """Batch selection for a cohort (seed 001 §4.2.3): the same courses for each learner,
+        """Batch selection for a cohort (requirements/enrolment.md §2.3): the same courses for each learner,
         each learner on their own (all of their courses or none), courses a learner already
         selected skipped. Every chunk of learners is one atomic write; if someone else touched
         one of them meanwhile, that chunk goes learner by learner."""
@@ -472,7 +472,7 @@ def resit_key(learner_id: uuid.UUID, course_id: uuid.UUID) -> str:
 
 
 def registrations_dropped(store: EventStore, enrollment: Enrollment, at: datetime) -> list[Any]:
-    """A completed drop cancels the course's exam registrations (seed 001 §5.2.1): the final
+    """A completed drop cancels the course's exam registrations (requirements/exams.md §2.4): the final
     exam registered with the selection, and any resit of the course not yet paid, whose bill is
     voided with it. A paid resit is never cancelled. Returns what changed, to be saved with the
     drop."""
@@ -499,7 +499,7 @@ def registrations_dropped(store: EventStore, enrollment: Enrollment, at: datetim
 def final_registration(store: EventStore, enrollment: Enrollment) -> ExamRegistration | None:
     """The final-exam registration made with this selection, if the course has a final exam.
     A resit of the course is never it: a drop or the selection's payment leaves a resit alone
-    (it has its own bill, and once paid it is never cancelled, seed 001 §5.2.1)."""
+    (it has its own bill, and once paid it is never cancelled, requirements/exams.md §3)."""
     if not enrollment.includes_final_exam:
         return None
     found = store.find(ExamRegistration.create_id(enrollment.learner_id, enrollment.course_id, enrollment.exam_batch_id))

@@ -1,4 +1,5 @@
-"""Read side of exam registrations: per exam batch, filterable as the seed's screens are."""
+"""Read side of exam registrations: per exam batch, filterable by the roster filters
+(requirements/common.md §2.1)."""
 
 from __future__ import annotations
 
@@ -143,7 +144,7 @@ def resit_options(conn: Connection, actor: Actor, learner_id: uuid.UUID, now: da
 
 def _exam_fee_quote(course_name: str, levels: list[str], standards: dict[str, QuotedStandard]) -> int | None:
     """The exam fee (fen) the resit is billed, by the domain's fee rule (of two levels the lower,
-    seed 001 §4.2.4); None while a level has no standard."""
+    requirements/curriculum.md §4.2); None while a level has no standard."""
     try:
         fees = course_fees(course_name, 0, levels, True, standards)  # type: ignore[arg-type]
     except DomainError:

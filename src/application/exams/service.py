@@ -1,10 +1,10 @@
-"""Use cases of exam registration (seed 001 §5.2.1): resits (补考) registered by the learner or
+"""Use cases of exam registration (requirements/exams.md §2): resits (补考) registered by the learner or
 by the teaching point for one of its learners (found by the full student number), and taken back
 before they are paid.
 
 A resit is registered with its own exam-fee bill in one atomic save: the ExamRegistration (kind
 resit, pending, 待缴费) and the bill (awaiting payment), whose amount is the exam fee of the
-course's level (the lower one for a course of both levels, seed 001 §4.2.4). Paying the bill
+course's level (the lower one for a course of both levels, requirements/curriculum.md §4.2). Paying the bill
 confirms the registration (see finance). An unpaid resit may be withdrawn, its bill voided in
 the same save; a paid one never (补考一旦缴费成功后不允许取消报考).
 
@@ -107,7 +107,7 @@ class Exams:
             ))
             batch.check_registration_open(course.id, course.name, now)
             check_sitting_free(previous, course.name, batch.name)
-            # The exam fee of the course's level; of two levels, the lower (seed 001 §4.2.4).
+            # The exam fee of the course's level; of two levels, the lower (requirements/curriculum.md §4.2).
             exam_fee = cast(Money, course_fees(
                 course.name, course.credit_tenths, course.levels, True, fee_standards(self.store)
             ).exam_fee)

@@ -1,4 +1,4 @@
-"""Use cases of finance (seed 001 §4.2.4, §4.2.5, §7.1): paying bills by remittance or online
+"""Use cases of finance (requirements/finance.md §1.1, §2, §3): paying bills by remittance or online
 through the gateway, finance confirming or rejecting remittances, and the refund review chain
 of a paid course's drop (teaching point / learner -> academic affairs -> finance -> refunded).
 

@@ -1,4 +1,4 @@
-"""Use cases of identity: staff accounts, personal settings, learner accounts (seed 001 §2)."""
+"""Use cases of identity: staff accounts, personal settings, learner accounts (requirements/identity.md)."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ class Identity:
         email: str | None = None,
     ) -> uuid.UUID:
         """A teaching point's administrator adds users of that teaching point with
-        teaching-point roles; the system administrator adds anyone (seed 001 §2.4.1)."""
+        teaching-point roles; the system administrator adds anyone (requirements/identity.md §3.1)."""
         role = actor.require(Role.SYSTEM_ADMIN, Role.TEACHING_POINT_ADMIN)
         parsed_roles = parse_roles(roles)
         if role is Role.TEACHING_POINT_ADMIN:
@@ -153,7 +153,7 @@ class Identity:
         self.store.save(account)
 
     def change_avatar(self, actor: Actor, content: bytes) -> str:
-        """Seed 001 §2.2.3: the uploaded picture replaces the default avatar at once."""
+        """requirements/identity.md §2.3: the uploaded picture replaces the default avatar at once."""
         account = self._own(actor)
         ref, content_type = self.files.put(content, AVATAR_TYPES, AVATAR_MAX_BYTES, "头像")
         role = next(iter(sorted(actor.roles)), Role.LEARNER)

@@ -1,4 +1,4 @@
-"""Read side of learner photos (电子照片, seed 001 §6.1.2): every upload of each learner with the
+"""Read side of learner photos (电子照片, requirements/learners.md §3): every upload of each learner with the
 one in use, and the photos of a roster query for export.
 
 A learner sees their own photos; teaching-point staff their learners'; school staff (auditors
@@ -230,8 +230,8 @@ def get_photo_export(conn: Connection, actor: Actor, job_id: uuid.UUID, kind: st
 def list_photo_roster(
     conn: Connection, actor: Actor, page: Page, filters: RosterFilter, photo_status: str | None = None
 ) -> PageOf:
-    """导入/导出电子照片的学生列表: the roster with the seed's filters and 照片状态 (已上传 /
-    未上传, `uploaded` / `missing`); ID numbers masked."""
+    """导入/导出电子照片的学生列表: the roster with the roster filters (requirements/common.md §2.1)
+    and 照片状态 (已上传 / 未上传, `uploaded` / `missing`); ID numbers masked."""
     actor.require(*EXPORTERS)
     condition = _photo_status(photo_status)
     has_photo = exists().where(learner_photos.c.learner_id == learners.c.id, learner_photos.c.is_current)

@@ -1,4 +1,4 @@
-"""Use cases of learner photos (电子照片, seed 001 §6.1.2): a teaching point uploads one photo for
+"""Use cases of learner photos (电子照片, requirements/learners.md §3): a teaching point uploads one photo for
 one of its learners or a ZIP of many (each named `<证件号码>.JPG`), deletes the latest photo, and
 exports the photos of a roster query as a ZIP named by ID number or by student number.
 

@@ -1,4 +1,5 @@
-"""Read side of learners: the roster with the seed's filters, ID numbers masked in lists."""
+"""Read side of learners: the roster with the roster filters (requirements/common.md §2.1), ID
+numbers masked in lists."""
 
 from __future__ import annotations
 

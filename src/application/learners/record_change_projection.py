@@ -1,4 +1,4 @@
-"""Read side of the learner record (学籍信息, seed 001 §6.1.1): each learner's basic information,
+"""Read side of the learner record (学籍信息, requirements/learners.md §2): each learner's basic information,
 prior education and contact details with the record's confirmation state, and every change
 request with its handling (修改和处理记录).
 
@@ -262,8 +262,9 @@ def list_all_record_changes(
     conn: Connection, actor: Actor, page: Page, filters: RosterFilter, learner_id: uuid.UUID | None = None
 ) -> PageOf:
     """The review queue: requests of every learner the actor may see (a teaching point its own
-    learners, a learner their own, school staff all) with the seed's roster filters (status is
-    the request's: pending_review, approved, rejected), newest first, ID numbers masked."""
+    learners, a learner their own, school staff all) with the roster filters of
+    requirements/common.md §2.1 (status is the request's: pending_review, approved, rejected),
+    newest first, ID numbers masked."""
     actor.require(*READERS)
     query = select(
         record_changes,

@@ -1,4 +1,4 @@
-"""Use cases of the learner record (学籍信息, seed 001 §6.1.1).
+"""Use cases of the learner record (学籍信息, requirements/learners.md §2).
 
 The teaching point changes its learner's contact details directly (no review, effective at
 once) and asks for changes of basic information and prior education; the learner confirms the

@@ -240,7 +240,8 @@ def list_status_changes(
     kind: str | None = None,
     learner_id: uuid.UUID | None = None,
 ) -> PageOf:
-    """The seed's roster filters (status is the request's) plus the kind and the learner."""
+    """The roster filters of requirements/common.md §2.1 (status is the request's) plus the kind and
+    the learner."""
     actor.require(*READERS)
     query = roster(_scoped(_query(), actor), filters, status_changes)
     if kind:

@@ -1,4 +1,4 @@
-"""Use cases of status changes (学籍异动, seed 001 §6.2.1): transfer of teaching point, change of
+"""Use cases of status changes (学籍异动, requirements/learners.md §4): transfer of teaching point, change of
 major and withdrawal.
 
 The learner asks for themselves, or the teaching point for its learner (found by the full

@@ -1,4 +1,4 @@
-"""Use cases of organisation: the school and its teaching points (seed 001 §2.3)."""
+"""Use cases of organisation: the school and its teaching points (requirements/organisation.md §1)."""
 
 from __future__ import annotations
 
@@ -52,7 +52,8 @@ class Organisation:
         phones: list[str] | str,
         reason: str | None = None,
     ) -> None:
-        """Address, recruiters and phones: editable by the teaching point itself (§2.3.1)."""
+        """Address, recruiters and phones: editable by the teaching point itself
+        (requirements/organisation.md §1.4)."""
         role = actor.require(Role.TEACHING_POINT_ADMIN, Role.SYSTEM_ADMIN)
         actor.check_teaching_point(teaching_point_id, "教学点")
         point = self._get(teaching_point_id)

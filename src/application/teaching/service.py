@@ -1,4 +1,4 @@
-"""Use cases of teaching support at a teaching point (seed 001 §4.1.1, §4.1.2, §5.1.2).
+"""Use cases of teaching support at a teaching point (requirements/teaching.md §1, §2, §3).
 
 Only a teaching point's administrator changes these, and only for its own learners (anyone
 else's learner is reported as not found): it assigns each learner's academic mentor (one by one

@@ -1,4 +1,4 @@
-"""Use cases of school-recognised hours (seed 000 §4, §9): offline activities and declarations."""
+"""Use cases of school-recognised hours (requirements/training.md §4): offline activities and declarations."""
 
 from __future__ import annotations
 

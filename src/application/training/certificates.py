@@ -1,4 +1,4 @@
-"""Use cases of the certificate ledger (学分与证书打印, seed 000 §12).
+"""Use cases of the certificate ledger (学分与证书打印, requirements/training.md §6).
 
 - The school's administrator sets each trainee's printable allowance for a year (可打印学时).
 - A trainee applies for a certificate with items of their eligible pool; the ledger checks the

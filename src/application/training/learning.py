@@ -1,4 +1,4 @@
-"""Use cases of training resources and learning (seed 000 §2-3, §9, §11, §14).
+"""Use cases of training resources and learning (requirements/training.md §2, §3).
 
 A centre course that becomes complete (every video chapter watched through and the summary
 submitted) credits the trainee's certificate ledger in the same atomic save as the study.

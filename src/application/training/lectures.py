@@ -1,4 +1,4 @@
-"""Use cases of live lectures and hosting applications (seed 000 §5-6)."""
+"""Use cases of live lectures and hosting applications (requirements/training.md §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Trainee registration, login methods and bindings (seed 000 §1).
+"""Trainee registration, login methods and bindings (requirements/training.md §1).
 
 - Registration is the first login: only from inside the school's authorised campus ranges, with
   the unit name equal to the school's full name. It opens the trainee's account (the trainee's id

@@ -1,6 +1,6 @@
 """The application form (报名表): entry or quick registration by a teaching point, school review.
 
-Statuses (seed 001 §3.1):
+Statuses (requirements/admissions.md §4.1):
   quick_registered (快速报名, awaiting completion by the teaching point)
   preliminarily_approved (初审通过, awaiting school review 复审)
   approved (复审通过: a Learner exists with a student number)
@@ -125,7 +125,8 @@ class Applicant:
             prior_major=prior_major,
             prior_graduation_date=graduated.isoformat(),
             prior_certificate_number=present(certificate),
-            # Original name/ID are recorded only when they differ from the current ones (§3.1.1.2).
+            # Original name/ID are recorded only when they differ from the current ones
+            # (requirements/admissions.md §2.4).
             original_name=None if original_name == name else original_name,
             original_id_number=None if original is None or original.value == id_number.value else original.value,
         )
@@ -239,7 +240,7 @@ class ApplicationForm(DomainAggregate):
         today: date,
     ) -> None:
         """The teaching point completes a quick registration; the programme is chosen again
-        because the intended major was never linked to a programme (seed 001 §3.1.2)."""
+        because the intended major was never linked to a programme (requirements/admissions.md §3)."""
         if self.form_status is not FormStatus.QUICK_REGISTERED:
             raise DomainError(
                 "application_form.not_quick_registration",

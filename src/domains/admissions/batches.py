@@ -22,7 +22,7 @@ def parse_date(raw: str | date | None, field: str, label: str) -> date:
 
 
 class StudyBatch(DomainAggregate):
-    """A cohort by start term, e.g. 2026秋 (seed 001 §3.1.1)."""
+    """A cohort by start term, e.g. 2026秋 (requirements/admissions.md §2.1)."""
 
     @event("Registered")
     def __init__(self, code: str, name: str) -> None:
@@ -82,7 +82,7 @@ class AdmissionBatch(DomainAggregate):
         return date.fromisoformat(self.opens_on) <= today <= date.fromisoformat(self.closes_on)
 
     def check_open(self, today: date) -> None:
-        """Forms are entered only inside the admission period (seed 001 §3.1.1)."""
+        """Forms are entered only inside the admission period (requirements/admissions.md §2.1)."""
         if not self.is_open_on(today):
             raise DomainError(
                 "admission.period_closed",
@@ -95,7 +95,7 @@ LEVELS = ("高起专", "专升本", "高起本")
 
 class TrainingProgramme(DomainAggregate):
     """The five elements (level, learner type, learner source, major, length of schooling)
-    identify exactly one programme (seed 001 §3.1.1.3)."""
+    identify exactly one programme (requirements/admissions.md §1.3)."""
 
     @staticmethod
     def natural_key(

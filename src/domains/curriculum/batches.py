@@ -1,9 +1,9 @@
 """Selection batches (选课批次) and exam batches (考试批次): which courses, and when.
 
 A course is selectable only while a selection batch holding it is in its selection period and an
-exam batch holding it is in its registration period (seed 001 §4.2.1 (4), (5)). A drop may be
+exam batch holding it is in its registration period (requirements/curriculum.md §3.1, §3.2). A drop may be
 requested only in the selection batch's drop period, by default from the start of selection
-to one month after selection ends (seed 001 §4.2.5).
+to one month after selection ends (requirements/curriculum.md §3.3).
 """
 
 from __future__ import annotations

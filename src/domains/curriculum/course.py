@@ -1,4 +1,4 @@
-"""A course (课程) and the three facts of it that course selection depends on (seed 001 §4.2.1):
+"""A course (课程) and the three facts of it that course selection depends on (requirements/curriculum.md §1):
 its status (only "published" is selectable), a version in use, and an approved assessment
 requirement (考核要求), which also says whether the course has a final exam (终考).
 """

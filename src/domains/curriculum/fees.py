@@ -1,6 +1,6 @@
 """Fee standards (收费标准) per education level, set by school finance, and the fees of a course.
 
-Seed 001 §4.2.4: bills follow the credit-fee and exam-fee standards, set separately for 本科 and
+requirements/curriculum.md §4: bills follow the credit-fee and exam-fee standards, set separately for 本科 and
 专科, chosen by the level the *course* belongs to; a course common to both levels takes the lower
 standard. We compare per fee, because credit fee and exam fee are separate bills: each bill
 carries the lower of the two levels' amounts.
@@ -97,7 +97,7 @@ def course_fees(
     standards: Mapping[str, FeeStandard],
 ) -> CourseFees:
     """The fees of one course. Every level the course belongs to needs its standard, else the
-    "lower of the two" could not be told (seed 001 §4.2.1 (6))."""
+    "lower of the two" could not be told (requirements/curriculum.md §4.3)."""
     missing = missing_levels(course_levels, standards)
     if missing or not course_levels:
         raise DomainError(

@@ -1,6 +1,6 @@
 """Education levels (学历层次) a course belongs to, and which one a programme's level means.
 
-Fee standards are set per education level (seed 001 §4.2.4), while programmes carry the
+Fee standards are set per education level (requirements/curriculum.md §4), while programmes carry the
 finer admission level (专升本, 高起本, 高起专): both 专升本 and 高起本 lead to 本科.
 """
 

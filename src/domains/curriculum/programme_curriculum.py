@@ -48,7 +48,7 @@ class ProgrammeCurriculum(DomainAggregate):
         return course_id in self.semesters
 
     def courses_in_semester(self, semester: int | None = None) -> list[uuid.UUID]:
-        """The batch-selection screen filters the list by suggested semester (seed 001 §4.2.3)."""
+        """The batch-selection screen filters the list by suggested semester (requirements/curriculum.md §2.1)."""
         return [c for c, s in self.semesters.items() if semester is None or s == semester]
 
     def add_course(self, course: Course, suggested_semester: int | str) -> None:

@@ -1,21 +1,22 @@
 """Enrollment: one learner's selection of one course (选课), from selection to payment or drop.
 
   awaiting_payment (待缴费)  selected; bills issued, not all paid
-  paid (选课成功)            every bill paid: the learner may study (seed 001 §4.2.2 note 3)
-  dropped (已退课)           unpaid: its bills voided; paid: through the refund chain (§16.5)
+  paid (选课成功)            every bill paid: the learner may study (requirements/enrolment.md §3.1)
+  dropped (已退课)           unpaid: its bills voided; paid: through the refund chain
+                             (requirements/enrolment.md §4.2)
 
 The id is derived from (learner, course), so "a course already selected is not selected again"
-(seed 001 §4.2.3) holds across concurrent requests: a second selection is a second aggregate
+(requirements/enrolment.md §2.4) holds across concurrent requests: a second selection is a second aggregate
 with the same id, and the atomic save fails. A dropped course may be selected again later, as
 a new selection on the same aggregate.
 
 "May the learner study this course" is `may_study_course`, here and nowhere else: a paid
 selection of a learner still enrolled (在籍), with no drop under review that stops study (the
-refund's status decides that, domain.md §5.3). Read models and screens ask it.
+refund's status decides that, requirements/finance.md §3.3). Read models and screens ask it.
 
 A change of major (转专业) moves the learner to another programme: each of their courses then
 records whether it counts for graduation there (the new programme lists the course) or keeps
-only its grade (seed 001 §6.2), so the credit it earns is counted in the new programme or not.
+only its grade (requirements/enrolment.md §5.1), so the credit it earns is counted in the new programme or not.
 """
 
 from __future__ import annotations
@@ -46,14 +47,14 @@ class EnrollmentStatus(StrEnum):
     @property
     def holds_course(self) -> bool:
         """The course is the learner's (awaiting payment or paid), so it is "already selected" and
-        not selected again (seed 001 §4.2.3); a dropped course may be selected anew."""
+        not selected again (requirements/enrolment.md §2.4); a dropped course may be selected anew."""
         return self is not EnrollmentStatus.DROPPED
 
 
 def may_study_course(
     selection: EnrollmentStatus, drop_review: RefundStatus | None = None, *, learner_enrolled: bool = True
 ) -> bool:
-    """May the learner study this course: every bill of the selection paid (seed 001 §4.2.2
+    """May the learner study this course: every bill of the selection paid (requirements/enrolment.md §2.2
     note 3), the learner still enrolled, and no drop under review whose status stops study
     (`drop_review` is the open drop request's refund status, None without one)."""
     return (
@@ -243,7 +244,7 @@ class Enrollment(DomainAggregate):
 
     def drop_unpaid(self, at: datetime) -> None:
         """Nothing paid, nothing to refund: the course is dropped at once and its bills voided
-        in the same save (domain.md §16.5). Any payment sends the drop through the refund chain."""
+        in the same save (requirements/enrolment.md §4.2). Any payment sends the drop through the refund chain."""
         self._check_not_dropped()
         if self.has_payments:
             raise DomainError("enrollment.paid_drop_needs_refund", "该课程已有缴费，退课须提交退课申请并经审核退费")

@@ -1,4 +1,4 @@
-"""The six preconditions of course selection (seed 001 §4.2.1), as one policy.
+"""The six preconditions of course selection (requirements/enrolment.md §1), as one policy.
 
 The facts come from the curriculum context, gathered by the application layer into a
 `CourseOffer`; this context never reaches into curriculum's aggregates. Every unmet condition is
@@ -61,7 +61,7 @@ class CourseOffer:
 
 @dataclass(frozen=True)
 class UnmetCondition:
-    number: int  # 1-6 as in seed 001 §4.2.1; 0 for "not in the learner's programme" or "already selected"
+    number: int  # 1-6 as in requirements/enrolment.md §1; 0 for "not in the learner's programme" or "already selected"
     code: str
     message: str
 
@@ -125,7 +125,7 @@ def unmet_conditions(offer: CourseOffer, at: datetime) -> list[UnmetCondition]:
 
 
 def already_selected(course_name: str) -> UnmetCondition:
-    """A course the learner holds is not selected again (seed 001 §4.2.3): refused on its own,
+    """A course the learner holds is not selected again (requirements/enrolment.md §2.4): refused on its own,
     or skipped by a batch selection (`not_yet_selected`)."""
     return UnmetCondition(0, "enrollment.already_selected", f"该学生已选课程“{course_name}”，不再重复选课")
 
@@ -141,7 +141,7 @@ def check_selectable(offer: CourseOffer, at: datetime) -> Selectable:
 
 
 def not_yet_selected(requested: Iterable[uuid.UUID], already_selected: Iterable[uuid.UUID]) -> list[uuid.UUID]:
-    """Batch selection skips courses a learner already chose (seed 001 §4.2.3 note 3), keeping
+    """Batch selection skips courses a learner already chose (requirements/enrolment.md §2.4), keeping
     the order asked for and asking for each course once."""
     taken = set(already_selected)
     return [c for c in dict.fromkeys(requested) if c not in taken]

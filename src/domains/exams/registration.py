@@ -1,4 +1,4 @@
-"""An exam registration (报考): one learner, one course, one exam batch (seed 001 §5.2.1).
+"""An exam registration (报考): one learner, one course, one exam batch (requirements/exams.md §2).
 
   pending (待缴费) -> confirmed (报考成功)   on payment
   pending | confirmed -> cancelled (已取消)  on a drop of the course
@@ -81,7 +81,7 @@ class ExamRegistration(DomainAggregate):
         enrollment_id: uuid.UUID,
         at: datetime,
     ) -> ExamRegistration:
-        """With the selection of a course whose assessment includes a final exam (seed 001 §4.2.2)."""
+        """With the selection of a course whose assessment includes a final exam (requirements/exams.md §2.3)."""
         return cls(
             learner_id=learner_id,
             course_id=course_id,
@@ -145,7 +145,7 @@ class ExamRegistration(DomainAggregate):
         self.status = RegistrationStatus.CONFIRMED.value
 
     def cancel(self, reason: str, at: datetime) -> None:
-        """`reason`: "course_dropped" (a drop in the drop period, seed 001 §5.2.1) or "withdrawn"
+        """`reason`: "course_dropped" (a drop in the drop period, requirements/exams.md §2.4) or "withdrawn"
         (a resit taken back before it is paid)."""
         if reason not in ("course_dropped", "withdrawn"):
             raise InvalidInput("exam_registration.cancel_reason_invalid", "取消原因无效", field="reason")

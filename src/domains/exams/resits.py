@@ -1,4 +1,4 @@
-"""Who may register a resit (补考报考, seed 001 §5.2.1).
+"""Who may register a resit (补考报考, requirements/exams.md §3).
 
 "补考的课程需学生或教学点代为报考": a resit is a second sitting of a course's final exam, so the
 learner must be one who may study (在籍), the course's assessment must include a final exam, and

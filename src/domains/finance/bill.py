@@ -1,4 +1,4 @@
-"""A bill (缴费单): one fee of one course for one learner (seed 001 §4.2.4, §7.1.1).
+"""A bill (缴费单): one fee of one course for one learner (requirements/finance.md §1.1, §2).
 
   awaiting_payment (待缴费) -> paid (已缴费)                      online (UnionPay)
   awaiting_payment -> remittance_in_transit (汇款中) -> paid     finance confirms the remittance
@@ -189,7 +189,7 @@ class Bill(DomainAggregate):
         self.status = BillStatus.PAID.value
 
     def reject_remittance(self, slip_id: uuid.UUID, at: datetime) -> None:
-        """The money did not arrive: the bill waits for payment again (seed 001 §7.1.1)."""
+        """The money did not arrive: the bill waits for payment again (requirements/finance.md §2)."""
         self._check_in_transit_on(slip_id)
         self._remittance_rejected(slip_id=slip_id, rejected_at=require_aware(at))
 

@@ -1,4 +1,4 @@
-"""Paying bills in batch (seed 001 §7.1.1): online through UnionPay, or by remittance (汇款).
+"""Paying bills in batch (requirements/finance.md §2): online through UnionPay, or by remittance (汇款).
 
 An online payment is keyed by the client's idempotency key: a retried request finds the same
 payment instead of starting another, and a retried gateway callback pays nothing twice. A

@@ -1,4 +1,4 @@
-"""A course drop of a paid course and its refund (退课退费), seed 001 §4.2.5, domain.md §5.
+"""A course drop of a paid course and its refund (退课退费), requirements/finance.md §3.
 
   status                     Chinese        who moves it on                 cancel?  may study?
   pending_academic_review    待审核          academic affairs approve/reject  yes      yes
@@ -6,7 +6,7 @@
   pending_finance_review     待财务审核       finance approves/rejects        no       no
   rejected_by_finance        财务审核驳回     final                           no       yes
   approved_awaiting_refund   财务审核通过     finance marks it refunded       no       no
-  refunded                   已处理退费       final (§16.4)                   no       no
+  refunded                   已处理退费       final                           no       no
   cancelled                  已撤销          final                           no       yes
 
 One refund per dropped course; a request for several courses is several refunds saved together,
@@ -72,7 +72,7 @@ class RefundStatus(StrEnum):
 
 
 S = RefundStatus
-# The table of domain.md §5.3: label, may the learner still study.
+# The table of requirements/finance.md §3.3: label, may the learner still study.
 _RULES = {
     S.PENDING_ACADEMIC_REVIEW: ("待审核", True),
     S.REJECTED_BY_ACADEMIC_AFFAIRS: ("教务审核驳回", True),
@@ -89,7 +89,7 @@ _AWAITS = {
     S.APPROVED_AWAITING_REFUND: Role.FINANCE,
 }
 
-# The teaching point or the learner asks for a drop, and may withdraw the request (seed 001 §4.2.5).
+# The teaching point or the learner asks for a drop, and may withdraw the request (requirements/finance.md §3).
 REQUESTER_ROLES = frozenset({Role.TEACHING_POINT_ADMIN, Role.LEARNER})
 
 
@@ -237,7 +237,7 @@ class Refund(DomainAggregate):
         self.status = S.REJECTED_BY_FINANCE.value
 
     def mark_refunded(self, role: Role, reference: str | None, at: datetime) -> None:
-        """Finance marks the refund processed once the money is paid out (domain.md §16.4)."""
+        """Finance marks the refund processed once the money is paid out (requirements/finance.md §3.5)."""
         _check_role(role, Role.FINANCE, "处理退费")
         self._check_status(S.APPROVED_AWAITING_REFUND, "refund.not_awaiting_refund", "处理退费")
         self._paid(reference=optional_text(reference, "reference", "退费凭证号", 64), refunded_at=require_aware(at))

@@ -1,4 +1,4 @@
-"""Staff and learner accounts (seed 001 §2.1, §2.2, §2.4).
+"""Staff and learner accounts (requirements/identity.md §1.1, §2, §3).
 
 The password itself never enters the domain: the application checks the policy on the
 plain text, hashes it, and the account records only the hash.
@@ -51,7 +51,7 @@ def parse_username(raw: str) -> str:
 
 
 def check_password_policy(new_password: str, confirmation: str) -> None:
-    """Seed 001 §2.2.2: 6-18 letters or digits, typed twice and equal."""
+    """requirements/identity.md §2.2: 6-18 letters or digits, typed twice and equal."""
     if not _PASSWORD.fullmatch(new_password or ""):  # fullmatch: "$" would accept a trailing newline
         raise InvalidInput("password.policy", "密码须由6~18位字母或数字组成", field="new_password")
     if new_password != confirmation:
@@ -189,7 +189,7 @@ class Account(DomainAggregate):
         mobile: str | None,
         email: str | None,
     ) -> None:
-        """Only name, gender, ID number, mobile and email are editable (seed 001 §2.2.1)."""
+        """Only name, gender, ID number, mobile and email are editable (requirements/identity.md §2.1)."""
         self.check_not_deleted()
         self._personal_info_edited(
             name=require_text(name, "name", "姓名", 30),

@@ -46,7 +46,7 @@ class Learner(DomainAggregate):
     def may_study(self) -> bool:
         return self.status == LearnerStatus.ENROLLED.value
 
-    # -- status changes (学籍异动, seed 001 §6.2) ------------------------------------------------------
+    # -- status changes (学籍异动, requirements/learners.md §4) ----------------------------------------
 
     # The one open status-change request (a class default: learners admitted before have none).
     pending_status_change_id: uuid.UUID | None = None
@@ -125,7 +125,7 @@ class Learner(DomainAggregate):
         self.status = LearnerStatus.WITHDRAWN.value
         self.pending_status_change_id = None
 
-    # -- the learner record (学籍信息, seed 001 §6.1.1) ----------------------------------------------------
+    # -- the learner record (学籍信息, requirements/learners.md §2) ----------------------------------------
     # Class defaults: learners admitted before have an unconfirmed record and their one chance left.
 
     record_status: str = "unconfirmed"

@@ -1,4 +1,4 @@
-"""Learner photos (电子照片, seed 001 §6.1.2, domain.md §8.4).
+"""Learner photos (电子照片, requirements/learners.md §3).
 
 The spec every photo must meet (学信网的要求):
   - 640 px high × 480 px wide, 24-bit true colour (RGB);
@@ -7,8 +7,9 @@ The spec every photo must meet (学信网的要求):
 
 `check_photo` gives a per-file verdict saying exactly what is wrong, from facts the
 infrastructure reads out of the bytes (`PhotoFacts`: format, size, dimensions, colour mode and
-an estimate of the JPEG quality from its quantization tables). The seed's 300 dpi is not
-checked: the density a JPEG declares does not change its pixels and is often absent.
+an estimate of the JPEG quality from its quantization tables). The rule's 300 dpi
+(requirements/learners.md §3.1) is not checked: the density a JPEG declares does not change its
+pixels and is often absent.
 
 `LearnerPhotos` keeps every photo a learner's teaching point uploaded; the latest one is used.
 Deleting the latest leaves the learner without a photo until the next upload (the deleted one

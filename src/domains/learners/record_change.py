@@ -1,4 +1,4 @@
-"""Learner record changes (学籍信息变更, seed 001 §6.1.1, domain.md §8.1-§8.3).
+"""Learner record changes (学籍信息变更, requirements/learners.md §2).
 
 The record's confirmation state (学籍信息状态) lives on the Learner:
 

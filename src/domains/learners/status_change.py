@@ -1,4 +1,4 @@
-"""Status changes (学籍异动, seed 001 §6.2, domain.md §9): transfer of teaching point (转教学点),
+"""Status changes (学籍异动, requirements/learners.md §4): transfer of teaching point (转教学点),
 change of major (转专业) and withdrawal (退学).
 
   status                    Chinese    who moves it on                            cancel?
@@ -243,7 +243,7 @@ class StatusChange(DomainAggregate):
         self.droppable_enrollment_ids = list(droppable_enrollment_ids)
         self.requested_by_role = requested_by_role
         self.requested_at = requested_at
-        # Entered by the teaching point: already preliminarily approved (seed 001 §6.2.1).
+        # Entered by the teaching point: already preliminarily approved (requirements/learners.md §4.2).
         by_learner = requested_by_role == Role.LEARNER.value
         self.status = (S.PENDING_PRELIMINARY_REVIEW if by_learner else S.PENDING_FINAL_REVIEW).value
         self.preliminary_comment: str | None = None

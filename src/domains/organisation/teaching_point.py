@@ -1,4 +1,4 @@
-"""The school headquarters and its teaching points (教学点/学习中心), seed 001 §2.3."""
+"""The school headquarters and its teaching points (教学点/学习中心), requirements/organisation.md §1."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def _split(raw: list[str] | str | None) -> list[str]:
 
 
 def parse_recruiters(raw: list[str] | str | None) -> list[str]:
-    """Recruiters may be typed comma-separated (seed 001 §2.3.1), in ASCII or Chinese commas."""
+    """Recruiters may be typed comma-separated (requirements/organisation.md §1.3), in ASCII or Chinese commas."""
     items = _split(raw)
     names = [require_text(n, "recruiters", "招生人员姓名", 30) for n in items if n and n.strip()]
     if len(names) > 20:

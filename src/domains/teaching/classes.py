@@ -1,4 +1,4 @@
-"""Course classes grouped by hand (班级管理 · 手动组班, seed 001 §4.1.2).
+"""Course classes grouped by hand (班级管理 · 手动组班, requirements/teaching.md §2).
 
 After learners have selected and paid a course, a teaching point may group its own learners of
 that course into classes by hand: course, class name (班级名称), grouping deadline (分班截止时间,

@@ -1,10 +1,10 @@
-"""Each learner's default exam site (为学生分配考点, seed 001 §5.1.2).
+"""Each learner's default exam site (为学生分配考点, requirements/teaching.md §3).
 
 "学生入学后，教学点管理人员需……为每一位学生分配一个常用考点。……如果学生工作、家庭地点发生变化，
 可在此调整考点。如果学生转了教学点，则转入的教学点需为学生分配新的考点。"
 
 One ExamSiteAssignment per learner (its id derived from the learner's). Exam sites themselves
-(维护考点, §5.1.1) are recorded later with the exams; until then the assignment keeps the site's
+(维护考点, requirements/exams.md §1) are recorded later with the exams; until then the assignment keeps the site's
 code and name as the teaching point enters them. Like the mentor, the site is the teaching
 point's: once the learner's teaching point differs, the learner needs a new one.
 """

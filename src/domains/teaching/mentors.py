@@ -1,4 +1,4 @@
-"""Academic mentors (学务导师分配, seed 001 §4.1.1).
+"""Academic mentors (学务导师分配, requirements/teaching.md §1).
 
 "教学点管理人员需为每一位已生成学号的学生分配一位学务导师":
 1. each learner with a student number has exactly one academic mentor — one MentorAssignment

@@ -1,4 +1,4 @@
-"""Hours the school recognises on its own (seed 000 §4, §9): offline teaching activities the school
+"""Hours the school recognises on its own (requirements/training.md §4): offline teaching activities the school
 organises, and activities outside the platform that a trainee declares (校外活动学分申报). Both
 are recorded for the school's recognition and statistics and are never certificate-eligible.
 """
@@ -88,7 +88,7 @@ class ActivityDeclaration(DomainAggregate):
 
     @property
     def certificate_eligible(self) -> bool:
-        return False  # seed 000 §9: for the school's reference and statistics only
+        return False  # requirements/training.md §4.2: for the school's reference and statistics only
 
     def _check_open(self) -> None:
         if self.status != DeclarationStatus.SUBMITTED.value:

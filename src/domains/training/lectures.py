@@ -1,4 +1,4 @@
-"""Live lectures (直播讲座, seed 000 §5-6).
+"""Live lectures (直播讲座, requirements/training.md §5).
 
 The centre schedules lectures, its own and the ones schools applied for. A trainee must sign up
 before the lecture starts, or its hours are not recognised. A centre lecture attended in full

@@ -1,4 +1,4 @@
-"""The certificate ledger (学分与证书打印, seed 000 §9, §12; domain.md §12.8-12.11, §16.1).
+"""The certificate ledger (学分与证书打印, requirements/training.md §3.4, §4.2, §6).
 
 One ledger per trainee holds the hours that may go on a centre certificate and every
 certificate that consumed them. Hours are integer tenths of an hour throughout.
@@ -511,7 +511,7 @@ class Certificate(DomainAggregate):
         self.downloads += 1
 
     def revoke(self, role: Role) -> None:
-        """已生成的证书不得撤销 (seed 000 §12): there is no revocation; every attempt is refused."""
+        """已生成的证书不得撤销 (requirements/training.md §6): there is no revocation; every attempt is refused."""
         raise DomainError("certificate.irrevocable", "已生成的证书不得撤销")
 
 

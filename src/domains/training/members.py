@@ -1,4 +1,4 @@
-"""People of the training platform (seed 000 §1): trainee teachers and administrators.
+"""People of the training platform (requirements/training.md §1): trainee teachers and administrators.
 
 A member's account lives in identity; this aggregate holds what the training platform knows:
 the school, the unit name confirmed at registration and the campus range it came from, whether

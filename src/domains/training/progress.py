@@ -1,4 +1,4 @@
-"""Learning a course (我的培训课程, seed 000 §3, §9, §11, §14).
+"""Learning a course (我的培训课程, requirements/training.md §3).
 
 The player reports the intervals it actually played (start and end, in seconds); the server
 merges them per chapter and decides. A chapter is complete only when the merged intervals cover

@@ -1,5 +1,5 @@
-"""Training resources (课程资源, seed 000 §2-3): three kinds, each course with its hours in tenths,
-its video chapters and a summary assignment.
+"""Training resources (课程资源, requirements/training.md §2, §3): three kinds, each course with its
+hours in tenths, its video chapters and a summary assignment.
 
 A chapter's length is typed in when the course is published; once an administrator uploads the
 chapter's video, the length is the one the video file states (rounded to whole seconds), and the

@@ -1,4 +1,4 @@
-"""School training platforms under the national training centre (学校培训平台, seed 000 §1).
+"""School training platforms under the national training centre (学校培训平台, requirements/training.md §1).
 
 A school's platform has its full standard name (规范全称) and the campus network ranges it has
 authorised. A trainee's first registration must come from inside one of those ranges, and the
@@ -87,7 +87,7 @@ class TrainingSchool(DomainAggregate):
         self.campus_ranges = campus_ranges
 
     def check_first_registration(self, address: str, unit_name: str) -> str:
-        """Seed 000 §1: inside an authorised campus range, unit name equal to the full name.
+        """requirements/training.md §1: inside an authorised campus range, unit name equal to the full name.
         Returns the matching range (recorded instead of the address)."""
         matched = matching_range(self.campus_ranges, address)
         if matched is None:

@@ -1,7 +1,7 @@
-"""Admin pages of admissions (seed 001 §3): the application-form list with the seed's filters,
-form entry and quick-registration completion by a teaching point, and school review (复审) of
-single forms and of many at once. Pages read the admissions read models through the
-application queries; every action goes through the Admissions use cases."""
+"""Admin pages of admissions (requirements/admissions.md): the application-form list with the roster
+filters (requirements/common.md §2.1), form entry and quick-registration completion by a teaching
+point, and school review (复审) of single forms and of many at once. Pages read the admissions read
+models through the application queries; every action goes through the Admissions use cases."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ ETHNICITIES = (
 
 
 def open_admission_batches(conn: Connection, today: date) -> list[dict[str, Any]]:
-    """Only batches whose admission period includes today can take forms (seed 001 §3.1.1)."""
+    """Only batches whose admission period includes today can take forms (requirements/admissions.md §2.1)."""
     return [b for b in list_admission_batches(conn) if b["opens_on"] <= today <= b["closes_on"]]
 
 

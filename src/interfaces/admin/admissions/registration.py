@@ -1,4 +1,4 @@
-"""Public portal pages (no login): quick registration (快速报名, seed 001 §3.1.2) with name,
+"""Public portal pages (no login): quick registration (快速报名, requirements/admissions.md §3) with name,
 mobile, intended major and the teaching point. The form lands in that teaching point's
 初审报名表 list. Posted like every other form, with the CSRF token."""
 

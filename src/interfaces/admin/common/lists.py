@@ -1,6 +1,6 @@
-"""What every admin list shares: the seed's roster filters (学习批次, the five programme elements,
-教学点, 学号, 姓名, status) read from the query string, the filter choices, one page of a query
-with its pager, an Excel export of every row of the current query, and 精确查找学生."""
+"""What every admin list shares: the roster filters of requirements/common.md §2.1 (学习批次, the
+five programme elements, 教学点, 学号, 姓名, status) read from the query string, the filter choices,
+one page of a query with its pager, an Excel export of every row of the current query, and 精确查找学生."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The admin menu by role. The teaching-point administrator's follows seed 001 §1: 系统管理,
+"""The admin menu by role. The teaching-point administrator's follows requirements/common.md §1.1: 系统管理,
 招生管理, 教务管理, 考务管理, 学籍管理, 财务管理, with their entries in that order; other roles get
 the menu of the work they do. Only entries the platform serves are listed."""
 

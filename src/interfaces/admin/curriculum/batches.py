@@ -1,5 +1,5 @@
-"""选课批次 and 考试批次 (seed 001 §4.2.1 (4), (5), §4.2.5, §5.2.1): a course is selectable only
-while a selection batch holding it is in its selection period (选课期) and an exam batch
+"""选课批次 and 考试批次 (requirements/curriculum.md §3.1, §3.2, §3.3; requirements/exams.md §2): a
+course is selectable only while a selection batch holding it is in its selection period (选课期) and an exam batch
 holding it is in its registration period (报考期); a drop is requested in the selection
 batch's drop period (退课期, by default from selection start to a month after it ends).
 

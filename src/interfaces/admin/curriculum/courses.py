@@ -1,4 +1,4 @@
-"""课程管理 and 培养方案课程 (seed 001 §4.2.1 (1)-(3), §4.2.3): the course catalogue with its
+"""课程管理 and 培养方案课程 (requirements/curriculum.md §1.2, §1.3, §1.4, §2.1): the course catalogue with its
 filters, paging and Excel export; registering a course; a course's record page (publish and
 close, education levels, versions and the one in use, the assessment requirement submitted
 and reviewed, the audit tab); and a programme's course list with each course's suggested

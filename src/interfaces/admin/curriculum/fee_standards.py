@@ -1,4 +1,4 @@
-"""收费标准 (seed 001 §4.2.1 (6), §4.2.4): school finance sets the credit fee per credit
+"""收费标准 (requirements/curriculum.md §4): school finance sets the credit fee per credit
 (学分费/学分) and the exam fee per course (考试费/门) of each education level; academic affairs,
 auditors and the system administrator read them. Every change goes through the `Curriculum`
 use cases, which check the role again."""

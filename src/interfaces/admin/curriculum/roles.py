@@ -1,4 +1,4 @@
-"""Who may open the curriculum pages (seed 001 §4.2.1, §4.2.4): academic affairs edits the
+"""Who may open the curriculum pages (requirements/curriculum.md §1, §4): academic affairs edits the
 course catalogue, the programmes' course lists and the selection and exam batches; the system
 administrator and auditors read them; a teaching point reads the course lists of the programmes
 it offers; school finance sets the fee standards, which academic affairs, auditors and the

@@ -1,4 +1,4 @@
-"""批量选课 (seed 001 §4.2.3): query one study batch and one programme's learners of the teaching
+"""批量选课 (requirements/enrolment.md §2.3): query one study batch and one programme's learners of the teaching
 point, tick learners and the programme's courses (filterable by 建议开课学期), and select them
 for every ticked learner as a background job; then the job page with its progress bar and each
 learner's result, and the teaching point's earlier batch selections."""

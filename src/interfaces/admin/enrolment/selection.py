@@ -1,12 +1,13 @@
-"""教务管理 pages of course selection (seed 001 §4.2.1, §4.2.2, §4.2.5).
+"""教务管理 pages of course selection (requirements/enrolment.md §1, §2.2, §4).
 
 - 代学生选课（单独选课） `/admin/enrollments/new`: a teaching point finds one of its learners
   (student number or name), sees every course of the learner's programme with its suggested
   semester, fees and the conditions it does not meet yet, ticks several and selects them at
   once through `Enrolment.select_courses`. A refusal lists every unmet condition of every
   refused course, and nothing is selected.
-- 选课查询 `/admin/enrollments`: learners' courses with the seed's roster filters plus course,
-  selection batch, status and study access (可学习); paging and an Excel export.
+- 选课查询 `/admin/enrollments`: learners' courses with the roster filters
+  (requirements/common.md §2.1) plus course, selection batch, status and study access (可学习);
+  paging and an Excel export.
 - 学生课程 `/admin/learners/{id}/courses`: one learner's courses with their bills and refund
   requests; the teaching point asks for a drop (申请退课) of several courses at once through
   `Enrolment.drop_courses`: unpaid ones are dropped at once, paid ones become refund requests.

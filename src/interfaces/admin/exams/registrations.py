@@ -1,4 +1,4 @@
-"""报考管理 (seed 001 §5.2.1): exam registrations per exam batch.
+"""报考管理 (requirements/exams.md §2): exam registrations per exam batch.
 
 A course with a final exam is registered when it is selected (待缴费), confirmed when its bills
 are paid (报考成功), and cancelled when the course is dropped in the drop period (已取消).

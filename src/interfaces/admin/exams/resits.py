@@ -1,4 +1,4 @@
-"""补考报考 (seed 001 §5.2.1 【代学生报考】): a teaching point enters a learner's full student
+"""补考报考 (requirements/exams.md §3 【代学生报考】): a teaching point enters a learner's full student
 number, picks an exam batch and a course among the learner's studied courses that open exam
 batches hold, and registers the resit (报考) through `Exams.register_resit`; the resit comes with
 an exam-fee bill awaiting payment, linked from the page. An unpaid resit is withdrawn (撤销补考)

@@ -1,6 +1,6 @@
-"""批量缴费汇款 (seed 001 §4.2.4, §7.1.1): the bills selection generated, with the seed's filter
-fields and columns, totals per teaching point by status, and an Excel export of the current
-query. A teaching point ticks awaiting-payment bills and pays them together, either by
+"""批量缴费汇款 (requirements/finance.md §1.1, §2): the bills selection generated, with the roster
+filters (requirements/common.md §2.1) and columns, totals per teaching point by status, and an Excel
+export of the current query. A teaching point ticks awaiting-payment bills and pays them together, either by
 remittance (a slip; the bills are 汇款中 until school finance confirms the money) or online
 through UnionPay (银联在线缴费).
 

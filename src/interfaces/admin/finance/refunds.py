@@ -1,4 +1,4 @@
-"""退课申请 (seed 001 §4.2.5, domain.md §5): the refund review chain of paid courses' drops.
+"""退课申请 (requirements/finance.md §3): the refund review chain of paid courses' drops.
 
 The list has one tab per role's work: the teaching point sees every request of its own (and
 adds one: 【添加退课申请】 >> 【精确查找学生】 >> 【申请退课】 on the learner's courses); academic
@@ -38,7 +38,7 @@ from interfaces.admin.common.worklist import after_decision
 
 S = RefundStatus
 STATUSES = [(s.value, s.label) for s in RefundStatus]
-# 审核状态说明 (seed 001 §4.2.5 note 3), from the domain's own table.
+# 审核状态说明 (requirements/finance.md §3.3), from the domain's own table.
 STATUS_NOTES = [
     {"label": s.label, "may_study": s.may_study, "cancellable": s.cancellable, "final": s.is_final} for s in RefundStatus
 ]

@@ -1,4 +1,4 @@
-"""汇款单确认 (seed 001 §7.1.1): the remittance slips teaching points submitted, with a status
+"""汇款单确认 (requirements/finance.md §2): the remittance slips teaching points submitted, with a status
 filter; school finance opens a slip (its bills, the total, the audit tab) and confirms the money
 arrived (确认到账: the bills are paid, the selections succeed) or rejects it with a reason (驳回:
 the bills await payment again). A teaching point sees its own slips, read-only.

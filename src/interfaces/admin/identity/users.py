@@ -1,4 +1,4 @@
-"""教学点用户管理 (seed 001 §2.4.1): the staff list with filters, adding users with several
+"""教学点用户管理 (requirements/identity.md §3.1): the staff list with filters, adding users with several
 roles, editing position and roles, enabling, disabling, deleting and resetting passwords.
 
 A teaching point's administrator sees and manages only the users of its own teaching point and

@@ -1,8 +1,9 @@
-"""导入/导出电子照片 (seed 001 §6.1.2): the photo roster with the seed's filters and 照片状态
-(已上传/未上传), a ZIP import run in the background with its progress bar and one verdict per
-file, an export of the current query's photos as a ZIP named by ID number or by student number
-(a background job with its progress bar, each learner's result and the ZIP to download for the
-user who started it); and one learner's photos: the photo in use, the history, upload one photo, delete the latest."""
+"""导入/导出电子照片 (requirements/learners.md §3): the photo roster with the roster filters
+(requirements/common.md §2.1) and 照片状态 (已上传/未上传), a ZIP import run in the background with
+its progress bar and one verdict per file, an export of the current query's photos as a ZIP named by
+ID number or by student number (a background job with its progress bar, each learner's result and
+the ZIP to download for the user who started it); and one learner's photos: the photo in use, the
+history, upload one photo, delete the latest."""
 
 from __future__ import annotations
 

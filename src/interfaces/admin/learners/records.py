@@ -1,12 +1,12 @@
-"""学籍信息 (seed 001 §6.1.1 变更学籍信息, ADR 0009) in the admin UI.
+"""学籍信息 (requirements/learners.md §2 变更学籍信息, ADR 0009) in the admin UI.
 
 - `/admin/learners/{id}/record`: one learner's record with its confirmation state (未确认/已确认/
   待审核/审核通过/审核驳回), basic information, prior education and contact details; the
   teaching point changes the contact details at once (no review) and asks the school to change
   basic information or prior education (reason, optional PNG/JPG/PDF proof files); every earlier
   request with its handling (修改和处理记录) and the learner's audit tab.
-- `/admin/record-changes`: the review queue of 学籍信息变更申请 with the seed's roster filters and
-  the request's status, paging and an Excel export of the current filter.
+- `/admin/record-changes`: the review queue of 学籍信息变更申请 with the roster filters
+  (requirements/common.md §2.1) and the request's status, paging and an Excel export of the current filter.
 - `/admin/record-changes/{id}`: one request, old and new values side by side, its proof files,
   审核通过 / 驳回 (a reason is required) by academic affairs, and its audit tab.
 

@@ -1,6 +1,6 @@
-"""学籍信息: the learner roster with the seed's filter fields (学习批次, 层次, 学生类型, 学生来源,
-专业, 学制, 教学点, 学号, 姓名, 状态), one learner's record with its audit tab, and an Excel
-export of the current query (every page).
+"""学籍信息: the learner roster with the roster filters of requirements/common.md §2.1 (学习批次,
+层次, 学生类型, 学生来源, 专业, 学制, 教学点, 学号, 姓名, 状态), one learner's record with its audit
+tab, and an Excel export of the current query (every page).
 
 ID numbers and mobiles are masked in the list. The record page shows them in full to staff
 allowed to see the learner (`get_learner`). The export holds full numbers for school staff

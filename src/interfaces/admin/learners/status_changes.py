@@ -1,9 +1,10 @@
-"""学籍异动 (seed 001 §6.2, domain.md §9): transfer of teaching point (转教学点), change of major
+"""学籍异动 (requirements/learners.md §4): transfer of teaching point (转教学点), change of major
 (转专业) and withdrawal (退学).
 
-- `/admin/status-changes`: the requests with the seed's roster filters plus kind and status, one
-  tab per role's work (the teaching point its learners' requests and those waiting for its 初审;
-  academic affairs those waiting for 复审 first), paging and an Excel export of the current filter.
+- `/admin/status-changes`: the requests with the roster filters (requirements/common.md §2.1) plus
+  kind and status, one tab per role's work (the teaching point its learners' requests and those
+  waiting for its 初审; academic affairs those waiting for 复审 first), paging and an Excel export
+  of the current filter.
 - `/admin/status-changes/new`: a teaching point enters a request for one of its learners by the
   full student number; the form offers only the targets the rules allow (a transfer: the other
   teaching points offering the learner's programme; a change of major: the programmes of the same

@@ -1,4 +1,4 @@
-"""Teaching support at a teaching point (seed 001 §4.1.1, §4.1.2, §5.1.2).
+"""Teaching support at a teaching point (requirements/teaching.md §1, §2, §3).
 
 - `/admin/mentor-assignments` (学务导师分配): learners with their academic mentor, the roster
   filters plus 分配状态 (未分配 finds learners without one) and 学务导师; tick learners and choose an

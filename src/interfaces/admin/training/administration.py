@@ -1,4 +1,4 @@
-"""Teacher-training platform pages for the centre's and the schools' administrators (seed 000).
+"""Teacher-training platform pages for the centre's and the schools' administrators (requirements/training.md).
 
 - `/admin/training/schools`: school training platforms (学校培训平台) with their full standard
   names and authorised campus IP ranges; the centre adds and edits them and appoints each school's

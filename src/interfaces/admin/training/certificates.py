@@ -1,4 +1,4 @@
-"""学分与证书打印 (seed 000 §12): the certificate ledger's pages.
+"""学分与证书打印 (requirements/training.md §6): the certificate ledger's pages.
 
 - `/training/certificates` (参训教师, 我的证书): the eligible pool with check boxes and a live total,
   the remaining printable for the year and the most one application may select, 申请证书, the

@@ -1,4 +1,4 @@
-"""The trainee's own pages on the training platform (教师在线学习中心, seed 000 §1-12).
+"""The trainee's own pages on the training platform (教师在线学习中心, requirements/training.md).
 
 - `/training/register`: the first registration, from inside the school's campus IP ranges, with
   the unit name equal to the school's full name; `/training/login`: account login (any address).

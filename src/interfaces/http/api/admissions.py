@@ -196,7 +196,7 @@ class ApplicationFormController(Controller):
         page: int = 1,
         page_size: int = 20,
     ) -> Listing[ApplicationFormOut]:
-        """Filtered as the seed's screens are; a form has no student number yet, so that
+        """Filtered by the roster filters (requirements/common.md §2.1); a form has no student number yet, so that
         parameter is ignored here."""
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:

@@ -30,9 +30,9 @@ def roster_filter(
     name: str | None = None,
     status: str | None = None,
 ) -> RosterFilter:
-    """The seed's list filters (学习批次, the five programme elements, 教学点, 学号, 姓名, status) as
-    query parameters of every roster-like list: a controller declares `dependencies=ROSTER` and
-    its handler takes `roster: RosterFilter`."""
+    """The roster filters of requirements/common.md §2.1 (学习批次, the five programme elements,
+    教学点, 学号, 姓名, status) as query parameters of every roster-like list: a controller declares
+    `dependencies=ROSTER` and its handler takes `roster: RosterFilter`."""
     return RosterFilter(
         study_batch_id=study_batch_id, level=level, learner_type=learner_type, learner_source=learner_source,
         major=major, length_of_schooling=length_of_schooling, teaching_point_id=teaching_point_id,

@@ -1,4 +1,4 @@
-"""Resits (补考报考, seed 001 §5.2.1): registered by the learner or the teaching point with their
+"""Resits (补考报考, requirements/exams.md §3): registered by the learner or the teaching point with their
 own exam-fee bill, withdrawn before payment. The list of exam registrations is with enrolment."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The learner record (学籍信息, seed 001 §6.1.1): the record page, contact details changed at
+"""The learner record (学籍信息, requirements/learners.md §2): the record page, contact details changed at
 once by the teaching point, the learner's confirmation, and change requests of basic information
 and prior education reviewed by academic affairs, with their history (修改和处理记录)."""
 
@@ -142,8 +142,8 @@ class RecordChangeQueueController(Controller):
     def index(
         self, request: Req, roster: RosterFilter, learner_id: uuid.UUID | None = None, page: int = 1, page_size: int = 20
     ) -> Listing[QueuedRecordChangeOut]:
-        """The review queue of 学籍信息变更申请: the seed's roster filters (status: the request's,
-        e.g. pending_review for 待审核), ID numbers masked."""
+        """The review queue of 学籍信息变更申请: the roster filters of requirements/common.md §2.1
+        (status: the request's, e.g. pending_review for 待审核), ID numbers masked."""
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
             return listing(list_all_record_changes(conn, actor, page_of(page, page_size), roster, learner_id), QueuedRecordChangeOut)

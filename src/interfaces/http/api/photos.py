@@ -1,4 +1,4 @@
-"""Learner photos (电子照片, seed 001 §6.1.2): upload one photo for a learner, its history, the
+"""Learner photos (电子照片, requirements/learners.md §3): upload one photo for a learner, its history, the
 photo in use, delete the latest; import a ZIP of photos named `<证件号码>.JPG`; export a roster
 query's photos as a ZIP named by ID number or by student number, built by a background job
 whose ZIP the user who started it downloads. ID numbers never appear in a URL: a learner is

@@ -1,4 +1,4 @@
-"""Status changes (学籍异动, seed 001 §6.2): transfer of teaching point, change of major and
+"""Status changes (学籍异动, requirements/learners.md §4): transfer of teaching point, change of major and
 withdrawal, asked by the learner or the teaching point, reviewed by the teaching point (初审) and
 the school (复审); and the school's change-of-major window (转专业申请期)."""
 
@@ -93,7 +93,7 @@ class StatusChangeController(Controller):
         page: int = 1,
         page_size: int = 20,
     ) -> Listing[StatusChangeOut]:
-        """The seed's roster filters (status: the request's) plus kind and learner."""
+        """The roster filters of requirements/common.md §2.1 (status: the request's) plus kind and learner."""
         actor = api_actor(request)
         with container_of(request).engine.connect() as conn:
             return listing(

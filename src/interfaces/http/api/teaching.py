@@ -1,5 +1,5 @@
 """Academic mentors (学务导师分配), course classes (班级管理 · 手动组班) and default exam sites
-(为学生分配考点), seed 001 §4.1.1, §4.1.2, §5.1.2. A teaching point's administrator changes them
+(为学生分配考点), requirements/teaching.md §1, §2, §3. A teaching point's administrator changes them
 for its own learners; school staff and auditors read."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Teacher-training platform, learning side (seed 000): school platforms and their people,
+"""Teacher-training platform, learning side (requirements/training.md): school platforms and their people,
 trainee registration and login methods, resources and sign-up, chapter progress and summaries,
 live lectures and hosting applications, school-recognised activities, and 我的学时明细."""
 

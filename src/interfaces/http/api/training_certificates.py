@@ -1,4 +1,4 @@
-"""The certificate ledger (学分与证书打印, seed 000 §12) over HTTP: a trainee's pool, remaining
+"""The certificate ledger (学分与证书打印, requirements/training.md §6) over HTTP: a trainee's pool, remaining
 printable and certificates; the school's allowances, error reports and batch generation; the
 centre's corrections; and the public verification of a certificate (no login)."""
 
