@@ -40,7 +40,7 @@ from interfaces.admin.common.lists import choices_of, filters_from, filters_of
 from interfaces.admin.common.rendering import page
 from interfaces.admin.common.session import admin_actor
 from interfaces.admin.learners.roster import STATUSES
-from interfaces.http.api.photos import zip_response
+from interfaces.http.api.learners.photos import zip_response
 from interfaces.http.context import container_of
 
 Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]

@@ -59,7 +59,7 @@ from interfaces.admin.training.trainee_pages import (
     trainee_actor,
 )
 from interfaces.admin.training.trainee_pages import done as portal_done
-from interfaces.http.api.training_certificates import (
+from interfaces.http.api.training.certificates import (
     certificate_workbook,
     pdf_response,
     verify_base,

@@ -35,7 +35,7 @@ from interfaces.admin.common.session import (
     session_cookie,
 )
 from interfaces.admin.training.administration import SORTS, read_model, tenths_of
-from interfaces.http.api.training import ProgressIn
+from interfaces.http.api.training.schemas import ProgressIn
 from interfaces.http.context import client_address, container_of, login, resolve_actor
 
 BASE = "/training"
