@@ -30,6 +30,10 @@ def provide_services(request: Request[Any, Any, Any]) -> Container:
 
 
 def provide_reader(request: Request[Any, Any, Any]) -> Iterator[Connection]:
+    """Its transaction starts at the first read and lasts until the response is sent; on SQLite
+    that transaction holds the write lock. So a handler writes first and reads after, and a read
+    that must come before the request's other database work goes through
+    `convert.read_and_release`."""
     with container_of(request).engine.connect() as conn:
         yield conn
 
