@@ -26,9 +26,7 @@ from interfaces.http.api.admissions.schemas import (
     StudyBatchIn,
     StudyBatchOut,
 )
-from interfaces.http.api.common.convert import out
-from interfaces.http.api.common.guards import staff_only
-from interfaces.http.api.common.schemas import CreatedOut
+from interfaces.http.api.common import CreatedOut, out, staff_only
 
 
 class CatalogueController(Controller):

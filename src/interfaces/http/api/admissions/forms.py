@@ -26,9 +26,7 @@ from interfaces.http.api.admissions.schemas import (
     ReviewIn,
     ReviewResultOut,
 )
-from interfaces.http.api.common.convert import listing, out, page_of
-from interfaces.http.api.common.dependencies import ROSTER
-from interfaces.http.api.common.schemas import Listing
+from interfaces.http.api.common import ROSTER, Listing, listing, out, page_of
 from interfaces.http.context import ANONYMOUS
 
 

@@ -23,9 +23,7 @@ from interfaces.http.api.admissions.schemas import (
     FormImportOut,
     FormsUpload,
 )
-from interfaces.http.api.common.convert import listing, out, page_of
-from interfaces.http.api.common.schemas import Listing
-from interfaces.http.api.common.uploads import one_file
+from interfaces.http.api.common import Listing, listing, one_file, out, page_of
 
 TEMPLATE_NAME = "报名表导入模板.csv"
 

@@ -10,8 +10,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from domains.admissions.application_form import Applicant, FormStatus
-from interfaces.http.api.common.schemas import JobOut, Out, ProgrammeColumns
-from interfaces.http.api.common.uploads import upload_body
+from interfaces.http.api.common import JobOut, Out, ProgrammeColumns, upload_body
 
 FormsUpload = upload_body("报名表 CSV 文件（按导入模板）", admission_batch_id="招生批次 id（uuid）")
 

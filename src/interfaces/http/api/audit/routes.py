@@ -17,8 +17,7 @@ from interfaces.http.api.audit.schemas import (
     AuditEventOut,
     AuditHistoryOut,
 )
-from interfaces.http.api.common.convert import out
-from interfaces.http.api.common.guards import requires_role
+from interfaces.http.api.common import out, requires_role
 
 
 class AuditController(Controller):

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from interfaces.http.api.common.schemas import Out
+from interfaces.http.api.common import Out
 
 
 class AuditEventOut(Out):

@@ -16,7 +16,7 @@ from application.curriculum.queries import (
     list_selection_batches,
 )
 from infrastructure.container import Container
-from interfaces.http.api.common.convert import out
+from interfaces.http.api.common import out
 from interfaces.http.api.curriculum.schemas import (
     BatchCoursesIn,
     ExamBatchDetailOut,

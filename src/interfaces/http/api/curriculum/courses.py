@@ -15,8 +15,14 @@ from application.curriculum.queries import (
     list_programme_courses,
 )
 from infrastructure.container import Container
-from interfaces.http.api.common.convert import listing, out, page_of
-from interfaces.http.api.common.schemas import CommentIn, Listing, ReasonIn
+from interfaces.http.api.common import (
+    CommentIn,
+    Listing,
+    ReasonIn,
+    listing,
+    out,
+    page_of,
+)
 from interfaces.http.api.curriculum.schemas import (
     AssessmentIn,
     CourseDetailOut,

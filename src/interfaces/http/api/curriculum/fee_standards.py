@@ -8,7 +8,7 @@ from sqlalchemy import Connection
 from application.common.actor import Actor
 from application.curriculum.queries import list_fee_standards
 from infrastructure.container import Container
-from interfaces.http.api.common.convert import out
+from interfaces.http.api.common import out
 from interfaces.http.api.curriculum.schemas import FeeStandardIn, FeeStandardOut
 
 

@@ -11,7 +11,7 @@ from msgspec import UNSET, UnsetType
 
 from domains.curriculum.course import AssessmentStatus, CourseStatus
 from domains.curriculum.levels import EducationLevel
-from interfaces.http.api.common.schemas import Out
+from interfaces.http.api.common import Out
 
 
 class CourseIn(msgspec.Struct):

@@ -13,8 +13,7 @@ from application.enrolment.batch_selection import (
     list_batch_selections,
 )
 from infrastructure.container import Container
-from interfaces.http.api.common.convert import listing, out, page_of
-from interfaces.http.api.common.schemas import Listing
+from interfaces.http.api.common import Listing, listing, out, page_of
 from interfaces.http.api.enrolment.schemas import (
     BatchSelectionDetailOut,
     BatchSelectionIn,

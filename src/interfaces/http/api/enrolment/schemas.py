@@ -9,13 +9,7 @@ import msgspec
 
 from domains.enrolment.enrollment import EnrollmentStatus
 from domains.finance.refund import RefundStatus
-from interfaces.http.api.common.schemas import (
-    BillOut,
-    JobOut,
-    Out,
-    RefundOut,
-    RosterColumns,
-)
+from interfaces.http.api.common import BillOut, JobOut, Out, RefundOut, RosterColumns
 
 
 class SelectionIn(msgspec.Struct):

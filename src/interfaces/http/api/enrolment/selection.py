@@ -20,9 +20,7 @@ from application.enrolment.queries import (
 )
 from application.finance.queries import bills_by_id, refunds_by_id
 from infrastructure.container import Container
-from interfaces.http.api.common.convert import listing, out, page_of
-from interfaces.http.api.common.dependencies import ROSTER
-from interfaces.http.api.common.schemas import Listing
+from interfaces.http.api.common import ROSTER, Listing, listing, out, page_of
 from interfaces.http.api.enrolment.schemas import (
     DropIn,
     DropOut,

@@ -10,9 +10,7 @@ from sqlalchemy import Connection
 from application.common.actor import Actor
 from application.common.filters import RosterFilter
 from application.exams.queries import list_exam_registrations
-from interfaces.http.api.common.convert import listing, page_of
-from interfaces.http.api.common.dependencies import ROSTER
-from interfaces.http.api.common.schemas import Listing
+from interfaces.http.api.common import ROSTER, Listing, listing, page_of
 from interfaces.http.api.exams.schemas import ExamRegistrationOut
 
 

@@ -12,7 +12,7 @@ from application.common.actor import Actor
 from application.exams.queries import get_exam_registration
 from application.finance.queries import bills_by_id, get_bill
 from infrastructure.container import Container
-from interfaces.http.api.common.convert import out
+from interfaces.http.api.common import out
 from interfaces.http.api.exams.schemas import (
     ExamRegistrationOut,
     ResitIn,

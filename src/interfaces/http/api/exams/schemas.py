@@ -8,7 +8,7 @@ from datetime import datetime
 import msgspec
 
 from domains.exams.registration import RegistrationKind, RegistrationStatus
-from interfaces.http.api.common.schemas import BillOut, Out, RosterColumns
+from interfaces.http.api.common import BillOut, Out, RosterColumns
 
 
 class ResitIn(msgspec.Struct):

@@ -10,9 +10,14 @@ from sqlalchemy import Connection
 from application.common.actor import Actor
 from application.common.filters import RosterFilter
 from application.finance.queries import bill_totals, get_bill, list_bills
-from interfaces.http.api.common.convert import amount_listing, out, page_of
-from interfaces.http.api.common.dependencies import ROSTER
-from interfaces.http.api.common.schemas import AmountListing, BillOut
+from interfaces.http.api.common import (
+    ROSTER,
+    AmountListing,
+    BillOut,
+    amount_listing,
+    out,
+    page_of,
+)
 from interfaces.http.api.finance.schemas import BillTotalsOut
 
 

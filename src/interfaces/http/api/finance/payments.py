@@ -14,7 +14,7 @@ from application.finance.queries import get_online_payment, online_payment_statu
 from domains.finance.payments import PaymentStatus
 from domains.shared.errors import NotFound
 from infrastructure.container import Container
-from interfaces.http.api.common.convert import out
+from interfaces.http.api.common import out
 from interfaces.http.api.finance.schemas import (
     GatewayForm,
     OnlinePaymentIn,

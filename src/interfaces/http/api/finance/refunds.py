@@ -12,13 +12,15 @@ from application.common.actor import Actor
 from application.common.filters import RosterFilter
 from application.finance.queries import get_refund, list_refunds
 from infrastructure.container import Container
-from interfaces.http.api.common.convert import amount_listing, out, page_of
-from interfaces.http.api.common.dependencies import ROSTER
-from interfaces.http.api.common.schemas import (
+from interfaces.http.api.common import (
+    ROSTER,
     AmountListing,
     CommentIn,
     ReasonIn,
     RefundOut,
+    amount_listing,
+    out,
+    page_of,
 )
 from interfaces.http.api.finance.schemas import ReferenceIn, RefundDetailOut
 

@@ -11,8 +11,14 @@ from sqlalchemy import Connection
 from application.common.actor import Actor
 from application.finance.queries import get_remittance_slip, list_remittance_slips
 from infrastructure.container import Container
-from interfaces.http.api.common.convert import amount_listing, out, page_of
-from interfaces.http.api.common.schemas import AmountListing, CommentIn, ReasonIn
+from interfaces.http.api.common import (
+    AmountListing,
+    CommentIn,
+    ReasonIn,
+    amount_listing,
+    out,
+    page_of,
+)
 from interfaces.http.api.finance.schemas import (
     RemittanceIn,
     RemittanceSlipDetailOut,

@@ -13,7 +13,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
 from domains.finance.payments import PaymentStatus, SlipStatus
-from interfaces.http.api.common.schemas import BillOut, Out, RefundOut
+from interfaces.http.api.common import BillOut, Out, RefundOut
 
 # The payment gateway posts form-encoded fields named by its own protocol.
 GatewayForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]

@@ -12,8 +12,14 @@ from sqlalchemy import Connection
 from application.common.actor import Actor
 from application.identity.queries import get_account, list_staff
 from infrastructure.container import Container
-from interfaces.http.api.common.convert import listing, out, page_of
-from interfaces.http.api.common.schemas import AccountOut, Listing, ReasonIn
+from interfaces.http.api.common import (
+    AccountOut,
+    Listing,
+    ReasonIn,
+    listing,
+    out,
+    page_of,
+)
 from interfaces.http.api.identity.schemas import (
     AccountIn,
     PasswordResetIn,

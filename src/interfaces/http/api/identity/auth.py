@@ -11,9 +11,13 @@ from application.common.actor import Actor
 from application.identity.queries import get_account
 from application.identity.service import AVATAR_MAX_BYTES
 from infrastructure.container import Container
-from interfaces.http.api.common.convert import out
-from interfaces.http.api.common.schemas import AccountOut, RegisteredOut, SessionOut
-from interfaces.http.api.common.uploads import one_file
+from interfaces.http.api.common import (
+    AccountOut,
+    RegisteredOut,
+    SessionOut,
+    one_file,
+    out,
+)
 from interfaces.http.api.identity.schemas import (
     ActivationIn,
     AvatarOut,

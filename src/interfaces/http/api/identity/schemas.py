@@ -8,8 +8,7 @@ import uuid
 
 import msgspec
 
-from interfaces.http.api.common.schemas import Out
-from interfaces.http.api.common.uploads import upload_body
+from interfaces.http.api.common import Out, upload_body
 
 AvatarUpload = upload_body("头像图片（JPEG 或 PNG）")
 

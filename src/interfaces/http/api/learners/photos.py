@@ -29,10 +29,7 @@ from application.learners.photos import (
     ZIP_MAX_BYTES,
 )
 from infrastructure.container import Container
-from interfaces.http.api.common.convert import listing, out, page_of
-from interfaces.http.api.common.dependencies import ROSTER
-from interfaces.http.api.common.schemas import Listing
-from interfaces.http.api.common.uploads import one_file
+from interfaces.http.api.common import ROSTER, Listing, listing, one_file, out, page_of
 from interfaces.http.api.learners.schemas import (
     PhotoExportIn,
     PhotoExportOut,

@@ -20,9 +20,16 @@ from application.learners.record_change_projection import (
     record_change_attachment,
 )
 from infrastructure.container import Container
-from interfaces.http.api.common.convert import listing, out, page_of, read_and_release
-from interfaces.http.api.common.dependencies import ROSTER
-from interfaces.http.api.common.schemas import CommentIn, Listing, ReasonIn
+from interfaces.http.api.common import (
+    ROSTER,
+    CommentIn,
+    Listing,
+    ReasonIn,
+    listing,
+    out,
+    page_of,
+    read_and_release,
+)
 from interfaces.http.api.learners.schemas import (
     LearnerContactIn,
     LearnerRecordOut,

@@ -10,9 +10,7 @@ from sqlalchemy import Connection
 from application.common.actor import Actor
 from application.common.filters import RosterFilter
 from application.learners.queries import get_learner, list_learners
-from interfaces.http.api.common.convert import listing, out, page_of
-from interfaces.http.api.common.dependencies import ROSTER
-from interfaces.http.api.common.schemas import Listing
+from interfaces.http.api.common import ROSTER, Listing, listing, out, page_of
 from interfaces.http.api.learners.schemas import LearnerOut
 
 

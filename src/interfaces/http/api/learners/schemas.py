@@ -16,13 +16,13 @@ from domains.learners.learner import LearnerStatus
 from domains.learners.record_change import RecordStatus, RequestStatus
 from domains.learners.status_change import StatusChangeKind, StatusChangeStatus
 from domains.shared.values import Gender, Role
-from interfaces.http.api.common.schemas import (
+from interfaces.http.api.common import (
     JobOut,
     Out,
     ProgrammeColumns,
     RosterColumns,
+    upload_body,
 )
-from interfaces.http.api.common.uploads import upload_body
 
 PhotoUpload = upload_body("一张 JPEG 电子照片（640×480，24 位，20–40 KB）")
 ZipUpload = upload_body("ZIP 压缩包：照片以 <证件号码>.JPG 命名")

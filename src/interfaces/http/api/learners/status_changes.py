@@ -19,9 +19,16 @@ from application.learners.status_change_projection import (
 )
 from application.learners.status_changes import Upload
 from infrastructure.container import Container
-from interfaces.http.api.common.convert import listing, out, page_of, read_and_release
-from interfaces.http.api.common.dependencies import ROSTER
-from interfaces.http.api.common.schemas import CommentIn, Listing, ReasonIn
+from interfaces.http.api.common import (
+    ROSTER,
+    CommentIn,
+    Listing,
+    ReasonIn,
+    listing,
+    out,
+    page_of,
+    read_and_release,
+)
 from interfaces.http.api.learners.schemas import (
     ChangeOfMajorWindowOut,
     StatusChangeDetailOut,

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import msgspec
 
-from interfaces.http.api.common.schemas import Out
+from interfaces.http.api.common import Out
 
 
 class TeachingPointIn(msgspec.Struct):

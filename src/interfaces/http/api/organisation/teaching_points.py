@@ -15,8 +15,7 @@ from application.organisation.queries import (
     teaching_point_choices,
 )
 from infrastructure.container import Container
-from interfaces.http.api.common.convert import listing, out, page_of
-from interfaces.http.api.common.schemas import Listing, ReasonIn
+from interfaces.http.api.common import Listing, ReasonIn, listing, out, page_of
 from interfaces.http.api.organisation.schemas import (
     TeachingPointChoiceOut,
     TeachingPointContactIn,

@@ -17,9 +17,7 @@ from application.teaching.queries import (
     list_course_classes,
 )
 from infrastructure.container import Container
-from interfaces.http.api.common.convert import listing, out, page_of
-from interfaces.http.api.common.dependencies import ROSTER
-from interfaces.http.api.common.schemas import Listing
+from interfaces.http.api.common import ROSTER, Listing, listing, out, page_of
 from interfaces.http.api.teaching.schemas import (
     ClassCandidateOut,
     ClassMemberOut,

@@ -10,7 +10,7 @@ import msgspec
 from domains.identity.account import AccountStatus
 from domains.learners.learner import LearnerStatus
 from domains.shared.values import Gender
-from interfaces.http.api.common.schemas import Out, ProgrammeColumns
+from interfaces.http.api.common import Out, ProgrammeColumns
 
 
 class MentorIn(msgspec.Struct):

@@ -14,8 +14,13 @@ from application.identity.queries import actor_for, get_account
 from application.training import learning_queries as q
 from domains.shared.errors import NotFound
 from infrastructure.container import Container
-from interfaces.http.api.common.convert import out, read_and_release
-from interfaces.http.api.common.schemas import AccountOut, RegisteredOut, SessionOut
+from interfaces.http.api.common import (
+    AccountOut,
+    RegisteredOut,
+    SessionOut,
+    out,
+    read_and_release,
+)
 from interfaces.http.api.training.schemas import (
     MobileIn,
     RegistrationIn,

@@ -11,8 +11,7 @@ from sqlalchemy import Connection
 from application.common.actor import Actor
 from application.training import learning_queries as q
 from infrastructure.container import Container
-from interfaces.http.api.common.convert import out
-from interfaces.http.api.common.schemas import CreatedOut
+from interfaces.http.api.common import CreatedOut, out
 from interfaces.http.api.training.schemas import (
     ActivityIn,
     ActivityOut,

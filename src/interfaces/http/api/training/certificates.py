@@ -29,8 +29,14 @@ from domains.shared.errors import InvalidInput
 from domains.training.ledger import check_year
 from infrastructure.container import Container
 from interfaces.admin.common.exports import XLSX, workbook_bytes, xlsx_response
-from interfaces.http.api.common.convert import listing, out, page_of, read_and_release
-from interfaces.http.api.common.schemas import Listing, ReasonIn
+from interfaces.http.api.common import (
+    Listing,
+    ReasonIn,
+    listing,
+    out,
+    page_of,
+    read_and_release,
+)
 from interfaces.http.api.training.schemas import (
     AllowanceIn,
     AllowancesIn,

@@ -13,8 +13,7 @@ from application.common.actor import Actor
 from application.common.queries import Page
 from application.training import learning_queries as q
 from infrastructure.container import Container
-from interfaces.http.api.common.convert import listing, out
-from interfaces.http.api.common.schemas import Listing
+from interfaces.http.api.common import Listing, listing, out
 from interfaces.http.api.training.schemas import (
     HoursOut,
     ProgressIn,

@@ -19,7 +19,7 @@ from domains.training.activities import DeclarationStatus
 from domains.training.lectures import HostingStatus, LectureOrigin
 from domains.training.ledger import HoursKind
 from domains.training.resources import ResourceKind
-from interfaces.http.api.common.schemas import JobOut, Out
+from interfaces.http.api.common import JobOut, Out
 
 HoursSource = Literal[
     "centre_course", "school_course", "ideology_course", "centre_lecture", "school_lecture", "offline_activity",

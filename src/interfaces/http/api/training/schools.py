@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from application.common.actor import Actor
 from application.training import learning_queries as q
 from infrastructure.container import Container
-from interfaces.http.api.common.convert import out
+from interfaces.http.api.common import out
 from interfaces.http.api.training.schemas import (
     AdminIn,
     AppointedOut,
