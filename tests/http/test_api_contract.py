@@ -4,6 +4,7 @@ it says (a sweep over every operation without a token)."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -30,6 +31,16 @@ def operations(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
 def test_the_document_is_a_valid_openapi_document(document):
     validate(document)
     assert len(operations(document)) > 200
+
+
+def test_schema_names_do_not_name_the_code_behind_them(document):
+    """Clients generate code from the schema names: a page of learners is `Listing_LearnerOut_`,
+    whichever module the server keeps its structs in."""
+    names = document["components"]["schemas"]
+    assert "Listing_LearnerOut_" in names and "AmountListing_BillOut_" in names
+    assert not [n for n in names if "interfaces." in n or "domains." in n]
+    refs = re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(document))
+    assert set(refs) <= set(names)
 
 
 def test_every_operation_states_its_security_and_its_problems(document):

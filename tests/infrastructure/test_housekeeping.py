@@ -14,6 +14,7 @@ from infrastructure.sessions import login_failures, sessions
 from infrastructure.training_login import sms_codes
 from interfaces.cli import main
 
+
 def count(container, table) -> int:
     with container.engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(table)).scalar_one()

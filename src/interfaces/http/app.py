@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from litestar import Litestar, Response, Router, get
+from litestar import Litestar, Response, get
 from litestar.config.csrf import CSRFConfig
 from litestar.config.response_cache import ResponseCacheConfig
 from litestar.openapi import OpenAPIConfig
@@ -17,33 +17,8 @@ from infrastructure.jobs import lifespan_hooks
 from infrastructure.logs import configure_logging
 from interfaces.admin.app import admin_router
 from interfaces.admin.common.rendering import TEMPLATES, template_config
-from interfaces.http.api.admissions import (
-    ApplicationFormController,
-    CatalogueController,
-    QuickRegistrationController,
-)
-from interfaces.http.api.audit import AuditController
-from interfaces.http.api.audit_log import AuditLogController
-from interfaces.http.api.auth import AuthController, MeController
-from interfaces.http.api.curriculum import CURRICULUM_CONTROLLERS
-from interfaces.http.api.enrolment import ENROLMENT_CONTROLLERS
-from interfaces.http.api.exams import EXAM_CONTROLLERS
-from interfaces.http.api.finance import FINANCE_CONTROLLERS
-from interfaces.http.api.imports import ImportController
-from interfaces.http.api.learner_records import LEARNER_RECORD_CONTROLLERS
-from interfaces.http.api.learners import LearnerController
-from interfaces.http.api.organisation import (
-    AccountController,
-    PublicTeachingPointController,
-    TeachingPointController,
-)
-from interfaces.http.api.photos import PHOTO_CONTROLLERS
-from interfaces.http.api.status_changes import STATUS_CHANGE_CONTROLLERS
-from interfaces.http.api.teaching import TEACHING_CONTROLLERS
-from interfaces.http.api.training import TRAINING_CONTROLLERS
-from interfaces.http.api.training_certificates import TRAINING_CERTIFICATE_CONTROLLERS
-from interfaces.http.api.training_videos import TRAINING_VIDEO_CONTROLLERS
-from interfaces.http.context import CorrelationMiddleware, require_login, screen_request
+from interfaces.http.api.router import api_router
+from interfaces.http.context import CorrelationMiddleware, screen_request
 from interfaces.http.contract import (
     declare_public_operations,
     docs_assets_router,
@@ -54,32 +29,6 @@ from interfaces.http.freshness import ReadYourWritesMiddleware
 from interfaces.http.ops import OPS_ROUTES, MetricsMiddleware
 from interfaces.http.proxies import TrustedProxyMiddleware
 from interfaces.http.security_headers import add_security_headers
-
-API_CONTROLLERS = [
-    AuthController,
-    MeController,
-    TeachingPointController,
-    PublicTeachingPointController,
-    AccountController,
-    CatalogueController,
-    ImportController,
-    ApplicationFormController,
-    QuickRegistrationController,
-    LearnerController,
-    *CURRICULUM_CONTROLLERS,
-    *ENROLMENT_CONTROLLERS,
-    *EXAM_CONTROLLERS,
-    *FINANCE_CONTROLLERS,
-    *TEACHING_CONTROLLERS,
-    *STATUS_CHANGE_CONTROLLERS,
-    *LEARNER_RECORD_CONTROLLERS,
-    *PHOTO_CONTROLLERS,
-    *TRAINING_CONTROLLERS,
-    *TRAINING_CERTIFICATE_CONTROLLERS,
-    *TRAINING_VIDEO_CONTROLLERS,
-    AuditController,
-    AuditLogController,
-]
 
 # Further route groups (the admin UI, jobs) register themselves here at import time.
 EXTRA_ROUTES: list[Callable[[], list[Any]]] = []
@@ -104,8 +53,7 @@ def create_app(container: Container | None = None) -> Litestar:
     container = container or build()
     configure_logging(container.settings.log_level)
     start_jobs, stop_jobs = lifespan_hooks(container.jobs)
-    api = Router(path="/api/v1", route_handlers=API_CONTROLLERS, guards=[require_login])
-    handlers: list[Any] = [api, root, healthz, *OPS_ROUTES, admin_router(), admin_static, docs_assets_router()]
+    handlers: list[Any] = [api_router(), root, healthz, *OPS_ROUTES, admin_router(), admin_static, docs_assets_router()]
     for routes in EXTRA_ROUTES:
         handlers += routes()
     app = Litestar(

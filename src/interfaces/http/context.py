@@ -64,13 +64,21 @@ def api_actor(request: Request[Any, Any, Any] | ASGIConnection[Any, Any, Any, An
     return actor
 
 
+async def authenticated(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:
+    """`api_actor` for async code (guards, dependencies): the token is resolved off the event
+    loop, once per request; the cached actor is then bound to this request's log context."""
+    if connection.state.get(_ACTOR) is None:
+        await anyio.to_thread.run_sync(api_actor, connection)
+    return api_actor(connection)
+
+
 async def require_login(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     """Guard of the whole API: an operation not declared public (`contract.PUBLIC_OPERATIONS`)
     answers 401 without a valid token, before its body or parameters are even read, so the
     published security of each operation is what the server does."""
     # OPTIONS is Litestar's own answer listing the allowed methods (a CORS preflight has no token).
     if not handler.opt.get("public") and connection.scope["method"] != "OPTIONS":
-        await anyio.to_thread.run_sync(api_actor, connection)
+        await authenticated(connection)
 
 
 def client_address(request: Request[Any, Any, Any]) -> str:

@@ -11,6 +11,7 @@ bearer token (`api_actor`). The contract tests call every public operation witho
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from litestar import Litestar, Request
@@ -175,9 +176,43 @@ def _bound_integers(operation: dict[str, Any]) -> None:
                 option.setdefault("maximum", INT_MAX)
 
 
+# Litestar names a generic struct's schema by its full type path
+# ("Listing_interfaces.http.api.learners.schemas.LearnerOut_"); published without the module
+# path ("Listing_LearnerOut_"), the names clients generate code from stay put when code moves.
+_MODULE_PATH = re.compile(r"(?<=[_\[, ])(?:[a-z][a-z0-9_]*\.)+")
+_SCHEMA_REF = "#/components/schemas/"
+
+
+def _rename_refs(node: Any, renames: dict[str, str]) -> None:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(_SCHEMA_REF) and ref[len(_SCHEMA_REF):] in renames:
+            node["$ref"] = _SCHEMA_REF + renames[ref[len(_SCHEMA_REF):]]
+        for value in node.values():
+            _rename_refs(value, renames)
+    elif isinstance(node, list):
+        for value in node:
+            _rename_refs(value, renames)
+
+
+def _short_schema_names(doc: dict[str, Any]) -> None:
+    schemas = doc.get("components", {}).get("schemas", {})
+    taken = set(schemas)
+    renames: dict[str, str] = {}
+    for name in schemas:
+        short = _MODULE_PATH.sub("", name)
+        if short != name and short not in taken:
+            renames[name] = short
+            taken.add(short)
+    if renames:
+        doc["components"]["schemas"] = {renames.get(k, k): v for k, v in schemas.items()}
+        _rename_refs(doc, renames)
+
+
 def refine(doc: dict[str, Any]) -> dict[str, Any]:
     """The generated document with the contract applied (a new dict; the input is left alone)."""
     doc = copy.deepcopy(doc)
+    _short_schema_names(doc)
     components = doc.setdefault("components", {})
     components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     components["securitySchemes"] = {

@@ -44,7 +44,7 @@ from interfaces.admin.common.jobs import JobProgress, progress, progress_respons
 from interfaces.admin.common.lists import choices_of, filters_from, filters_of
 from interfaces.admin.common.rendering import page
 from interfaces.admin.learners.roster import STATUSES
-from interfaces.http.api.photos import zip_response
+from interfaces.http.api.learners.photos import zip_response
 
 ROSTER = "/admin/learner-photos"
 

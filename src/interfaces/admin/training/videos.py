@@ -40,10 +40,7 @@ class ChapterVideoFiles(Controller):
         self, request: Request[Any, Any, Any], viewer: Actor, services: Container, reader: Connection,
         course_id: uuid.UUID, chapter_id: str,
     ) -> Response[bytes] | Stream:
-        # A transaction of its own, over before the (long) stream starts: on SQLite an open one
-        # would hold the write lock and stall the player's progress reports meanwhile.
-        with reader.begin():
-            video = chapter_video(reader, viewer, course_id, chapter_id)
+        video = chapter_video(reader, viewer, course_id, chapter_id)
         facts: VideoFacts | None = services.training.video_store.facts(video["ref"])
         if facts is None:
             raise NotFound("not_found", "视频文件不存在")
