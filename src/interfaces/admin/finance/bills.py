@@ -23,11 +23,13 @@ from urllib.parse import parse_qsl, urlencode
 
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
+from sqlalchemy import Connection
 
 from application.admissions.queries import filter_choices, list_study_batches
 from application.common.actor import Actor
 from application.common.filters import RosterFilter
 from application.common.queries import Page
+from application.enrolment.queries import STAFF_READERS
 from application.finance.queries import (
     bill_totals,
     get_bill,
@@ -39,8 +41,8 @@ from application.organisation.queries import list_teaching_points
 from domains.finance.bill import BillStatus, FeeType
 from domains.finance.payments import PaymentStatus
 from domains.shared.errors import DomainError, InvalidInput, NotFound
-from domains.shared.money import Money
 from domains.shared.values import Role
+from infrastructure.container import Container
 from interfaces.admin.common.forms import (
     Form,
     as_list,
@@ -48,11 +50,11 @@ from interfaces.admin.common.forms import (
     page_number,
     parse_id,
     status_of,
+    yuan,
 )
+from interfaces.admin.common.guards import requires_role
 from interfaces.admin.common.lists import ELEMENTS, export_response
 from interfaces.admin.common.rendering import audit_tab, page
-from interfaces.admin.common.session import admin_actor
-from interfaces.http.context import container_of
 
 STATUSES = [(s.value, s.label) for s in BillStatus]
 FEE_TYPES = [(f.value, f.label) for f in FeeType]
@@ -68,11 +70,6 @@ EXPORT_COLUMNS = (
     ("amount_yuan", "金额（元）"), ("fee_type_label", "缴费类型"), ("method_label", "缴费方式"),
     ("status_label", "缴费状态"), ("issued_at", "生成时间"), ("paid_at", "缴费时间"),
 )
-
-def yuan(fen: Any) -> str:
-    """Integer fen shown as yuan with two decimals (63600 -> 636.00)."""
-    return Money(int(fen or 0)).yuan
-
 
 def finance_page(request: Request[Any, Any, Any], template: str, actor: Actor, status_code: int = 200,
                  **context: Any) -> Template:
@@ -94,7 +91,7 @@ def list_params(actor: Actor, source: Any) -> tuple[RosterFilter, str | None, di
     return RosterFilter.from_params(params), fee_type, params
 
 
-def _batch_names(conn: Any) -> dict[Any, str]:
+def _batch_names(conn: Connection) -> dict[Any, str]:
     return {b["id"]: b["name"] for b in list_study_batches(conn)}
 
 
@@ -102,19 +99,19 @@ def _row(bill: dict[str, Any], names: dict[Any, str]) -> dict[str, Any]:
     return {**bill, "study_batch_name": names.get(bill["study_batch_id"], ""), "amount_yuan": yuan(bill["amount_fen"])}
 
 
-def _rows(conn: Any, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _rows(conn: Connection, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     names = _batch_names(conn)
     return [_row(b, names) for b in items]
 
 
-def point_options(conn: Any, actor: Actor) -> list[tuple[str, str]]:
+def point_options(conn: Connection, actor: Actor) -> list[tuple[str, str]]:
     """教学点 choices: school staff only (a teaching point sees its own anyway)."""
     if not actor.is_school_staff:
         return []
     return [(str(p["id"]), f"{p['code']} {p['name']}") for p in list_teaching_points(conn, actor, Page(size=200)).items]
 
 
-def filter_options(conn: Any, actor: Actor) -> dict[str, Any]:
+def filter_options(conn: Connection, actor: Actor) -> dict[str, Any]:
     """(value, text) choices of the roster filter's drop-downs."""
     choices = filter_choices(conn)
     return {
@@ -130,49 +127,46 @@ def can_pay(actor: Actor) -> bool:
 
 class BillPages(Controller):
     path = "/admin/bills"
+    guards = [requires_role(*STAFF_READERS)]
 
-    def _list(self, request: Request[Any, Any, Any], actor: Actor, source: Any, number: int, status_code: int = 200,
-              **context: Any) -> Template:
+    def _list(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, source: Any, number: int,
+              status_code: int = 200, **context: Any) -> Template:
         filters, fee_type, params = list_params(actor, source)
-        with container_of(request).engine.connect() as conn:
-            result = list_bills(conn, actor, Page(number=number), filters, fee_type=fee_type)
-            result.items = _rows(conn, result.items)
-            totals = bill_totals(conn, actor, replace(filters, status=None, student_number=None, name=None), fee_type)
-            options = filter_options(conn, actor)
+        result = list_bills(reader, actor, Page(number=number), filters, fee_type=fee_type)
+        result.items = _rows(reader, result.items)
+        totals = bill_totals(reader, actor, replace(filters, status=None, student_number=None, name=None), fee_type)
         return finance_page(
-            request, "bills_list.html", actor, status_code, result=result, totals=totals, **options,
+            request, "bills_list.html", actor, status_code, result=result, totals=totals, **filter_options(reader, actor),
             statuses=STATUSES, fee_types=FEE_TYPES, params=params, payer=can_pay(actor), idempotency_key=secrets.token_hex(16),
             back=urlencode(params), **context,
         )
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any]) -> Template:
-        return self._list(request, admin_actor(request), request.query_params, page_number(request))
+    def index(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Template:
+        return self._list(request, actor, reader, request.query_params, page_number(request))
 
     @get("/export.xlsx", sync_to_thread=True)
-    def export(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        actor = admin_actor(request)
+    def export(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Response[bytes]:
         filters, fee_type, _ = list_params(actor, request.query_params)
-        with container_of(request).engine.connect() as conn:
-            names = _batch_names(conn)  # once, not once per page of the export
+        names = _batch_names(reader)  # once, not once per page of the export
         return export_response(
-            request, "缴费单", "bills", EXPORT_COLUMNS,
+            request, reader, "缴费单", "bills", EXPORT_COLUMNS,
             lambda conn, p: list_bills(conn, actor, p, filters, fee_type=fee_type), lambda b: _row(b, names),
         )
 
     @get("/payments", sync_to_thread=True)
     def payments(self, request: Request[Any, Any, Any]) -> Response[Any]:
         """Links on a refused payment's page (the pager) lead back to the list."""
-        admin_actor(request)
         return Redirect("/admin/bills" + (f"?{request.url.query}" if request.url.query else ""))
 
-    @post("/payments", sync_to_thread=True)
-    def pay(self, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+    @post("/payments", sync_to_thread=True, guards=[requires_role(Role.TEACHING_POINT_ADMIN)])
+    def pay(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, data: Form,
+    ) -> Response[Any]:
         """The ticked bills paid together by the chosen method."""
-        actor = admin_actor(request)
         back = dict(parse_qsl(str(data.get("back") or "")))
         back_url = "/admin/bills" + (f"?{urlencode(list_params(actor, back)[2])}" if back else "")
-        finance = container_of(request).finance
+        finance = services.finance
         method = str(data.get("method") or "")
         try:
             bill_ids = [parse_id(raw, "payment.bill_invalid", "所选缴费单无效", "bill_ids") for raw in as_list(data.get("bill_ids"))]
@@ -187,10 +181,10 @@ class BillPages(Controller):
         except DomainError as exc:
             if exc.kind in ("forbidden", "not_found"):
                 raise
-            return self._list(request, actor, back, 1, status_of(exc), error=exc.message, ticked=as_list(data.get("bill_ids")))
+            return self._list(request, actor, reader, back, 1, status_of(exc), error=exc.message,
+                              ticked=as_list(data.get("bill_ids")))
         if method == "remittance":
-            with container_of(request).engine.connect() as conn:
-                slip = get_remittance_slip(conn, actor, slip_id)
+            slip = get_remittance_slip(reader, actor, slip_id)
             return done(
                 request, back_url,
                 f"已生成汇款单 {slip['slip_number']}：{slip['bill_count']} 张缴费单，合计 {yuan(slip['amount_fen'])} 元，"
@@ -204,37 +198,33 @@ class BillPages(Controller):
     # -- one bill ---------------------------------------------------------------------------------
 
     @get("/{bill_id:uuid}", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], bill_id: uuid.UUID) -> Template:
-        actor = admin_actor(request)
-        with container_of(request).engine.connect() as conn:
-            bill = _rows(conn, [get_bill(conn, actor, bill_id)])[0]
-        return finance_page(request, "bills_show.html", actor, b=bill, history=audit_tab(request, bill_id))
+    def show(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, bill_id: uuid.UUID) -> Template:
+        bill = _rows(reader, [get_bill(reader, actor, bill_id)])[0]
+        return finance_page(request, "bills_show.html", actor, b=bill, history=audit_tab(reader, bill_id))
 
     # -- online payment: our page, and the embedded simulator's cashier page ---------------------
 
     @get("/online-payments/{payment_id:uuid}", sync_to_thread=True)
-    def payment(self, request: Request[Any, Any, Any], payment_id: uuid.UUID) -> Template:
-        actor = admin_actor(request)
-        c = container_of(request)
-        with c.engine.connect() as conn:
-            payment = get_online_payment(conn, actor, payment_id)
-            payment["bills"] = _rows(conn, payment["bills"])
-        gateway = c.finance.gateway
+    def payment(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, payment_id: uuid.UUID,
+    ) -> Template:
+        payment = get_online_payment(reader, actor, payment_id)
+        payment["bills"] = _rows(reader, payment["bills"])
+        gateway = services.finance.gateway
         order = None
         if payment["status"] == PaymentStatus.INITIATED.value and can_pay(actor):
             # The same signed order the use case handed out when the payment started.
             order = gateway.order(payment_id.hex, payment["amount_fen"], payment["initiated_at"])
         return finance_page(
             request, "bills_payment.html", actor, p=payment, order=order, simulated=gateway.simulated,
-            history=audit_tab(request, payment_id),
+            history=audit_tab(reader, payment_id),
         )
 
     @post("/gateway-simulator", sync_to_thread=True)
-    def cashier(self, request: Request[Any, Any, Any], data: Form) -> Template:
+    def cashier(self, request: Request[Any, Any, Any], actor: Actor, services: Container, data: Form) -> Template:
         """The embedded simulator's cashier page: the payer brings the signed order here and
         pays (or lets it fail); the page posts the order to the simulator and comes back."""
-        actor = admin_actor(request)
-        gateway = container_of(request).finance.gateway
+        gateway = services.finance.gateway
         if not gateway.simulated:
             raise NotFound("not_found", "支付模拟器未启用")
         fields = {str(k): str(v) for k, v in data.items() if k != "_csrf_token"}
@@ -245,5 +235,5 @@ class BillPages(Controller):
         amount = fields.get("txnAmt", "")
         return page(
             request, "gateway_simulator.html", actor, fields=fields, pay_url=gateway.pay_url,  # type: ignore[attr-defined]
-            amount=yuan(amount) if amount.isdigit() else amount, back=f"/admin/bills/online-payments/{payment_id}",
+            amount=yuan(int(amount)) if amount.isdigit() else amount, back=f"/admin/bills/online-payments/{payment_id}",
         )
