@@ -79,6 +79,7 @@ EVENT_LABELS: dict[str, str] = {
     "Bill.RemittanceRejected": "汇款驳回（待缴费）",
     "Bill.PaidOnline": "银联在线缴费成功（已缴费）",
     "Bill.Voided": "作废",
+    "Bill.Refunded": "退费（已退费）",
     "RemittanceSlip.Submitted": "提交汇款单",
     "RemittanceSlip.Confirmed": "确认到账",
     "RemittanceSlip.Rejected": "驳回汇款单",

@@ -84,10 +84,14 @@ def bills_by_id(conn: Connection, actor: Actor, ids: list[uuid.UUID]) -> list[di
 
 
 def get_bill(conn: Connection, actor: Actor, bill_id: uuid.UUID) -> dict[str, Any]:
+    """One bill, with the status of the drop request covering it (if any)."""
     found = bills_by_id(conn, actor, [bill_id])
     if not found:
         raise NotFound("not_found", "缴费单不存在或不属于您的教学点")
-    return found[0]
+    bill = found[0]
+    status = conn.execute(select(refunds.c.status).where(refunds.c.id == bill["refund_id"])).scalar() if bill["refund_id"] else None
+    bill["refund_status_label"] = RefundStatus(status).label if status else None
+    return bill
 
 
 def bill_totals(conn: Connection, actor: Actor, filters: RosterFilter, fee_type: str | None = None) -> list[dict[str, Any]]:

@@ -37,9 +37,9 @@ from domains.finance.payments import (
     remit,
     settle_online,
 )
-from domains.finance.refund import REQUESTER_ROLES, Refund
+from domains.finance.refund import REQUESTER_ROLES, Refund, refund_paid
 from domains.shared.aggregate import UniqueKey, key_id
-from domains.shared.errors import DomainError, Forbidden, InvalidInput, NotFound
+from domains.shared.errors import DomainError, Forbidden, NotFound
 from domains.shared.money import Money
 from domains.shared.values import Role
 
@@ -263,18 +263,19 @@ class Finance:
 
     def mark_refunded(self, actor: Actor, refund_id: uuid.UUID, reference: str | None = None) -> None:
         """Finance paid the money back: the refund is processed and the drop completes in the
-        same save (the course dropped, its exam registrations cancelled but a paid resit, any bill
-        still unpaid voided)."""
+        same save (the refunded bills read 已退费, the course dropped, its exam registrations
+        cancelled but a paid resit, any bill still unpaid voided)."""
         role = actor.require(Role.FINANCE)
         refund = self._refund(refund_id)
         enrollment = load(self.store, refund.enrollment_id, Enrollment, "选课记录")
-        bills = [load(self.store, b, Bill, "缴费单") for b in enrollment.bill_ids]
+        refunded = [load(self.store, b, Bill, "缴费单") for b in refund.bill_ids]
+        others = [load(self.store, b, Bill, "缴费单") for b in enrollment.bill_ids if b not in refund.bill_ids]
         now = self.clock.now()
-        touched: list[Any] = [refund, enrollment]
+        touched: list[Any] = [refund, enrollment, *refunded]
         with recording(actor, role, note(reference, "reference")):
-            refund.mark_refunded(role, reference, now)
+            refund_paid(refund, refunded, role, reference, now)
             enrollment.complete_drop(refund.id, now)
-            touched += void_unpaid(bills, "退课退费", now)
+            touched += void_unpaid(others, "退课退费", now)
             touched += registrations_dropped(self.store, enrollment, now)
         self.store.save(*touched)
 

@@ -2,7 +2,8 @@
 
   awaiting_payment (待缴费)  selected; bills issued, not all paid
   paid (选课成功)            every bill paid: the learner may study (seed 001 §4.2.2 note 3)
-  dropped (已退课)           unpaid: its bills voided; paid: through the refund chain (§16.5)
+  dropped (已退课)           unpaid: its bills voided; paid: through the refund chain (§16.5);
+                            a dropped course no longer counts toward graduation
 
 The id is derived from (learner, course), so "a course already selected is not selected again"
 (seed 001 §4.2.3) holds across concurrent requests: a second selection is a second aggregate
@@ -40,6 +41,12 @@ class EnrollmentStatus(StrEnum):
     @property
     def label(self) -> str:
         return {"awaiting_payment": "待缴费", "paid": "选课成功", "dropped": "已退课"}[self.value]
+
+    @property
+    def counts_for_graduation(self) -> bool:
+        """A dropped course (unpaid and voided, or paid and refunded) earns nothing toward
+        graduation; a course still selected does, if the learner's programme lists it."""
+        return self is not EnrollmentStatus.DROPPED
 
 
 def _bills(bill_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
@@ -95,7 +102,7 @@ class Enrollment(DomainAggregate):
         self.drop_request_id: uuid.UUID | None = None
         self.dropped_at: datetime | None = None
         self.status = EnrollmentStatus.AWAITING_PAYMENT.value
-        self.counts_for_graduation = True  # selected in the learner's programme
+        self.listed_in_programme = True  # selected in the learner's programme
 
     @classmethod
     def select(
@@ -121,13 +128,18 @@ class Enrollment(DomainAggregate):
             selected_at=at,
         )
 
-    # Whether the course counts for graduation in the learner's programme (a class default:
-    # selections recorded before this rule existed count).
-    counts_for_graduation: bool = True
+    # Whether the learner's programme lists the course (a class default: selections recorded
+    # before this rule existed are listed).
+    listed_in_programme: bool = True
 
     @property
     def enrollment_status(self) -> EnrollmentStatus:
         return EnrollmentStatus(self.status)
+
+    @property
+    def counts_for_graduation(self) -> bool:
+        """计入毕业学分: listed in the learner's programme and not dropped."""
+        return self.listed_in_programme and self.enrollment_status.counts_for_graduation
 
     @property
     def may_study(self) -> bool:
@@ -269,4 +281,4 @@ class Enrollment(DomainAggregate):
     def _assessed_for_programme(
         self, status_change_id: uuid.UUID, programme_id: uuid.UUID, counts_for_graduation: bool
     ) -> None:
-        self.counts_for_graduation = counts_for_graduation
+        self.listed_in_programme = counts_for_graduation
