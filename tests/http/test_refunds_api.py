@@ -61,7 +61,7 @@ def test_the_whole_chain_from_request_to_refund(client, world, login, paid):
     assert done["status"] == "refunded" and done["status_label"] == "已处理退费" and done["refund_reference"] == "TK20261001"
     dropped = course(client, xw, lid, "01234")
     assert dropped["status"] == "dropped" and dropped["may_study"] is False
-    assert dropped["counts_for_graduation"] is False and dropped["counts_for_graduation_label"] == "否（仅保留成绩）"
+    assert dropped["counts_for_graduation"] is False and dropped["counts_for_graduation_label"] == "否（已退课）"
     kept = course(client, xw, lid, "01235")  # the other course is untouched
     assert kept["may_study"] is True and kept["counts_for_graduation"] is True
     reg = ok(client.get(f"{API}/exam-registrations", params={"learner_id": lid}, headers=xw))["items"][0]

@@ -2,7 +2,9 @@
 fields and columns, totals per teaching point by status, and an Excel export of the current
 query. A teaching point ticks awaiting-payment bills and pays them together, either by
 remittance (a slip; the bills are 汇款中 until school finance confirms the money) or online
-through UnionPay (银联在线缴费).
+through UnionPay (银联在线缴费); or it remits for every bill of the current query awaiting
+payment, over all pages, after confirming their count and total. A refunded bill reads 已退费
+with the amount paid back beside it, and links to its drop request.
 
 Online payment: the list's form carries a fresh idempotency key, so submitting it twice starts
 one payment, never two. The payment page hands the signed order to the gateway; with the
@@ -36,11 +38,13 @@ from application.finance.queries import (
     get_online_payment,
     get_remittance_slip,
     list_bills,
+    payable_bills,
 )
 from application.organisation.queries import list_teaching_points
 from domains.finance.bill import BillStatus, FeeType
 from domains.finance.payments import PaymentStatus
 from domains.shared.errors import DomainError, InvalidInput, NotFound
+from domains.shared.money import Money
 from domains.shared.values import Role
 from infrastructure.container import Container
 from interfaces.admin.common.forms import (
@@ -69,6 +73,7 @@ EXPORT_COLUMNS = (
     ("teaching_point_name", "教学点"), ("course_code", "课程代码"), ("course_name", "课程"),
     ("amount_yuan", "金额（元）"), ("fee_type_label", "缴费类型"), ("method_label", "缴费方式"),
     ("status_label", "缴费状态"), ("issued_at", "生成时间"), ("paid_at", "缴费时间"),
+    ("refunded_yuan", "退费金额（元）"), ("refunded_at", "退费时间"),
 )
 
 def finance_page(request: Request[Any, Any, Any], template: str, actor: Actor, status_code: int = 200,
@@ -96,7 +101,10 @@ def _batch_names(conn: Connection) -> dict[Any, str]:
 
 
 def _row(bill: dict[str, Any], names: dict[Any, str]) -> dict[str, Any]:
-    return {**bill, "study_batch_name": names.get(bill["study_batch_id"], ""), "amount_yuan": yuan(bill["amount_fen"])}
+    return {
+        **bill, "study_batch_name": names.get(bill["study_batch_id"], ""), "amount_yuan": yuan(bill["amount_fen"]),
+        "refunded_yuan": yuan(bill["refunded_fen"]),
+    }
 
 
 def _rows(conn: Connection, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -121,6 +129,14 @@ def filter_options(conn: Connection, actor: Actor) -> dict[str, Any]:
     }
 
 
+def confirmed_figures(data: Form) -> tuple[int, Money]:
+    """The count and total (fen) the payer saw and confirmed on the page."""
+    count, fen = str(data.get("count") or ""), str(data.get("amount_fen") or "")
+    if not all(v.isascii() and v.isdigit() for v in (count, fen)):
+        raise InvalidInput("payment.confirmation_invalid", "请核对本查询的缴费单张数与合计金额后重新确认", field="count")
+    return int(count), Money(int(fen))
+
+
 def can_pay(actor: Actor) -> bool:
     return actor.has(Role.TEACHING_POINT_ADMIN) and actor.teaching_point_id is not None
 
@@ -135,8 +151,13 @@ class BillPages(Controller):
         result = list_bills(reader, actor, Page(number=number), filters, fee_type=fee_type)
         result.items = _rows(reader, result.items)
         totals = bill_totals(reader, actor, replace(filters, status=None, student_number=None, name=None), fee_type)
+        payable = None
+        if can_pay(actor):  # what paying the whole query would cover, every page of it
+            count, amount_fen = payable_bills(reader, actor, filters, fee_type)
+            payable = {"count": count, "amount_fen": amount_fen}
         return finance_page(
-            request, "bills_list.html", actor, status_code, result=result, totals=totals, **filter_options(reader, actor),
+            request, "bills_list.html", actor, status_code, result=result, totals=totals, payable=payable,
+            **filter_options(reader, actor),
             statuses=STATUSES, fee_types=FEE_TYPES, params=params, payer=can_pay(actor), idempotency_key=secrets.token_hex(16),
             back=urlencode(params), **context,
         )
@@ -184,16 +205,39 @@ class BillPages(Controller):
             return self._list(request, actor, reader, back, 1, status_of(exc), error=exc.message,
                               ticked=as_list(data.get("bill_ids")))
         if method == "remittance":
-            slip = get_remittance_slip(reader, actor, slip_id)
-            return done(
-                request, back_url,
-                f"已生成汇款单 {slip['slip_number']}：{slip['bill_count']} 张缴费单，合计 {yuan(slip['amount_fen'])} 元，"
-                "缴费状态变更为“汇款中”，待学校财务确认到账",
-            )
+            return self._remitted(request, actor, reader, slip_id, back_url)
         to = f"/admin/bills/online-payments/{started.payment_id}"
         if started.replayed:
             return done(request, to, "该缴费请求已提交过，未重复发起支付")
         return Redirect(to)
+
+    @post("/payments/query", sync_to_thread=True, guards=[requires_role(Role.TEACHING_POINT_ADMIN)])
+    def pay_query(
+        self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, data: Form,
+    ) -> Response[Any]:
+        """批量缴费汇款 of every bill the list's query finds (all pages) on one slip. The form
+        carries the query, not the bills: the use case runs it again, and pays only if it still
+        finds the count and total the payer confirmed."""
+        back = dict(parse_qsl(str(data.get("back") or "")))
+        filters, fee_type, params = list_params(actor, back)
+        try:
+            count, amount = confirmed_figures(data)
+            bank_reference = str(data.get("bank_reference") or "").strip() or None
+            slip_id = services.finance.remit_query(actor, filters, fee_type, bank_reference, count, amount)
+        except DomainError as exc:
+            if exc.kind in ("forbidden", "not_found"):
+                raise
+            return self._list(request, actor, reader, back, 1, status_of(exc), error=exc.message)
+        return self._remitted(request, actor, reader, slip_id, "/admin/bills" + (f"?{urlencode(params)}" if params else ""))
+
+    def _remitted(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection, slip_id: uuid.UUID,
+                  to: str) -> Response[Any]:
+        slip = get_remittance_slip(reader, actor, slip_id)
+        return done(
+            request, to,
+            f"已生成汇款单 {slip['slip_number']}：{slip['bill_count']} 张缴费单，合计 {yuan(slip['amount_fen'])} 元，"
+            "缴费状态变更为“汇款中”，待学校财务确认到账",
+        )
 
     # -- one bill ---------------------------------------------------------------------------------
 
