@@ -108,6 +108,8 @@ def test_asking_for_a_drop_and_marking_it_refunded_name_the_courses_and_the_amou
     expect(page.get_by_test_id("refund-status")).to_have_text("财务审核通过")
     answer(page, accept=True)
     page.get_by_test_id("refund-payment").click()
+    expect(page.locator(".flash.ok")).to_contain_text("已处理退费，退课完成")
+    page.goto(f"/admin/refunds/{rid}")
     expect(page.get_by_test_id("refund-status")).to_have_text("已处理退费")
 
 
