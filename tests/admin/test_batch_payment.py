@@ -56,10 +56,10 @@ def test_every_bill_of_the_query_over_all_pages_is_remitted_on_one_slip(sign_in,
     asked: list[str] = []
     page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
     pay_query_button(page).click()
-    assert asked == [
+    assert asked == [(
         "确定为本查询全部 22 张待缴费的缴费单生成一张汇款单吗？合计 7436.00 元。"
         "缴费状态将变更为“汇款中”，待学校财务确认到账；提交后不可撤销。"
-    ]
+    )]
     page.reload()  # dismissed: nothing was sent
     expect(page.get_by_test_id("payable-count")).to_have_text("22")
     assert total_cell(page, "玄武学习中心", "awaiting_payment") == "22 笔 / 7436.00 元"
@@ -111,7 +111,9 @@ def test_the_query_and_its_figures_are_checked_again_when_the_payer_confirms(sig
     expect(page.get_by_test_id("payable-count")).to_have_text("20")
     pay(client, login, many[10])
     pay_query_button(page).click()
-    expect(page.get_by_test_id("error")).to_have_text("当前查询的待缴费缴费单已变化：现为 18 张，合计 6084.00 元，请核对后重新确认")
+    expect(page.get_by_test_id("error")).to_have_text(
+        "当前查询的待缴费缴费单已变化：现为 18 张，合计 6084.00 元，请核对后重新确认"
+    )
     expect(page.get_by_test_id("payable-count")).to_have_text("18")
     assert total_cell(page, "玄武学习中心", "awaiting_payment") == "18 笔 / 6084.00 元"
     pay_query_button(page).click()

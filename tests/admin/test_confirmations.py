@@ -36,7 +36,9 @@ def test_remitting_and_confirming_the_money_name_the_bills_and_the_total(sign_in
     tick(page, A)
     asked = answer(page, accept=False)
     page.get_by_test_id("pay-remittance").click()
-    assert asked == ["确定为所选 2 张缴费单生成汇款单吗？合计 676.00 元。缴费状态将变更为“汇款中”，待学校财务确认到账；提交后不可撤销。"]
+    assert asked == [
+        "确定为所选 2 张缴费单生成汇款单吗？合计 676.00 元。缴费状态将变更为“汇款中”，待学校财务确认到账；提交后不可撤销。"
+    ]
     expect(page.get_by_test_id("pay-remittance")).to_be_enabled()  # the form may still be sent
     assert {b["status"] for b in ok(client.get(f"{API}/bills", params={"name": A}, headers=login("xuanwu")))["items"]} == {
         "awaiting_payment"
@@ -60,7 +62,9 @@ def test_remitting_and_confirming_the_money_name_the_bills_and_the_total(sign_in
     page.get_by_test_id("slip-row").filter(has_text=number).locator("a").click()
     asked = answer(page, accept=False)
     page.get_by_test_id("confirm").click()
-    assert asked == [f"确认汇款单 {number} 的 676.00 元已到账吗？其中 2 张缴费单将变更为“已缴费”，学生即可学习对应课程；确认后不可撤销。"]
+    assert asked == [
+        f"确认汇款单 {number} 的 676.00 元已到账吗？其中 2 张缴费单将变更为“已缴费”，学生即可学习对应课程；确认后不可撤销。"
+    ]
     page.reload()
     expect(page.get_by_test_id("slip-status")).to_have_text("待确认")
     asked = answer(page, accept=True)
@@ -79,10 +83,10 @@ def test_asking_for_a_drop_and_marking_it_refunded_name_the_courses_and_the_amou
     page.check("input[aria-label='退课 会计信息系统']")
     asked = answer(page, accept=False)
     page.get_by_test_id("request-drop").click()
-    assert asked == [
+    assert asked == [(
         "确定为王小明1申请退课 2 门（管理会计、会计信息系统）吗？已缴费的课程（合计 1073.50 元）提交退课申请，"
         "经学校教务、财务审核后退费；未缴费的课程立即退课，缴费单作废，报考取消。"
-    ]
+    )]
     page.reload()
     expect(course_row(page, "01234").get_by_test_id("refund")).to_have_text("")
     expect(course_row(page, "01235").get_by_test_id("refund")).to_have_text("")
@@ -123,10 +127,10 @@ def test_a_certificate_application_names_the_hours(page, tw):  # noqa: F811  (a 
         page.locator(f"[data-testid=pool-item][data-title='{title}'] input").check()
     asked = answer(page, accept=False)
     page.get_by_test_id("apply").click()
-    assert asked == [
+    assert asked == [(
         "确定用所选 2 项、共 52.0 学时（课程思政建设、在线教学设计）申请 2026 年度证书吗？"
         "证书立即生成，所选学时计入本年度已生成证书学时；证书生成后不得撤销。"
-    ]
+    )]
     page.reload()
     expect(page.get_by_test_id("certificate-row")).to_have_count(0)
     expect(page.get_by_test_id("remaining")).to_have_text("50.0")

@@ -42,9 +42,9 @@ def statuses(c: Any) -> dict[Any, str]:
         return dict(conn.execute(select(bills.c.id, bills.c.status)).tuples().all())
 
 
-def summary(c: Any, actor: Any, filters: RosterFilter = RosterFilter()) -> tuple[int, int]:
+def summary(c: Any, actor: Any, filters: RosterFilter | None = None) -> tuple[int, int]:
     with c.engine.connect() as conn:
-        return payable_bills(conn, actor, filters)
+        return payable_bills(conn, actor, filters or RosterFilter())
 
 
 def test_every_bill_of_the_query_goes_on_one_slip_and_none_already_in_transit(world, selected):

@@ -205,7 +205,9 @@ def test_an_unpaid_course_dropped_at_once_no_longer_counts_toward_graduation():
 
 
 def test_a_dropped_course_listed_in_a_new_programme_still_does_not_count():
-    assessed = ("AssessedForProgramme", {"status_change_id": uuid.uuid4(), "programme_id": PROGRAMME, "counts_for_graduation": True})
+    assessed = (
+        "AssessedForProgramme", {"status_change_id": uuid.uuid4(), "programme_id": PROGRAMME, "counts_for_graduation": True}
+    )
     assert not enrollment(("CourseDropped", {"refund_id": None, "dropped_at": AT}), assessed).counts_for_graduation
 
 

@@ -197,7 +197,7 @@ def test_nothing_is_marked_refunded_unless_finance_pays_back_exactly_the_refunds
     chosen = {
         "covered": lambda: covered_bills(r),
         "other": lambda: [paid_bill()],
-        "none": lambda: [],
+        "none": list,
         "unpaid": lambda: covered_bills(r, paid=False),
     }[bills]()
     assert error_code(lambda: refund_paid(r, chosen, role, None, LATER)) == code

@@ -113,7 +113,9 @@ def get_bill(conn: Connection, actor: Actor, bill_id: uuid.UUID) -> dict[str, An
     if not found:
         raise NotFound("not_found", "缴费单不存在或不属于您的教学点")
     bill = found[0]
-    status = conn.execute(select(refunds.c.status).where(refunds.c.id == bill["refund_id"])).scalar() if bill["refund_id"] else None
+    status = None
+    if bill["refund_id"]:
+        status = conn.execute(select(refunds.c.status).where(refunds.c.id == bill["refund_id"])).scalar()
     bill["refund_status_label"] = RefundStatus(status).label if status else None
     return bill
 
