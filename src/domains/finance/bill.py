@@ -100,7 +100,6 @@ class Bill(DomainAggregate):
         self.gateway_transaction_id: str | None = None
         self.paid_at: datetime | None = None
         self.refund_id: uuid.UUID | None = None
-        self.refunded_fen = 0
         self.refunded_at: datetime | None = None
 
     @classmethod
@@ -143,8 +142,9 @@ class Bill(DomainAggregate):
 
     @property
     def refunded_amount(self) -> Money:
-        """What was paid back for this bill: nothing unless it is refunded."""
-        return Money(self.refunded_fen)
+        """What was paid back for this bill: all of it once refunded (a refund covers whole
+        bills), nothing before."""
+        return self.amount if self.bill_status is BillStatus.REFUNDED else Money.zero()
 
     def check_teaching_point(self, teaching_point_id: uuid.UUID) -> None:
         """A teaching point pays its own learners' bills only."""
@@ -243,6 +243,5 @@ class Bill(DomainAggregate):
     @event("Refunded")
     def _refunded(self, refund_id: uuid.UUID, amount_fen: int, refunded_at: datetime) -> None:
         self.refund_id = refund_id
-        self.refunded_fen = amount_fen
         self.refunded_at = refunded_at
         self.status = BillStatus.REFUNDED.value
