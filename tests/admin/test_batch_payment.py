@@ -1,4 +1,4 @@
-"""批量缴费汇款 of a whole query in the admin UI (seed 001 §7.1.1): the teaching point remits for
+"""批量缴费汇款 of a whole query in the admin UI (requirements/finance.md §2.1): the teaching point remits for
 every bill its query finds, over all pages, on one slip; the page shows the count and total and
 asks before it sends. Bills already in transit are not paid again, and if the query finds other
 bills by the time the payer confirms, nothing is paid and the new figures are shown.

@@ -1,4 +1,4 @@
-"""批量缴费汇款 of a whole list query (seed 001 §7.1.1): the teaching point pays every bill its
+"""批量缴费汇款 of a whole list query (requirements/finance.md §2.1): the teaching point pays every bill its
 query finds, over all pages, on one remittance slip. The query runs again when the payer
 confirms; only bills still awaiting payment are paid, and only if they are the count and total
 the payer confirmed."""

@@ -2,8 +2,7 @@
 
   awaiting_payment (待缴费)  selected; bills issued, not all paid
   paid (选课成功)            every bill paid: the learner may study (seed 001 §4.2.2 note 3)
-  dropped (已退课)           unpaid: its bills voided; paid: through the refund chain (§16.5);
-                            a dropped course no longer counts toward graduation
+  dropped (已退课)           unpaid: its bills voided; paid: through the refund chain (§16.5)
 
 The id is derived from (learner, course), so "a course already selected is not selected again"
 (seed 001 §4.2.3) holds across concurrent requests: a second selection is a second aggregate
@@ -45,7 +44,8 @@ class EnrollmentStatus(StrEnum):
     @property
     def counts_for_graduation(self) -> bool:
         """A dropped course (unpaid and voided, or paid and refunded) earns nothing toward
-        graduation; a course still selected does, if the learner's programme lists it."""
+        graduation; a course still selected does, if the learner's programme lists it
+        (requirements/enrolment.md §5)."""
         return self is not EnrollmentStatus.DROPPED
 
 

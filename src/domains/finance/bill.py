@@ -8,7 +8,7 @@
                                                                 its fees paid back (退费)
 
 A refunded bill no longer counts as money received: it leaves the paid totals and reports the
-amount paid back instead.
+amount paid back instead (requirements/finance.md §1.6).
 """
 
 from __future__ import annotations

@@ -222,7 +222,7 @@ class Refund(DomainAggregate):
         self._check_status(S.APPROVED_AWAITING_REFUND, "refund.not_awaiting_refund", "处理退费")
 
     def mark_refunded(self, role: Role, reference: str | None, at: datetime) -> None:
-        """Finance marks the refund processed once the money is paid out (domain.md §16.4).
+        """Finance marks the refund processed once the money is paid out (requirements/finance.md §3.5).
         `refund_paid` does it together with the bills it covers."""
         self.check_refund_may_be_marked(role)
         self._paid(reference=optional_text(reference, "reference", "退费凭证号", 64), refunded_at=require_aware(at))
@@ -252,7 +252,8 @@ class Refund(DomainAggregate):
 
 def refund_paid(refund: Refund, bills: Sequence[Bill], role: Role, reference: str | None, at: datetime) -> None:
     """Finance paid the money back: the refund is processed and each bill it covers reads
-    已退费 (it leaves the paid totals), saved together. The bills are exactly the refund's."""
+    已退费 (it leaves the paid totals, requirements/finance.md §1.6), saved together. The bills
+    are exactly the refund's."""
     refund.check_refund_may_be_marked(role)
     if sorted(b.id for b in bills) != sorted(refund.bill_ids):
         raise DomainError("refund.bills_mismatch", "缴费单与退课申请不符")

@@ -16,7 +16,7 @@
   });
 
   // Irreversible actions ask first: <form data-confirm="…"> or a submit <button data-confirm="…">
-  // names what will happen and the amount or hours. In the message {count}, {yuan}, {hours} and
+  // names what will happen and the amount or hours (requirements/common.md §3.5). In the message {count}, {yuan}, {hours} and
   // {items} stand for the form's ticked boxes: how many, the sum of their data-fen in yuan, of
   // their data-tenths in hours, and their data-label names. With such a placeholder and nothing
   // ticked the form is sent as it is, and the server says what is missing.
