@@ -15,11 +15,11 @@
     });
   });
 
-  // Irreversible actions ask first: <form data-confirm="…"> or a submit <button data-confirm="…">
-  // names what will happen and the amount or hours (requirements/common.md §3.5). In the message {count}, {yuan}, {hours} and
-  // {items} stand for the form's ticked boxes: how many, the sum of their data-fen in yuan, of
-  // their data-tenths in hours, and their data-label names. With such a placeholder and nothing
-  // ticked the form is sent as it is, and the server says what is missing.
+  // Irreversible actions ask first (requirements/common.md §3.5): <form data-confirm="…"> or a
+  // submit <button data-confirm="…"> names what will happen and the amount or hours. In the
+  // message {count}, {yuan}, {hours} and {items} stand for the form's ticked boxes: how many, the
+  // sum of their data-fen in yuan, of their data-tenths in hours, and their data-label names. With
+  // such a placeholder and nothing ticked the form is sent as it is; the server says what is missing.
   function yuanOf(fen) { return Math.floor(fen / 100) + "." + String(fen % 100).padStart(2, "0"); }
   function ticked(form) {
     var out = { count: 0, fen: 0, tenths: 0, items: [] };
