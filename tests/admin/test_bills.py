@@ -64,6 +64,7 @@ def total_cell(page: Any, point: str, status: str) -> str:
 @browser
 def test_remittance_confirmed_by_finance_pays_the_bills(sign_in, bills, page):
     page = sign_in("xuanwu")
+    page.on("dialog", lambda d: d.accept())  # confirmations are tested in test_confirmations.py
     page.click("nav.menu >> text=批量缴费汇款")
     assert page.url.endswith("/admin/bills")
     # The learner's two bills, with the bill list's columns (requirements/finance.md §1.5); amounts
@@ -83,7 +84,7 @@ def test_remittance_confirmed_by_finance_pays_the_bills(sign_in, bills, page):
 
     tick(page, A)
     assert page.get_by_test_id("selected-sum").inner_text() == "已选 2 张，合计 676.00 元"
-    page.fill("input[name=bank_reference]", "BK20260901001")
+    page.fill("[data-testid=pay-form] input[name=bank_reference]", "BK20260901001")
     page.get_by_test_id("pay-remittance").click()
     flash = page.locator(".flash.ok").inner_text()
     number = re.search(r"已生成汇款单 (HK\d{16})：2 张缴费单，合计 676.00 元", flash).group(1)
@@ -145,6 +146,7 @@ def test_remittance_confirmed_by_finance_pays_the_bills(sign_in, bills, page):
 @browser
 def test_rejected_remittance_and_bills_already_paid(sign_in, bills, page, client, login):
     page = sign_in("xuanwu")
+    page.on("dialog", lambda d: d.accept())  # confirmations are tested in test_confirmations.py
     page.goto("/admin/bills")
     tick(page, B)
     page.get_by_test_id("pay-remittance").click()
@@ -254,6 +256,7 @@ def test_online_payment_through_the_gateway_simulator(sign_in, bills, page, worl
 @browser
 def test_another_teaching_point_neither_sees_nor_pays_the_bills_and_the_export(sign_in, bills, page):
     page = sign_in("gulou")
+    page.on("dialog", lambda d: d.accept())  # confirmations are tested in test_confirmations.py
     page.goto("/admin/bills")
     expect(rows_of(page, C)).to_have_count(2)
     expect(rows_of(page, A)).to_have_count(0)

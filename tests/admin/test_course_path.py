@@ -22,6 +22,7 @@ def test_select_bill_remit_confirm_drop_approve_approve_refund(sign_in, client, 
 
     # 1. 代学生选课: 管理会计 (4 credits, final exam) -> credit fee 636.00 and exam fee 40.00 awaiting payment.
     page = sign_in("xuanwu")
+    page.on("dialog", lambda d: d.accept())  # confirmations are tested in test_confirmations.py
     open_selection(page, number)
     page.check("input[aria-label='选择 管理会计']")
     page.get_by_test_id("select").click()

@@ -131,6 +131,7 @@ def test_dropping_an_unpaid_and_a_paid_course_together(sign_in, client, login, w
     pay(client, login, [b["id"] for b in sel["bills"] if b["course_code"] == "01234"])
 
     page = sign_in("xuanwu")
+    page.on("dialog", lambda d: d.accept())  # confirmations are tested in test_confirmations.py
     page.goto(f"/admin/learners/{lid}/courses")
     assert course_row(page, "01234").get_by_test_id("may-study").inner_text() == "可学习"
     page.get_by_test_id("request-drop").click()

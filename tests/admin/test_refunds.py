@@ -46,6 +46,7 @@ def test_a_paid_drop_travels_the_whole_chain_with_every_step_in_the_audit_tab(si
     number = student_number(world, lid)
 
     page = sign_in("xuanwu")
+    page.on("dialog", lambda d: d.accept())  # confirmations are tested in test_confirmations.py
     page.click("nav.menu >> text=退课申请")
     page.get_by_test_id("add-request").click()
     page.fill("[data-testid=finder] input[name=student_number]", number)

@@ -35,6 +35,7 @@ def test_a_trainee_applies_within_the_tolerance_downloads_and_reprints(page, tw)
     tw.credit("zhangsan", ("课程思政建设", 30), ("在线教学设计", 22), ("教育技术", 0.1))
     tw.container.certificate_ledgers.set_allowance(tw.actor("njnu_admin"), tw.accounts["zhangsan"], 2026, "50")
     portal_sign_in(page, "zhangsan")
+    page.on("dialog", lambda d: d.accept())  # confirmations are tested in test_confirmations.py
     page.goto("/training/certificates")
     expect(page.get_by_test_id("remaining")).to_have_text("50.0")
     expect(page.get_by_test_id("max-selectable")).to_contain_text("52.0")

@@ -203,6 +203,32 @@ def test_the_refund_paid_out_drops_the_course():
     assert e.enrollment_status is EnrollmentStatus.DROPPED and not e.may_study
 
 
+def test_a_course_dropped_after_its_refund_no_longer_counts_toward_graduation():
+    e = paid(("DropRequested", {"refund_id": REFUND, "requested_at": AT}))
+    assert e.counts_for_graduation  # still selected while the drop is under review
+    when(e, lambda x: x.complete_drop(REFUND, LATER))
+    assert not e.counts_for_graduation
+
+
+def test_an_unpaid_course_dropped_at_once_no_longer_counts_toward_graduation():
+    e = enrollment()
+    when(e, lambda x: x.drop_unpaid(LATER))
+    assert not e.counts_for_graduation
+
+
+def test_a_dropped_course_listed_in_a_new_programme_still_does_not_count():
+    assessed = (
+        "AssessedForProgramme", {"status_change_id": uuid.uuid4(), "programme_id": PROGRAMME, "counts_for_graduation": True}
+    )
+    assert not enrollment(("CourseDropped", {"refund_id": None, "dropped_at": AT}), assessed).counts_for_graduation
+
+
+def test_a_dropped_course_selected_again_counts_again():
+    e = enrollment(("CourseDropped", {"refund_id": None, "dropped_at": AT}))
+    when(e, lambda x: x.reselect(TP, PROGRAMME, OFFER, [uuid.UUID(int=0xB3)], LATER))
+    assert e.counts_for_graduation
+
+
 def test_a_refund_that_was_never_requested_cannot_drop_the_course():
     refused(paid(), lambda x: x.complete_drop(REFUND, LATER), "enrollment.no_such_drop_request")
 

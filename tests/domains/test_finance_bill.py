@@ -37,6 +37,8 @@ ISSUED = (
 IN_TRANSIT = ("RemittanceStarted", {"slip_id": SLIP, "started_at": AT})
 PAID_ONLINE = ("PaidOnline", {"payment_id": PAYMENT, "gateway_transaction_id": "UP202609150001", "paid_at": AT})
 VOIDED = ("Voided", {"reason": "未缴费退课", "voided_at": AT})
+REFUND = uuid.UUID(int=0xF1)
+REFUNDED = ("Refunded", {"refund_id": REFUND, "amount_fen": 18000, "refunded_at": AT})
 
 
 def bill(*more):
@@ -63,7 +65,7 @@ def test_a_bill_is_for_something():
 
 def test_fee_types_and_labels():
     assert [(t.value, t.label) for t in FeeType] == [("credit_fee", "学分费"), ("exam_fee", "考试费")]
-    assert [s.label for s in BillStatus] == ["待缴费", "汇款中", "已缴费", "已作废"]
+    assert [s.label for s in BillStatus] == ["待缴费", "汇款中", "已缴费", "已退费", "已作废"]
 
 
 # -- online payment -----------------------------------------------------------------------------
@@ -147,6 +149,34 @@ def test_an_unpaid_bill_is_voided_with_a_reason():
 )
 def test_money_received_or_on_its_way_is_never_voided(state, code):
     refused(bill(*state), lambda x: x.void("退课", LATER), code)
+
+
+# -- refund -------------------------------------------------------------------------------------
+
+
+def test_a_paid_bill_of_a_refunded_drop_reads_refunded_and_is_no_longer_money_received():
+    b = bill(PAID_ONLINE)
+    assert b.refunded_amount == Money(0)
+    then(
+        when(b, lambda x: x.refund(REFUND, LATER)),
+        ("Refunded", {"refund_id": REFUND, "amount_fen": 18000, "refunded_at": LATER}),
+    )
+    assert b.bill_status is BillStatus.REFUNDED and b.bill_status.label == "已退费"
+    assert not b.is_paid and b.refunded_amount == Money(18000) and b.refund_id == REFUND
+
+
+@pytest.mark.parametrize(
+    ("state", "code"),
+    [([], "bill.not_paid"), ([IN_TRANSIT], "bill.not_paid"), ([VOIDED], "bill.not_paid"),
+     ([PAID_ONLINE, REFUNDED], "bill.refunded")],
+)
+def test_only_money_received_is_refunded_and_only_once(state, code):
+    refused(bill(*state), lambda x: x.refund(REFUND, LATER), code)
+
+
+def test_a_refunded_bill_is_neither_paid_again_nor_voided():
+    refused(bill(PAID_ONLINE, REFUNDED), lambda x: x.pay_online(OTHER_PAYMENT, "UP6", LATER), "bill.refunded")
+    refused(bill(PAID_ONLINE, REFUNDED), lambda x: x.void("退课", LATER), "bill.refunded")
 
 
 def test_times_must_carry_a_time_zone():

@@ -13,7 +13,9 @@ from domains.finance.payments import (
     PaymentStatus,
     RemittanceSlip,
     SlipStatus,
+    check_as_confirmed,
     confirm_remittance,
+    payable,
     reject_remittance,
     remit,
     settle_online,
@@ -236,3 +238,32 @@ def test_a_slip_is_decided_with_exactly_its_bills():
     with pytest.raises(DomainError) as info:
         confirm_remittance(slip, bs[:1], Role.FINANCE, LATER)
     assert info.value.code == "payment.bills_mismatch"
+
+
+# -- 批量缴费汇款 of a whole list query ------------------------------------------------------------
+
+IN_TRANSIT = ("RemittanceStarted", {"slip_id": uuid.UUID(int=0x51), "started_at": AT})
+PAID = ("PaidOnline", {"payment_id": uuid.UUID(int=0xA1), "gateway_transaction_id": "UP1", "paid_at": AT})
+VOIDED = ("Voided", {"reason": "退课", "voided_at": AT})
+REFUNDED = ("Refunded", {"refund_id": uuid.UUID(int=0xF1), "amount_fen": 4000, "refunded_at": AT})
+
+
+def test_of_the_bills_a_query_found_only_those_still_awaiting_payment_are_paid():
+    awaiting = bills()
+    others = [bill(5000, TP, IN_TRANSIT), bill(5000, TP, PAID), bill(5000, TP, VOIDED), bill(4000, TP, PAID, REFUNDED)]
+    assert payable([others[0], *awaiting, *others[1:]]) == awaiting
+
+
+def test_the_bills_paid_are_exactly_the_count_and_amount_the_payer_confirmed():
+    found = bills()  # 3 bills, 856.00 元
+    check_as_confirmed(found, 3, Money(85600))
+    for count, fen in ((2, 85600), (3, 85500), (4, 90600)):
+        with pytest.raises(DomainError) as info:
+            check_as_confirmed(found, count, Money(fen))
+        assert info.value.code == "payment.query_changed"
+        assert info.value.message == "当前查询的待缴费缴费单已变化：现为 3 张，合计 856.00 元，请核对后重新确认"
+
+
+def test_a_query_with_nothing_awaiting_payment_pays_nothing():
+    assert error_code(lambda: check_as_confirmed([], 0, Money(0))) == "payment.query_empty"
+

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domains.finance.bill import Bill
-from domains.finance.refund import Refund, RefundStatus
+from domains.finance.bill import Bill, BillStatus
+from domains.finance.refund import Refund, RefundStatus, refund_paid
 from domains.shared.money import Money
 from domains.shared.values import Role
 from tests.domains.gwt import created, error_code, given, refused, then, when
@@ -59,7 +59,7 @@ def refund(status: RefundStatus = S.PENDING_ACADEMIC_REVIEW) -> Refund:
     return r
 
 
-def paid_bill(amount_fen=18000, enrollment=ENROLLMENT, teaching_point=TP, paid=True):
+def paid_bill(amount_fen=18000, enrollment=ENROLLMENT, teaching_point=TP, paid=True, bill_id=None):
     events = [
         (
             "Issued",
@@ -77,7 +77,7 @@ def paid_bill(amount_fen=18000, enrollment=ENROLLMENT, teaching_point=TP, paid=T
     ]
     if paid:
         events.append(("PaidOnline", {"payment_id": uuid.uuid4(), "gateway_transaction_id": "UP", "paid_at": AT}))
-    return given(Bill, *events)
+    return given(Bill, *events, id=bill_id)
 
 
 # -- the table of requirements/finance.md §3.3 ---------------------------------------------------
@@ -188,6 +188,43 @@ def test_request_academic_approval_finance_approval_refund_paid():
         ("RefundPaid", {"reference": "TK20260921", "refunded_at": LATER}),
     )
     assert r.refund_status is S.REFUNDED and not r.may_study and r.closed_at == LATER
+
+
+def covered_bills(r: Refund, **kw) -> list[Bill]:
+    return [paid_bill(bill_id=bill_id, **kw) for bill_id in r.bill_ids]
+
+
+def test_the_refund_paid_out_marks_each_bill_it_covers_refunded():
+    r = refund(S.APPROVED_AWAITING_REFUND)
+    bills = covered_bills(r)
+    refund_paid(r, bills, Role.FINANCE, "TK20260921", LATER)
+    then(r.collect_events(), ("RefundPaid", {"reference": "TK20260921", "refunded_at": LATER}))
+    for b in bills:
+        then(b.collect_events(), ("Refunded", {"refund_id": r.id, "amount_fen": 18000, "refunded_at": LATER}))
+        assert b.bill_status is BillStatus.REFUNDED
+
+
+@pytest.mark.parametrize(
+    ("status", "role", "bills", "code"),
+    [
+        (S.APPROVED_AWAITING_REFUND, Role.ACADEMIC_AFFAIRS, "covered", "refund.role_not_allowed"),
+        (S.PENDING_FINANCE_REVIEW, Role.FINANCE, "covered", "refund.not_awaiting_refund"),
+        (S.REFUNDED, Role.FINANCE, "covered", "refund.not_awaiting_refund"),
+        (S.APPROVED_AWAITING_REFUND, Role.FINANCE, "other", "refund.bills_mismatch"),
+        (S.APPROVED_AWAITING_REFUND, Role.FINANCE, "none", "refund.bills_mismatch"),
+        (S.APPROVED_AWAITING_REFUND, Role.FINANCE, "unpaid", "bill.not_paid"),
+    ],
+)
+def test_nothing_is_marked_refunded_unless_finance_pays_back_exactly_the_refunds_paid_bills(status, role, bills, code):
+    r = refund(status)
+    chosen = {
+        "covered": lambda: covered_bills(r),
+        "other": lambda: [paid_bill()],
+        "none": list,
+        "unpaid": lambda: covered_bills(r, paid=False),
+    }[bills]()
+    assert error_code(lambda: refund_paid(r, chosen, role, None, LATER)) == code
+    assert r.collect_events() == [] and all(b.collect_events() == [] for b in chosen)
 
 
 def test_academic_affairs_rejects_with_a_reason_and_the_learner_studies_on():

@@ -61,11 +61,13 @@ def test_the_whole_chain_from_request_to_refund(client, world, login, paid):
     assert done["status"] == "refunded" and done["status_label"] == "已处理退费" and done["refund_reference"] == "TK20261001"
     dropped = course(client, xw, lid, "01234")
     assert dropped["status"] == "dropped" and dropped["may_study"] is False
-    assert course(client, xw, lid, "01235")["may_study"] is True  # the other course is untouched
+    assert dropped["counts_for_graduation"] is False and dropped["counts_for_graduation_label"] == "否（已退课）"
+    kept = course(client, xw, lid, "01235")  # the other course is untouched
+    assert kept["may_study"] is True and kept["counts_for_graduation"] is True
     reg = ok(client.get(f"{API}/exam-registrations", params={"learner_id": lid}, headers=xw))["items"][0]
     assert (reg["status"], reg["cancel_reason"]) == ("cancelled", "course_dropped")
-    # The bills stay paid; the refund records the money going back.
-    assert {b["status"] for b in done["bills"]} == {"paid"}
+    # The money went back: the course's bills read refunded, no longer paid.
+    assert {(b["status"], b["status_label"]) for b in done["bills"]} == {("refunded", "已退费")}
 
     events = ok(client.get(f"{API}/audit/aggregates/{rid}/events", headers=login("shenji")))["events"]
     assert [(e["event_type"], e["actor_name"], e["role"]) for e in events] == [

@@ -82,6 +82,7 @@ EVENT_LABELS: dict[str, str] = {
     "Bill.RemittanceRejected": "汇款驳回（待缴费）",
     "Bill.PaidOnline": "银联在线缴费成功（已缴费）",
     "Bill.Voided": "作废",
+    "Bill.Refunded": "退费（已退费）",
     "RemittanceSlip.Submitted": "提交汇款单",
     "RemittanceSlip.Confirmed": "确认到账",
     "RemittanceSlip.Rejected": "驳回汇款单",
@@ -467,6 +468,7 @@ NESTED_LABELS: dict[str, str] = {
 
 # Attributes aggregates hold (the replay page's state) that no event stores under that name.
 STATE_LABELS: dict[str, str] = {
+    "listed_in_programme": "培养方案列有该课程",
     "academic_comment": "教务审核意见",
     "account_login_seen": "已用账号登录",
     "allowances": "年度可打印学时",

@@ -53,8 +53,8 @@ enrollments = Table(
     Column("selected_at", Instant(), nullable=False),
     Column("paid_at", Instant()),
     Column("dropped_at", Instant()),
-    # 计入毕业学分: False once a change of major moved the learner to a programme that does
-    # not list the course (it keeps only its grade).
+    # 计入毕业学分 (`graduation_credit`): False once the course is dropped, or once a change of
+    # major moved the learner to a programme that does not list it (it keeps only its grade).
     Column("counts_for_graduation", Boolean, nullable=False),
     Column("updated_at", Instant(), nullable=False),
 )
@@ -87,6 +87,16 @@ def study_access(
     return case((or_(*allowed), True), else_=False)
 
 
+_GRADUATING = [s.value for s in EnrollmentStatus if s.counts_for_graduation]
+
+
+def graduation_credit(status: Any, listed: Any) -> Any:
+    """SQL for 计入毕业学分, the domain's `Enrollment.counts_for_graduation`: a course the
+    learner's programme lists, in a status that counts (a dropped course does not). Once
+    dropped, whether it was listed no longer matters: a new selection starts afresh."""
+    return case((and_(listed, status.in_(_GRADUATING)), True), else_=False)
+
+
 def _lit(value: str | None) -> Any:
     return literal(value, String(40))
 
@@ -112,7 +122,7 @@ class EnrolmentProjection(Projection):
             "selected_at": utc(e.selected_at),
             "paid_at": None,
             "dropped_at": None,
-            "counts_for_graduation": True,
+            "counts_for_graduation": EnrollmentStatus.AWAITING_PAYMENT.counts_for_graduation,
             "updated_at": utc(e.timestamp),
         }
 
@@ -156,11 +166,13 @@ class EnrolmentProjection(Projection):
         self._set(
             conn, e, status=EnrollmentStatus.DROPPED.value, dropped_at=utc(e.dropped_at), drop_refund_id=None,
             refund_status=None, may_study=study_access(status=_lit(EnrollmentStatus.DROPPED.value), refund_status=_lit(None)),
+            counts_for_graduation=graduation_credit(_lit(EnrollmentStatus.DROPPED.value), enrollments.c.counts_for_graduation),
         )
 
     @handles(Enrollment.AssessedForProgramme)
     def _assessed(self, conn: Any, e: Any) -> None:
-        self._set(conn, e, counts_for_graduation=e.counts_for_graduation)
+        listed = bool(e.counts_for_graduation)  # the event's name for "the new programme lists it"
+        self._set(conn, e, counts_for_graduation=graduation_credit(enrollments.c.status, literal(listed, Boolean)))
 
     @handles(Learner.Withdrawn)
     def _withdrawn(self, conn: Any, e: Any) -> None:

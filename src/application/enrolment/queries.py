@@ -102,7 +102,8 @@ def _enrollment(row: Any) -> dict[str, Any]:
     r["status_label"] = EnrollmentStatus(r["status"]).label
     r["refund_status_label"] = RefundStatus(r["refund_status"]).label if r["refund_status"] else None
     r["credits"] = credits_label(r["credit_tenths"])
-    r["counts_for_graduation_label"] = "是" if r["counts_for_graduation"] else "否（仅保留成绩）"
+    dropped = r["status"] == EnrollmentStatus.DROPPED.value
+    r["counts_for_graduation_label"] = "是" if r["counts_for_graduation"] else "否（已退课）" if dropped else "否（仅保留成绩）"
     return r
 
 

@@ -35,6 +35,11 @@ bills = Table(
     Column("payment_id", Uuid),
     Column("gateway_transaction_id", String(64)),
     Column("void_reason", String(200)),
+    # The course's latest drop request covering the bill (any status), and once it is refunded
+    # the amount paid back (None otherwise: the bill's money is still received).
+    Column("refund_id", Uuid, index=True),
+    Column("refunded_fen", BigInteger),
+    Column("refunded_at", Instant()),
     Column("issued_at", Instant(), nullable=False),
     Column("paid_at", Instant()),
     Column("updated_at", Instant(), nullable=False),
@@ -156,6 +161,13 @@ class FinanceProjection(Projection):
     def _voided(self, conn: Any, e: Any) -> None:
         _set(conn, bills, e, status=BillStatus.VOIDED.value, void_reason=e.reason)
 
+    @handles(Bill.Refunded)
+    def _bill_refunded(self, conn: Any, e: Any) -> None:
+        _set(
+            conn, bills, e, status=BillStatus.REFUNDED.value, refund_id=e.refund_id, refunded_fen=e.amount_fen,
+            refunded_at=utc(e.refunded_at),
+        )
+
     # -- remittance slips ---------------------------------------------------------------------
 
     @handles(RemittanceSlip.Submitted)
@@ -234,6 +246,8 @@ class FinanceProjection(Projection):
                 updated_at=utc(e.timestamp),
             )
         )
+        # Each bill links to the request that would refund it.
+        conn.execute(update(bills).where(bills.c.id.in_(e.bill_ids)).values(refund_id=e.originator_id))
 
     @handles(Refund.DropApprovedByAcademicAffairs)
     def _academic_ok(self, conn: Any, e: Any) -> None:

@@ -4,9 +4,10 @@ online payments, and the refund queues of each role. Amounts are integer fen."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, false, func, select
 
 from application.common.actor import Actor
 from application.common.filters import RosterFilter
@@ -83,6 +84,29 @@ def list_bills(
     return result
 
 
+def _payable_query(actor: Actor, filters: RosterFilter, fee_type: str | None) -> Any:
+    """The bills of a list query still awaiting payment (none when the query asks for another status)."""
+    awaiting = BillStatus.AWAITING_PAYMENT.value
+    query = _bill_query(actor, replace(filters, status=awaiting), fee_type, None, None, None)
+    return query if filters.status in (None, awaiting) else query.where(false())
+
+
+def payable_bills(conn: Connection, actor: Actor, filters: RosterFilter, fee_type: str | None = None) -> tuple[int, int]:
+    """批量缴费汇款 of a whole query: how many of its bills await payment, and their total in fen
+    (every page, not the page on screen)."""
+    actor.require(*STAFF_READERS)
+    found = _payable_query(actor, filters, fee_type).subquery()
+    count, total = conn.execute(select(func.count(), func.coalesce(func.sum(found.c.amount_fen), 0))).one()
+    return int(count), int(total)
+
+
+def payable_bill_ids(conn: Connection, actor: Actor, filters: RosterFilter, fee_type: str | None = None) -> list[uuid.UUID]:
+    """The ids of those bills, for the use case that pays them (which runs the query itself)."""
+    actor.require(*STAFF_READERS)
+    found = _payable_query(actor, filters, fee_type).subquery()
+    return list(conn.execute(select(found.c.id).order_by(found.c.issued_at, found.c.id)).scalars())
+
+
 def bills_by_id(conn: Connection, actor: Actor, ids: list[uuid.UUID]) -> list[dict[str, Any]]:
     if not ids:
         return []
@@ -92,10 +116,16 @@ def bills_by_id(conn: Connection, actor: Actor, ids: list[uuid.UUID]) -> list[di
 
 
 def get_bill(conn: Connection, actor: Actor, bill_id: uuid.UUID) -> dict[str, Any]:
+    """One bill, with the status of the drop request covering it (if any)."""
     found = bills_by_id(conn, actor, [bill_id])
     if not found:
         raise NotFound("not_found", "缴费单不存在或不属于您的教学点")
-    return found[0]
+    bill = found[0]
+    status = None
+    if bill["refund_id"]:
+        status = conn.execute(select(refunds.c.status).where(refunds.c.id == bill["refund_id"])).scalar()
+    bill["refund_status_label"] = RefundStatus(status).label if status else None
+    return bill
 
 
 def bill_totals(conn: Connection, actor: Actor, filters: RosterFilter, fee_type: str | None = None) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from application.common.actor import Actor
+from application.common.filters import RosterFilter
 from application.common.loading import load
 from application.common.ports import Clock, EventStore
 from application.common.recording import recording
@@ -30,6 +31,7 @@ from application.enrolment.service import (
     void_unpaid,
 )
 from application.finance.gateway import GatewayOrder, PaymentGateway
+from application.finance.queries import payable_bill_ids
 from domains.enrolment.enrollment import Enrollment, EnrollmentStatus
 from domains.exams.registration import ExamRegistration, RegistrationStatus
 from domains.finance.bill import Bill
@@ -37,12 +39,14 @@ from domains.finance.payments import (
     OnlinePayment,
     PaymentStatus,
     RemittanceSlip,
+    check_as_confirmed,
     confirm_remittance,
+    payable,
     reject_remittance,
     remit,
     settle_online,
 )
-from domains.finance.refund import REQUESTER_ROLES, Refund
+from domains.finance.refund import REQUESTER_ROLES, Refund, refund_paid
 from domains.shared.aggregate import UniqueKey, key_id
 from domains.shared.errors import DomainError, Forbidden, NotFound
 from domains.shared.money import Money
@@ -125,14 +129,37 @@ class Finance:
     def remit(self, actor: Actor, bill_ids: Sequence[uuid.UUID], bank_reference: str | None = None) -> uuid.UUID:
         """One remittance for many bills of the teaching point (batch payment): a slip, and
         every bill in transit until finance sees the money."""
+        role, point = self._remitter(actor)
+        return self._remit(actor, role, point, self._bills(actor, role, bill_ids), bank_reference)
+
+    def remit_query(
+        self, actor: Actor, filters: RosterFilter, fee_type: str | None, bank_reference: str | None,
+        count: int, amount: Money,
+    ) -> uuid.UUID:
+        """批量缴费汇款 of every bill a list query finds, over all its pages: the query runs again
+        here, in the actor's scope, and the bills still awaiting payment go on one slip, provided
+        they are the `count` bills for `amount` the payer confirmed."""
+        role, point = self._remitter(actor)
+        with self.read() as conn:
+            ids = payable_bill_ids(conn, actor, filters, fee_type)
+        bills = payable(self._bills(actor, role, ids))  # the read model may lag behind the bills
+        check_as_confirmed(bills, count, amount)
+        return self._remit(actor, role, point, bills, bank_reference)
+
+    def _remitter(self, actor: Actor) -> tuple[Role, uuid.UUID]:
+        """Only a teaching point remits, for its own bills."""
         role = actor.require(Role.TEACHING_POINT_ADMIN)
         if actor.teaching_point_id is None:
             raise Forbidden("remittance.teaching_point_only", "只有教学点可以提交汇款")
-        bills = self._bills(actor, role, bill_ids)
+        return role, actor.teaching_point_id
+
+    def _remit(
+        self, actor: Actor, role: Role, teaching_point_id: uuid.UUID, bills: list[Bill], bank_reference: str | None,
+    ) -> uuid.UUID:
         now = self.clock.now()
         number = self._slip_number(now)
         with recording(actor, role):
-            slip = remit(number, actor.teaching_point_id, bills, bank_reference, now)
+            slip = remit(number, teaching_point_id, bills, bank_reference, now)
             claim = UniqueKey(kind="remittance_slip_number", key=number, owner_id=slip.id)
         self.store.save(slip, claim, *bills)
         return slip.id
@@ -268,18 +295,19 @@ class Finance:
 
     def mark_refunded(self, actor: Actor, refund_id: uuid.UUID, reference: str | None = None) -> None:
         """Finance paid the money back: the refund is processed and the drop completes in the
-        same save (the course dropped, its exam registrations cancelled but a paid resit, any bill
-        still unpaid voided)."""
+        same save (the refunded bills read 已退费, the course dropped, its exam registrations
+        cancelled but a paid resit, any bill still unpaid voided)."""
         role = actor.require(Role.FINANCE)
         refund = self._refund(refund_id)
         enrollment = load(self.store, refund.enrollment_id, Enrollment, "选课记录")
-        bills = [load(self.store, b, Bill, "缴费单") for b in enrollment.bill_ids]
+        refunded = [load(self.store, b, Bill, "缴费单") for b in refund.bill_ids]
+        others = [load(self.store, b, Bill, "缴费单") for b in enrollment.bill_ids if b not in refund.bill_ids]
         now = self.clock.now()
-        touched: list[Any] = [refund, enrollment]
+        touched: list[Any] = [refund, enrollment, *refunded]
         with recording(actor, role, note(reference, "reference")):
-            refund.mark_refunded(role, reference, now)
+            refund_paid(refund, refunded, role, reference, now)
             enrollment.complete_drop(refund.id, now)
-            touched += void_unpaid(bills, "退课退费", now)
+            touched += void_unpaid(others, "退课退费", now)
             touched += registrations_dropped(self.store, enrollment, now)
         self.store.save(*touched)
 

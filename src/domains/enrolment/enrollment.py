@@ -50,6 +50,13 @@ class EnrollmentStatus(StrEnum):
         not selected again (requirements/enrolment.md §2.4); a dropped course may be selected anew."""
         return self is not EnrollmentStatus.DROPPED
 
+    @property
+    def counts_for_graduation(self) -> bool:
+        """A dropped course (unpaid and voided, or paid and refunded) earns nothing toward
+        graduation; a course still selected does, if the learner's programme lists it
+        (requirements/enrolment.md §5)."""
+        return self is not EnrollmentStatus.DROPPED
+
 
 def may_study_course(
     selection: EnrollmentStatus, drop_review: RefundStatus | None = None, *, learner_enrolled: bool = True
@@ -123,7 +130,7 @@ class Enrollment(DomainAggregate):
         self.drop_request_id: uuid.UUID | None = None
         self.dropped_at: datetime | None = None
         self.status = EnrollmentStatus.AWAITING_PAYMENT.value
-        self.counts_for_graduation = True  # selected in the learner's programme
+        self.listed_in_programme = True  # selected in the learner's programme
 
     @classmethod
     def select(
@@ -149,13 +156,18 @@ class Enrollment(DomainAggregate):
             selected_at=at,
         )
 
-    # Whether the course counts for graduation in the learner's programme (a class default:
-    # selections recorded before this rule existed count).
-    counts_for_graduation: bool = True
+    # Whether the learner's programme lists the course (a class default: selections recorded
+    # before this rule existed are listed).
+    listed_in_programme: bool = True
 
     @property
     def enrollment_status(self) -> EnrollmentStatus:
         return EnrollmentStatus(self.status)
+
+    @property
+    def counts_for_graduation(self) -> bool:
+        """计入毕业学分: listed in the learner's programme and not dropped."""
+        return self.listed_in_programme and self.enrollment_status.counts_for_graduation
 
     @property
     def may_study(self) -> bool:
@@ -301,4 +313,4 @@ class Enrollment(DomainAggregate):
     def _assessed_for_programme(
         self, status_change_id: uuid.UUID, programme_id: uuid.UUID, counts_for_graduation: bool
     ) -> None:
-        self.counts_for_graduation = counts_for_graduation
+        self.listed_in_programme = counts_for_graduation

@@ -4,6 +4,11 @@
   awaiting_payment -> remittance_in_transit (汇款中) -> paid     finance confirms the remittance
                       remittance_in_transit -> awaiting_payment  finance rejects it
   awaiting_payment -> voided (已作废)                             an unpaid course is dropped
+  paid -> refunded (已退费)                                      the paid course is dropped and
+                                                                its fees paid back (退费)
+
+A refunded bill no longer counts as money received: it leaves the paid totals and reports the
+amount paid back instead (requirements/finance.md §1.6).
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ class BillStatus(StrEnum):
     AWAITING_PAYMENT = "awaiting_payment"
     REMITTANCE_IN_TRANSIT = "remittance_in_transit"
     PAID = "paid"
+    REFUNDED = "refunded"
     VOIDED = "voided"
 
     @property
@@ -53,6 +59,7 @@ BILL_STATUS_LABELS = {
     BillStatus.AWAITING_PAYMENT: "待缴费",
     BillStatus.REMITTANCE_IN_TRANSIT: "汇款中",
     BillStatus.PAID: "已缴费",
+    BillStatus.REFUNDED: "已退费",
     BillStatus.VOIDED: "已作废",
 }
 
@@ -61,6 +68,7 @@ _NOT_AWAITING = {
     BillStatus.PAID: ("bill.already_paid", "该缴费单已缴费，不能重复缴费"),
     BillStatus.REMITTANCE_IN_TRANSIT: ("bill.remittance_in_transit", "该缴费单汇款在途，待学校财务确认"),
     BillStatus.VOIDED: ("bill.voided", "该缴费单已作废"),
+    BillStatus.REFUNDED: ("bill.refunded", "该缴费单已退费"),
 }
 
 
@@ -91,6 +99,8 @@ class Bill(DomainAggregate):
         self.payment_id: uuid.UUID | None = None
         self.gateway_transaction_id: str | None = None
         self.paid_at: datetime | None = None
+        self.refund_id: uuid.UUID | None = None
+        self.refunded_at: datetime | None = None
 
     @classmethod
     def issue(
@@ -129,6 +139,12 @@ class Bill(DomainAggregate):
     @property
     def is_paid(self) -> bool:
         return self.bill_status is BillStatus.PAID
+
+    @property
+    def refunded_amount(self) -> Money:
+        """What was paid back for this bill: all of it once refunded (a refund covers whole
+        bills), nothing before."""
+        return self.amount if self.bill_status is BillStatus.REFUNDED else Money.zero()
 
     def check_teaching_point(self, teaching_point_id: uuid.UUID) -> None:
         """A teaching point pays its own learners' bills only."""
@@ -209,3 +225,23 @@ class Bill(DomainAggregate):
     @event("Voided")
     def _voided(self, reason: str, voided_at: datetime) -> None:
         self.status = BillStatus.VOIDED.value
+
+    # -- refund ----------------------------------------------------------------------------------
+
+    def check_refundable(self) -> None:
+        """Only money received is paid back; a bill is refunded once."""
+        if self.bill_status is BillStatus.REFUNDED:
+            raise DomainError("bill.refunded", "该缴费单已退费")
+        if not self.is_paid:
+            raise DomainError("bill.not_paid", "只有已缴费的缴费单可以退费")
+
+    def refund(self, refund_id: uuid.UUID, at: datetime) -> None:
+        """The course's drop was refunded: the whole amount of the bill went back."""
+        self.check_refundable()
+        self._refunded(refund_id=refund_id, amount_fen=self.amount_fen, refunded_at=require_aware(at))
+
+    @event("Refunded")
+    def _refunded(self, refund_id: uuid.UUID, amount_fen: int, refunded_at: datetime) -> None:
+        self.refund_id = refund_id
+        self.refunded_at = refunded_at
+        self.status = BillStatus.REFUNDED.value

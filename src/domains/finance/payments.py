@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from eventsourcing.domain import event
 
-from domains.finance.bill import Bill
+from domains.finance.bill import Bill, BillStatus
 from domains.shared.aggregate import DomainAggregate, key_id
 from domains.shared.errors import DomainError, Forbidden, InvalidInput
 from domains.shared.money import Money
@@ -226,6 +226,25 @@ def remit(
     for bill in bills:
         bill.start_remittance(slip.id, at)
     return slip
+
+
+def payable(bills: Sequence[Bill]) -> list[Bill]:
+    """Of the bills a list query found, those still awaiting payment: a bill remitted, paid,
+    refunded or voided since the query was shown is left out, never paid twice."""
+    return [b for b in bills if b.bill_status is BillStatus.AWAITING_PAYMENT]
+
+
+def check_as_confirmed(bills: Sequence[Bill], count: int, amount: Money) -> None:
+    """The payer confirmed paying `count` bills for `amount` (what the page showed); the bills
+    paid now must be exactly that many for exactly that much, or the payer confirms again."""
+    if not bills:
+        raise InvalidInput("payment.query_empty", "当前查询没有待缴费的缴费单", field="bill_ids")
+    total = Money.total(b.amount for b in bills)
+    if len(bills) != count or total != amount:
+        raise DomainError(
+            "payment.query_changed",
+            f"当前查询的待缴费缴费单已变化：现为 {len(bills)} 张，合计 {total.yuan} 元，请核对后重新确认",
+        )
 
 
 def confirm_remittance(slip: RemittanceSlip, bills: Sequence[Bill], role: Role, at: datetime) -> None:

@@ -236,10 +236,14 @@ class Refund(DomainAggregate):
         self.closed_at = rejected_at
         self.status = S.REJECTED_BY_FINANCE.value
 
-    def mark_refunded(self, role: Role, reference: str | None, at: datetime) -> None:
-        """Finance marks the refund processed once the money is paid out (requirements/finance.md §3.5)."""
+    def check_refund_may_be_marked(self, role: Role) -> None:
         _check_role(role, Role.FINANCE, "处理退费")
         self._check_status(S.APPROVED_AWAITING_REFUND, "refund.not_awaiting_refund", "处理退费")
+
+    def mark_refunded(self, role: Role, reference: str | None, at: datetime) -> None:
+        """Finance marks the refund processed once the money is paid out (requirements/finance.md §3.5).
+        `refund_paid` does it together with the bills it covers."""
+        self.check_refund_may_be_marked(role)
         self._paid(reference=optional_text(reference, "reference", "退费凭证号", 64), refunded_at=require_aware(at))
 
     @event("RefundPaid")
@@ -263,3 +267,17 @@ class Refund(DomainAggregate):
     def _cancelled(self, cancelled_at: datetime) -> None:
         self.closed_at = cancelled_at
         self.status = S.CANCELLED.value
+
+
+def refund_paid(refund: Refund, bills: Sequence[Bill], role: Role, reference: str | None, at: datetime) -> None:
+    """Finance paid the money back: the refund is processed and each bill it covers reads
+    已退费 (it leaves the paid totals, requirements/finance.md §1.6), saved together. The bills
+    are exactly the refund's."""
+    refund.check_refund_may_be_marked(role)
+    if sorted(b.id for b in bills) != sorted(refund.bill_ids):
+        raise DomainError("refund.bills_mismatch", "缴费单与退课申请不符")
+    for bill in bills:
+        bill.check_refundable()
+    refund.mark_refunded(role, reference, at)
+    for bill in bills:
+        bill.refund(refund.id, at)

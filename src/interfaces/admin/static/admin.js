@@ -15,10 +15,35 @@
     });
   });
 
-  // <form data-confirm="确定…？"> asks before it is sent.
-  each("form[data-confirm]", function (form) {
+  // Irreversible actions ask first (requirements/common.md §3.5): <form data-confirm="…"> or a
+  // submit <button data-confirm="…"> names what will happen and the amount or hours. In the
+  // message {count}, {yuan}, {hours} and {items} stand for the form's ticked boxes: how many, the
+  // sum of their data-fen in yuan, of their data-tenths in hours, and their data-label names. With
+  // such a placeholder and nothing ticked the form is sent as it is; the server says what is missing.
+  function yuanOf(fen) { return Math.floor(fen / 100) + "." + String(fen % 100).padStart(2, "0"); }
+  function ticked(form) {
+    var out = { count: 0, fen: 0, tenths: 0, items: [] };
+    each("input[type=checkbox][name]:checked", function (box) {
+      out.count += 1;
+      out.fen += parseInt(box.dataset.fen || "0", 10);
+      out.tenths += parseInt(box.dataset.tenths || "0", 10);
+      if (box.dataset.label) { out.items.push(box.dataset.label); }
+    }, form);
+    return out;
+  }
+  function confirmation(form, submitter) {
+    var message = (submitter && submitter.dataset.confirm) || form.dataset.confirm;
+    if (!message || !/\{(count|yuan|hours|items)\}/.test(message)) { return message; }
+    var t = ticked(form);
+    if (!t.count) { return null; }
+    return message.replace(/\{count\}/g, t.count).replace(/\{yuan\}/g, yuanOf(t.fen))
+      .replace(/\{hours\}/g, Math.floor(t.tenths / 10) + "." + (t.tenths % 10)).replace(/\{items\}/g, t.items.join("、"));
+  }
+  each("form", function (form) {
+    if (!form.matches("[data-confirm]") && !form.querySelector("[data-confirm]")) { return; }
     form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+      var message = confirmation(form, event.submitter);
+      if (message && !window.confirm(message)) { event.preventDefault(); }
     });
   });
 
@@ -73,12 +98,13 @@
     function show() {
       var fen = 0, n = 0;
       boxes.forEach(function (b) { if (b.checked) { n += 1; fen += parseInt(b.dataset.fen, 10); } });
-      sum.textContent = "已选 " + n + " 张，合计 " + Math.floor(fen / 100) + "." + String(fen % 100).padStart(2, "0") + " 元";
+      sum.textContent = "已选 " + n + " 张，合计 " + yuanOf(fen) + " 元";
     }
     boxes.forEach(function (b) { b.addEventListener("change", show); });
     // The buttons are disabled once the form is on its way (the idempotency key guards online
     // payment even if it is sent twice); coming back from the history they work again.
-    form.addEventListener("submit", function () {
+    form.addEventListener("submit", function (event) {
+      if (event.defaultPrevented) { return; }  // the payer said no to the confirmation
       setTimeout(function () { each("button[type=submit]", function (b) { b.disabled = true; }, form); }, 0);
     });
     window.addEventListener("pageshow", function () { each("button[type=submit]", function (b) { b.disabled = false; }, form); });

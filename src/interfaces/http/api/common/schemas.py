@@ -145,6 +145,9 @@ class BillOut(RosterColumns):
     payment_id: uuid.UUID | None
     gateway_transaction_id: str | None
     void_reason: str | None
+    refund_id: uuid.UUID | None  # the course's latest drop request covering this bill
+    refunded_fen: int | None  # paid back, once the bill is refunded
+    refunded_at: datetime | None
     issued_at: datetime
     paid_at: datetime | None
     updated_at: datetime

@@ -44,6 +44,7 @@ class BillTotalsByStatus(Out):
     awaiting_payment: StatusTotal
     remittance_in_transit: StatusTotal
     paid: StatusTotal
+    refunded: StatusTotal
     voided: StatusTotal
 
 
