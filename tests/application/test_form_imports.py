@@ -31,7 +31,6 @@ from application.common.context import correlation_id
 from application.common.jobs import MAX_ATTEMPTS, JobBusy, JobPaused, bulk_job_items_view, bulk_jobs_view
 from application.common.queries import Page
 from domains.shared.errors import DomainError, NotFound
-from infrastructure.database import reader
 from infrastructure.jobs import Jobs, SqlJobState, bulk_job_items, bulk_jobs
 from tests.support import applicant, make_id_number
 

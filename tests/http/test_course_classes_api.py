@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.http.api_helpers import API, ok, problem
-from tests.http.selection_support import learner
 from tests.http.resit_support import cohort
+from tests.http.selection_support import learner
 from tests.http.teaching_support import add_members, form_class, listed, staff
 
 

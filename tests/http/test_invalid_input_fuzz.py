@@ -46,7 +46,7 @@ scalars = st.one_of(tricky_text, st.integers(min_value=-(2**70), max_value=2**70
 def shaped(*fields: str, nested: dict[str, Any] | None = None) -> st.SearchStrategy[Any]:
     """Bodies with the endpoint's own field names (so they pass the first checks), random values,
     some fields missing; or any JSON at all."""
-    members = {f: scalars for f in fields}
+    members = dict.fromkeys(fields, scalars)
     for name, strategy in (nested or {}).items():
         members[name] = st.one_of(strategy, scalars)
     return st.one_of(st.fixed_dictionaries({}, optional=members), json_values)

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from tests.http.api_helpers import API, ok, problem
-from tests.http.selection_support import learner_login
 from tests.http.resit_support import cohort, pay_by_remittance, register_resit, studied, withdraw
+from tests.http.selection_support import learner_login
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ only the new teaching point's own mentors can be assigned."""
 from __future__ import annotations
 
 from tests.http.api_helpers import API, ok, problem
-from tests.http.selection_support import learner
 from tests.http.resit_support import cohort
+from tests.http.selection_support import learner
 from tests.http.teaching_support import add_members, assign_mentor, assign_site, form_class, listed, mentor
 
 

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.http.api_helpers import API, ok
-from tests.http.test_invalid_input_fuzz import FUZZ, check, scalars, shaped
 from tests.http.selection_support import learner, ready_catalogue
 from tests.http.teaching_support import form_class, mentor
+from tests.http.test_invalid_input_fuzz import FUZZ, check, scalars, shaped
 
 
 def test_mentor_exam_site_and_class_endpoints(client, world, login):

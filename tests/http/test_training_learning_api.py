@@ -13,7 +13,13 @@ from domains.training.ledger import CertificateLedger
 from tests.conftest import PASSWORD
 from tests.http.api_helpers import ok, problem
 from tests.http.training_support import (  # noqa: F401  (fixtures)
-    INSIDE, OUTSIDE, SCHOOL_NAME, T, peer, register, training,
+    INSIDE,
+    OUTSIDE,
+    SCHOOL_NAME,
+    T,
+    peer,
+    register,
+    training,
 )
 
 

@@ -16,7 +16,7 @@ from domains.exams.registration import RegistrationStatus
 from domains.finance.bill import BillStatus
 from tests.http.api_helpers import API, ok, problem
 from tests.http.resit_support import studied
-from tests.worker_support import Follower, POSITION, settings, STALE, WAIT_FOR, WaitingClient, worker_settings, world  # noqa: F401  (fixtures)
+from tests.worker_support import POSITION, STALE, WAIT_FOR, Follower, WaitingClient, settings, worker_settings, world  # noqa: F401  (fixtures)
 
 
 @pytest.fixture

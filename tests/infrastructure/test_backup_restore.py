@@ -15,7 +15,6 @@ from pathlib import Path
 import psycopg
 import pytest
 
-
 pytestmark = pytest.mark.database("postgres")  # pg_dump and pg_restore
 
 ROOT = Path(__file__).resolve().parents[2]
