@@ -13,7 +13,6 @@ from typing import Any
 from application.common.jobs import JobBusy
 from tests.http.api_helpers import API, ok, problem
 from tests.http.selection_support import learner
-from tests.http.test_logs_privacy import log_output  # noqa: F401 (a fixture)
 from tests.photo_support import jpeg, png, zip_of
 from tests.support import make_id_number
 
