@@ -92,7 +92,7 @@ def pay_online(client, headers, bill_ids, key):
 
 
 def test_online_payment_through_the_gateway_simulator(client, world, login, two_learners):
-    cat, a, _, _, bills, _ = two_learners
+    _, a, _, _, bills, _ = two_learners
     xw = login("xuanwu")
     started = ok(pay_online(client, xw, ids(bills[a]), "order-a-0001"), 201)
     assert started["status"] == "initiated" and started["amount_fen"] == 67600 and not started["replayed"]

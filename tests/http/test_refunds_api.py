@@ -36,7 +36,7 @@ def act(client, headers, refund_id, step, **body):
 
 
 def test_the_whole_chain_from_request_to_refund(client, world, login, paid):
-    cat, lid, enrollment = paid
+    _, lid, enrollment = paid
     xw, jw, cw = login("xuanwu"), login("jiaowu"), login("caiwu")
     outcome = ok(drop(client, xw, enrollment["01234"]), 201)
     assert outcome["dropped"] == []

@@ -150,7 +150,7 @@ def changed_major_with_courses(client: Any, login: Any, world: Any) -> tuple[str
 
 
 def test_a_change_of_major_keeps_credits_valid_only_for_courses_in_the_new_programme(client, login, world):
-    lid, cat = changed_major_with_courses(client, login, world)
+    lid, _ = changed_major_with_courses(client, login, world)
     courses = ok(client.get(f"{API}/learners/{lid}/courses", headers=login("xuanwu")))
     counted = {c["course_code"]: (c["counts_for_graduation"], c["counts_for_graduation_label"]) for c in courses}
     assert counted == {"01234": (True, "是"), "01235": (False, "否（仅保留成绩）")}
