@@ -103,7 +103,8 @@ def test_malformed_photos_are_refused_with_what_is_wrong(client, login, world):
     assert body["problems"] == ["文件大小为 300.0 KB，须在 20 KB 至 40 KB 之间"]
     body = problem(send(client, tp, lid, "huge.jpg", b"\xff\xd8\xff" + b"0" * (3 * 1024 * 1024)), 422, "photo.spec")
     assert body["problems"] == ["文件大小超过 2 MB，须在 20 KB 至 40 KB 之间"]
-    problem(client.post(f"{API}/learners/{lid}/photos", files={"other": ("a.jpg", jpeg(30))}, headers=tp), 422, "upload.file_required")
+    problem(client.post(f"{API}/learners/{lid}/photos", files={"other": ("a.jpg", jpeg(30))}, headers=tp),
+            422, "upload.file_required")
     assert ok(client.get(f"{API}/learners/{lid}/photos", headers=tp))["photos"] == []
 
 
