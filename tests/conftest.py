@@ -26,6 +26,10 @@ PASSWORD = "secret123"
 # Inside the demo admission period of the `world` fixture (2026-08-01 .. 2026-09-30).
 NOW = datetime(2026, 9, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
+# Fixtures kept in support modules: the training platform's people and courses (`training`,
+# `peer`) serve the HTTP suites and the browser check of the learning centre.
+pytest_plugins = ["tests.http.training_support"]
+
 
 def _postgres_database(worker: str) -> str:
     """One database per xdist worker, emptied before each test."""

@@ -148,13 +148,13 @@ def breaches(contract: Contract, shapes: list[Shape]) -> list[str]:
         elif versions and recorded is None and shape.version < max(map(int, versions)):
             found.append(f"{shape.name}'s class_version went down to {shape.version}; the contract has {max(map(int, versions))}")
     present = {s.topic for s in shapes}
-    for topic in contract:
-        if topic not in present and not _still_resolves(topic, present):
-            found.append(
-                f"{topic} is in the contract but no aggregate records it any more: stored events of "
-                "that topic could no longer be read. Keep the class (or, for a move or rename, "
-                "register the old topic with eventsourcing.utils.register_topic)"
-            )
+    found.extend(
+        f"{topic} is in the contract but no aggregate records it any more: stored events of "
+        "that topic could no longer be read. Keep the class (or, for a move or rename, "
+        "register the old topic with eventsourcing.utils.register_topic)"
+        for topic in contract
+        if topic not in present and not _still_resolves(topic, present)
+    )
     return found
 
 

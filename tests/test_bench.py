@@ -27,7 +27,8 @@ FIGURES = {
 def test_bench_writes_every_figure(tmp_path: Path, database_url: str, capsys) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "bench.json"
     code = main(
-        ["bench", "--forms", "50", "--stock-forms", "10", "--selection-learners", "80", "--certificates", "3", "--database-url", database_url, "--json", str(out)]
+        ["bench", "--forms", "50", "--stock-forms", "10", "--selection-learners", "80",
+         "--certificates", "3", "--database-url", database_url, "--json", str(out)]
     )
     assert code == 0
     figures = json.loads(out.read_text())

@@ -29,12 +29,12 @@ def test_every_recorded_event_has_a_label():
 
 
 def test_every_stored_field_of_every_event_has_a_chinese_name():
-    missing = []
-    for cls in recorded_event_classes():
-        aggregate = cls.__qualname__.rpartition(".")[0]
-        for f in dataclasses.fields(cls):
-            if f.name not in ENVELOPE and field_label(f.name, aggregate) == f.name:
-                missing.append(f"{cls.__qualname__}.{f.name}")
+    missing = [
+        f"{cls.__qualname__}.{f.name}"
+        for cls in recorded_event_classes()
+        for f in dataclasses.fields(cls)
+        if f.name not in ENVELOPE and field_label(f.name, cls.__qualname__.rpartition(".")[0]) == f.name
+    ]
     assert sorted(missing) == []
     assert field_label("name", "Account") == "姓名" and field_label("name", "AdmissionBatch") == "名称"
     assert field_label("amount_fen") == "金额"

@@ -1,6 +1,7 @@
 """Worker mode in tests: the production layout, where read models lag behind the writes.
 
-A test module opts in by overriding `settings` with `worker_settings(...)`; nothing then moves
+A test module opts in by overriding the `settings` and `world` fixtures with
+`worker_settings(settings)` and `caught_up(world, container)`; nothing then moves
 the read models but a `Follower` (a thread doing what `eduledger worker` does) or the test's own
 `runner.catch_up()`, so each test says exactly when they catch up.
 """
@@ -10,8 +11,6 @@ from __future__ import annotations
 import dataclasses
 import threading
 from typing import Any
-
-import pytest
 
 from tests.conftest import PASSWORD
 
@@ -23,6 +22,11 @@ STALE = "X-EduLedger-Stale"
 def worker_settings(settings: Any, read_wait_seconds: float = 30.0) -> Any:
     # A generous wait: a loaded two-core machine may take a while to catch up.
     return dataclasses.replace(settings, projections="worker", read_wait_seconds=read_wait_seconds)
+
+
+def caught_up(world: Any, container: Any) -> Any:
+    container.runner.catch_up()  # the set-up as a worker that caught up would leave it
+    return world
 
 
 class Follower:
@@ -82,16 +86,3 @@ class WaitingClient:
 
     def delete(self, url: str, **kwargs: Any) -> Any:
         return self.request("DELETE", url, **kwargs)
-
-
-# Worker-mode fixtures: a test module takes them with `from tests.worker_support import
-# settings, world` (they override the suite's own of the same names for that module only).
-@pytest.fixture
-def settings(settings: Any) -> Any:
-    return worker_settings(settings)
-
-
-@pytest.fixture
-def world(world: Any, container: Any) -> Any:
-    container.runner.catch_up()  # the set-up as a worker that caught up would leave it
-    return world

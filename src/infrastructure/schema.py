@@ -67,7 +67,7 @@ def platform_metadata() -> MetaData:
     import infrastructure.jobs
     import infrastructure.projections
     import infrastructure.sessions
-    import infrastructure.training_login  # noqa: F401
+    import infrastructure.training_login
     import infrastructure.videos  # noqa: F401
 
     return platform_tables

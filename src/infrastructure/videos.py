@@ -122,7 +122,7 @@ def _webm_duration_ms(data: bytes) -> int | None:
                         duration = struct.unpack(">f" if f - e == 4 else ">d", data[e:f])[0]
                 if duration is None or scale <= 0:
                     return None
-                return int(round(duration * scale / 1_000_000))
+                return round(duration * scale / 1_000_000)
             return None
     except ValueError:
         return None
@@ -169,7 +169,7 @@ def _mp4_duration_ms(data: bytes) -> int | None:
                 timescale, duration = struct.unpack(">II", data[c + 12 : c + 20])
             if timescale == 0 or duration in (0xFFFFFFFF, 0xFFFFFFFFFFFFFFFF):
                 return None
-            return int(round(duration * 1000 / timescale))
+            return round(duration * 1000 / timescale)
     return None
 
 

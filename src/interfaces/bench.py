@@ -428,7 +428,8 @@ def _run(c: Container, forms: int, stock_forms: int, progress: Callable[[str], N
         figures[name].ratio = figures[name].value / figures[ref].value
         figures[name].reference = ref
     figures["bulk_vs_stock"] = Figure("ours / stock", bulk / stock, "x")
-    order = ["raw_insert", "enter_form", "enter_forms", "stock_approve", "bulk_approve", "bulk_vs_stock", "raw_scan_insert", "rebuild"]
+    order = ["raw_insert", "enter_form", "enter_forms", "stock_approve",
+             "bulk_approve", "bulk_vs_stock", "raw_scan_insert", "rebuild"]
     return {k: figures[k] for k in order}
 
 

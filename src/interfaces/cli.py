@@ -113,8 +113,8 @@ def parser() -> argparse.ArgumentParser:
 
 # Further commands (bench, export) add (name, register) pairs here.
 EXTRA_COMMANDS: list[tuple[str, Callable[[argparse.ArgumentParser], None]]] = []
-import interfaces.bench_command  # noqa: E402, F401  (registers `eduledger bench`)
-import interfaces.housekeeping_command  # noqa: E402, F401  (registers `eduledger housekeeping`)
+import interfaces.bench_command  # noqa: E402  (registers `eduledger bench`)
+import interfaces.housekeeping_command  # noqa: E402  (registers `eduledger housekeeping`)
 import interfaces.schema_command  # noqa: E402, F401  (registers `eduledger migrate`)
 from interfaces import audit_command  # noqa: E402  (eduledger audit verify, keygen, checkpoint)
 

@@ -88,7 +88,8 @@ def open_catalogue(
         cur.publish_course(academic_affairs, cid)
         cur.add_course_version(academic_affairs, cid, f"{today.year}版")
         cur.use_course_version(academic_affairs, cid, f"{today.year}版")
-        cur.submit_assessment(academic_affairs, cid, final_exam, "形成性考核30%，终结性考试70%" if final_exam else "形成性考核100%")
+        cur.submit_assessment(academic_affairs, cid, final_exam,
+                              "形成性考核30%，终结性考试70%" if final_exam else "形成性考核100%")
         cur.approve_assessment(academic_affairs, cid, "同意")
         for programme_code, semester in listed.items():
             if programme_code in programmes:
@@ -136,7 +137,8 @@ def _course_activity(c: Container, staff: Mapping[str, Actor], tps: Mapping[str,
     for tp_code, confirm in (("101", True), ("102", False)):
         with c.engine.connect() as conn:
             unpaid = list(conn.execute(
-                select(bill_rows.c.id).where(bill_rows.c.teaching_point_id == tps[tp_code], bill_rows.c.status == "awaiting_payment")
+                select(bill_rows.c.id).where(bill_rows.c.teaching_point_id == tps[tp_code],
+                                             bill_rows.c.status == "awaiting_payment")
             ).scalars())
         if not unpaid:
             continue
@@ -146,7 +148,7 @@ def _course_activity(c: Container, staff: Mapping[str, Actor], tps: Mapping[str,
     paid = _enrollments(c, tps["101"])
     reasons = ("工作调动，时间冲突", "误选课程", "重复选课")
     refunds = []
-    for enrollment_id, reason in zip(paid[:3], reasons):
+    for enrollment_id, reason in zip(paid[:3], reasons, strict=False):  # fewer paid courses: fewer refunds
         refunds += c.enrolment.drop_courses(staff["xuanwu"], [enrollment_id], reason).refund_ids
     if len(refunds) == 3:
         c.finance.approve_drop(staff["jiaowu"], refunds[1], "同意退课")
@@ -247,7 +249,8 @@ def load_demo(c: Container) -> str:
             user_id=account_id, username=username, name=name, roles=frozenset(Role(r) for r in roles),
             teaching_point_id=tps[tp_code] if tp_code else None,
         )
-    sb = adm.register_study_batch(SYSTEM, f"{today.year}{'F' if today.month >= 7 else 'S'}", f"{today.year}{'秋' if today.month >= 7 else '春'}")
+    sb = adm.register_study_batch(SYSTEM, f"{today.year}{'F' if today.month >= 7 else 'S'}",
+                                  f"{today.year}{'秋' if today.month >= 7 else '春'}")
     ab = adm.register_admission_batch(
         SYSTEM, f"A{today.year}{today.month:02d}", f"{today.year}年{'秋季' if today.month >= 7 else '春季'}招生", sb,
         (today - timedelta(days=30)).isoformat(), (today + timedelta(days=60)).isoformat(),
@@ -264,7 +267,8 @@ def load_demo(c: Container) -> str:
     forms = []
     for i in range(36):
         tp_code = ("101", "102", "201")[i % 3]
-        actor = Actor(user_id=None, username=f"demo-{tp_code}", name="教学点", roles=frozenset({Role.TEACHING_POINT_ADMIN}), teaching_point_id=tps[tp_code])
+        actor = Actor(user_id=None, username=f"demo-{tp_code}", name="教学点",
+                      roles=frozenset({Role.TEACHING_POINT_ADMIN}), teaching_point_id=tps[tp_code])
         programme = programmes[i % len(programmes)]
         id_number = str(fake.ssn(min_age=22, max_age=45))
         birth = ChineseIdNumber.parse(id_number).birth_date
@@ -286,7 +290,8 @@ def load_demo(c: Container) -> str:
     for fid in forms[24:27]:
         adm.reject_form(reviewer, fid, "最高学历信息在学信网无法查询")
     for i in range(6):
-        adm.quick_register(SYSTEM, fake.name(), fake.phone_number(), ("会计学", "行政管理", "汉语言文学")[i % 3], tps[("101", "102", "201")[i % 3]])
+        adm.quick_register(SYSTEM, fake.name(), fake.phone_number(),
+                           ("会计学", "行政管理", "汉语言文学")[i % 3], tps[("101", "102", "201")[i % 3]])
     cat = open_catalogue(c, staff["jiaowu"], staff["caiwu"], by_code, today)
     _course_activity(c, staff, tps, cat)
     lines = ["demo data loaded; accounts (password " + DEMO_PASSWORD + "):"]

@@ -11,7 +11,10 @@ from typing import Any
 
 import pytest
 
+from application.common.actor import SYSTEM
+from tests.admin.training_support import SCHOOL_NAME
 from tests.conftest import PASSWORD
+from tests.training_ledger_support import training_world
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -104,3 +107,26 @@ def sign_in(page: Any) -> Any:
         return page
 
     return _sign_in
+
+
+# The teacher-training platform, for the portal's browser tests.
+@pytest.fixture
+def training_setup(container: Any, world: Any) -> dict[str, Any]:
+    """A school whose campus range holds the loopback address, its admin, and two courses."""
+    t = container.training
+    school_id = t.schools.register_school(SYSTEM, SCHOOL_NAME, ["127.0.0.0/8"])
+    t.schools.appoint_admin(SYSTEM, role_name="training_school_admin", school_id=school_id, username="nsd_admin",
+                            name="周老师", password=PASSWORD, confirm_password=PASSWORD)
+    centre = t.learning.publish_course(
+        SYSTEM, kind="centre", title="课程思政建设", tenths=25, summary_prompt="写一份课程思政设计",
+        chapters=[{"title": "导论", "duration_seconds": 600}, {"title": "方法", "duration_seconds": 300}],
+    )
+    t.learning.publish_course(SYSTEM, kind="ideology", title="习近平总书记教育重要论述讲义导读", tenths=20,
+                              summary_prompt="学习心得", chapters=[{"title": "导读", "duration_seconds": 900}])
+    return {"school_id": school_id, "centre": centre}
+
+
+@pytest.fixture
+def tw(container: Any, world: Any) -> Any:
+    """Trainees with eligible hours on their certificate ledgers."""
+    return training_world(container)

@@ -275,8 +275,8 @@ def test_garbage_input_gives_chinese_messages_never_a_500(signed_in, world):
     r = web.post("/admin/application-forms/new", data={"_csrf_token": token, "admission_batch_id": "x", "programme_id": "y"})
     assert r.status_code == 422 and "请选择招生批次" in r.text
     r = web.post("/admin/application-forms/new", data={
-        "_csrf_token": token, "admission_batch_id": str(world.admission_batch), "programme_id": str(world.programmes["accounting"]),
-        **applicant(52, prior_level="幼儿园"),
+        "_csrf_token": token, "admission_batch_id": str(world.admission_batch),
+        "programme_id": str(world.programmes["accounting"]), **applicant(52, prior_level="幼儿园"),
     })
     assert r.status_code == 422 and "最高学历层次须为" in r.text and 'value="王小明52"' in r.text
     r = web.post("/admin/application-forms/imports", files={"file": ("a.xlsx", b"PK\x03\x04junk", "application/octet-stream")},

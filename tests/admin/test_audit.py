@@ -89,7 +89,7 @@ def test_history_of_any_record_replays_to_a_version(sign_in, world, page):
 
 
 def test_an_auditors_pages_offer_no_action_and_their_posts_are_refused(sign_in, world, page):
-    form_id, number = admit(world, 1)
+    admit(world, 1)
     page = sign_in("shenji")
     from application.common.filters import RosterFilter
     from application.common.queries import Page

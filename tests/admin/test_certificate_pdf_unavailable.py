@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from infrastructure.certificates import fonts
-from tests.admin.test_training_certificates import portal_sign_in, tw  # noqa: F401  (fixture)
+from tests.admin.training_support import portal_sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 from tests.http.api_helpers import ok
-from tests.http.training_support import T, peer, training  # noqa: F401  (fixtures)
+from tests.http.training_support import T
 
 browser = pytest.mark.browser
 

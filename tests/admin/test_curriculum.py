@@ -109,7 +109,8 @@ def test_academic_affairs_registers_a_course_and_makes_it_ready_for_selection(si
     page.screenshot(path="/tmp/curriculum_course.png", full_page=True)
     assert page.get_by_test_id("course-status").inner_text() == "已发布"
     audit = page.get_by_test_id("audit-tab").inner_text()
-    for step in ("登记课程", "添加课程版本", "设置使用中版本", "提交考核要求", "考核要求审核通过", "考核要求审核驳回", "发布课程"):
+    for step in ("登记课程", "添加课程版本", "设置使用中版本", "提交考核要求",
+                 "考核要求审核通过", "考核要求审核驳回", "发布课程"):
         assert step in audit, step
     assert "jiaowu" in audit and "考核方式合理" in audit and "须含终考" in audit
 

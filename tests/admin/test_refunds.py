@@ -108,8 +108,15 @@ def test_a_paid_drop_travels_the_whole_chain_with_every_step_in_the_audit_tab(si
     sheet = _download(page, tmp_path)
     header, data = sheet[0], sheet[1:]
     assert len(data) == 1
-    assert [data[0][header.index(h)] for h in ("学号", "课程名称", "退费金额（元）", "审核状态", "学生可否学习", "退费凭证号")] == [
-        number, "管理会计", 676, "已处理退费", "否", "TK20261001",
+    assert [
+        data[0][header.index(h)] for h in ("学号", "课程名称", "退费金额（元）", "审核状态", "学生可否学习", "退费凭证号")
+    ] == [
+        number,
+        "管理会计",
+        676,
+        "已处理退费",
+        "否",
+        "TK20261001",
     ]
 
     page = sign_in("xuanwu")
@@ -122,7 +129,7 @@ def test_a_paid_drop_travels_the_whole_chain_with_every_step_in_the_audit_tab(si
 
 @browser
 def test_finance_rejection_needs_a_reason_and_the_learner_keeps_studying(sign_in, client, login, world, paid):
-    lid, enrollment = paid
+    _, enrollment = paid
     rid = request_drop(client, login, enrollment["01235"])
     ok(client.post(f"{API}/refunds/{rid}/academic-approval", json={}, headers=login("jiaowu")))
 
@@ -141,7 +148,7 @@ def test_finance_rejection_needs_a_reason_and_the_learner_keeps_studying(sign_in
 
 @browser
 def test_the_teaching_point_cancels_only_while_pending_academic_review(sign_in, client, login, world, paid):
-    lid, enrollment = paid
+    _, enrollment = paid
     first = request_drop(client, login, enrollment["01234"])
     second = request_drop(client, login, enrollment["01235"])
 
@@ -210,7 +217,7 @@ def test_another_teaching_point_sees_none_of_it(sign_in, client, login, world, p
 
 
 def test_after_a_decision_the_next_pending_request_opens_and_tabs_show_their_counts(sign_in, client, login, world, paid):
-    lid, enrollment = paid
+    _, enrollment = paid
     first = request_drop(client, login, enrollment["01234"])
     second = request_drop(client, login, enrollment["01235"])
 

@@ -167,7 +167,8 @@ def test_a_class_is_formed_and_its_learners_added_moved_and_removed(sign_in, cli
     page = sign_in("jiaowu")  # school staff read every teaching point's classes and change nothing
     with page.expect_navigation():
         page.click("nav.menu >> text=班级管理")
-    assert sorted(page.get_by_test_id("class-row").locator("td:first-child").all_inner_texts()) == ["会计1班", "会计二班", "鼓楼会计班"]
+    class_names = page.get_by_test_id("class-row").locator("td:first-child").all_inner_texts()
+    assert sorted(class_names) == ["会计1班", "会计二班", "鼓楼会计班"]
     expect(page.get_by_test_id("class-form")).to_have_count(0)
     with page.expect_navigation():
         page.locator("[data-testid=class-row]", has_text="会计二班").locator("a").click()

@@ -6,29 +6,15 @@ verification page with both values in the certificate's history."""
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.admin.conftest import new_context
+from tests.admin.training_support import portal_sign_in
 from tests.conftest import PASSWORD
-from tests.training_ledger_support import training_world
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def tw(container: Any, world: Any) -> Any:
-    return training_world(container)
-
-
-def portal_sign_in(page: Any, username: str) -> None:
-    page.goto("/training/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("[data-testid=login]")
 
 
 def test_a_trainee_applies_within_the_tolerance_downloads_and_reprints(page, tw):

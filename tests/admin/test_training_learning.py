@@ -11,48 +11,10 @@ import pytest
 from playwright.sync_api import expect
 
 from application.common.actor import SYSTEM
+from tests.admin.training_support import SCHOOL_NAME, portal_register, portal_sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-SCHOOL_NAME = "南京师范大学"
-
-
-@pytest.fixture
-def training_setup(container: Any, world: Any) -> dict[str, Any]:
-    """A school whose campus range holds the loopback address, its admin, and two courses."""
-    t = container.training
-    school_id = t.schools.register_school(SYSTEM, SCHOOL_NAME, ["127.0.0.0/8"])
-    t.schools.appoint_admin(SYSTEM, role_name="training_school_admin", school_id=school_id, username="nsd_admin",
-                            name="周老师", password=PASSWORD, confirm_password=PASSWORD)
-    centre = t.learning.publish_course(
-        SYSTEM, kind="centre", title="课程思政建设", tenths=25, summary_prompt="写一份课程思政设计",
-        chapters=[{"title": "导论", "duration_seconds": 600}, {"title": "方法", "duration_seconds": 300}],
-    )
-    t.learning.publish_course(SYSTEM, kind="ideology", title="习近平总书记教育重要论述讲义导读", tenths=20,
-                              summary_prompt="学习心得", chapters=[{"title": "导读", "duration_seconds": 900}])
-    return {"school_id": school_id, "centre": centre}
-
-
-def portal_sign_in(page: Any, username: str) -> None:
-    page.goto("/training/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("[data-testid=login]")
-
-
-def portal_register(page: Any, school_id: Any, unit_name: str, username: str = "teacher_li") -> None:
-    """Fill the trainee registration form (李老师) and send it."""
-    page.goto("/training/register")
-    page.select_option("select[name=school_id]", str(school_id))
-    page.fill("input[name=unit_name]", unit_name)
-    page.fill("input[name=username]", username)
-    page.fill("input[name=name]", "李老师")
-    page.fill("input[name=password]", PASSWORD)
-    page.fill("input[name=confirm_password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("[data-testid=register]")
 
 
 def test_trainee_registers_signs_up_watches_submits_the_summary_and_sees_eligible_hours(

@@ -12,11 +12,7 @@ from playwright.sync_api import expect
 
 from application.common.actor import SYSTEM, Actor
 from domains.shared.values import Role
-from tests.admin.test_training_learning import (  # noqa: F401
-    SCHOOL_NAME,
-    portal_sign_in,
-    training_setup,
-)
+from tests.admin.training_support import SCHOOL_NAME, portal_sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser

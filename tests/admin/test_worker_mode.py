@@ -9,16 +9,22 @@ import dataclasses
 import pytest
 from playwright.sync_api import expect
 
-from tests.admin.test_training_learning import (  # noqa: F401 - a fixture
-    SCHOOL_NAME,
-    portal_register,
-    portal_sign_in,
-    training_setup,
-)
+from tests.admin.training_support import SCHOOL_NAME, portal_register, portal_sign_in
 from tests.conftest import PASSWORD
-from tests.worker_support import Follower, settings, worker_settings, world  # noqa: F401  (fixtures)
+from tests.worker_support import Follower, caught_up, worker_settings
 
 pytestmark = pytest.mark.browser
+
+
+# Worker mode for this module: the suite's own settings and world, overridden.
+@pytest.fixture
+def settings(settings):
+    return worker_settings(settings)
+
+
+@pytest.fixture
+def world(world, container):
+    return caught_up(world, container)
 
 
 def staff(world, username: str) -> object:

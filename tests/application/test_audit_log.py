@@ -141,7 +141,8 @@ def test_a_rebuild_gives_the_same_log_and_the_same_records(world, paid):
     def snapshot() -> tuple[Any, ...]:
         with world.container.engine.connect() as conn:
             log = conn.execute(select(audit_log).order_by(audit_log.c.originator_id, audit_log.c.version)).all()
-            subjects = conn.execute(select(audit_subjects).order_by(audit_subjects.c.subject_id, audit_subjects.c.originator_id)).all()
+            subjects = conn.execute(select(audit_subjects).order_by(audit_subjects.c.subject_id,
+                                                                    audit_subjects.c.originator_id)).all()
         found = _search(world, "student_number", paid["student_number"]).matches[0].records
         return log, subjects, [(r.id, r.versions, r.summary) for r in found]
 

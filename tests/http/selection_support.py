@@ -30,7 +30,8 @@ def new_course(
 ) -> str:
     """A course made ready step by step; each flag leaves one precondition unmet when False."""
     jw = login("jiaowu")
-    course = ok(client.post(f"{API}/courses", json={"code": code, "name": name, "credits": credits, "levels": list(levels)}, headers=jw), 201)
+    course = ok(client.post(f"{API}/courses",
+                            json={"code": code, "name": name, "credits": credits, "levels": list(levels)}, headers=jw), 201)
     cid = course["id"]
     if publish:
         ok(client.post(f"{API}/courses/{cid}/publication", headers=jw))
@@ -38,7 +39,8 @@ def new_course(
         ok(client.post(f"{API}/courses/{cid}/versions", json={"version": "2026版"}, headers=jw))
         ok(client.put(f"{API}/courses/{cid}/version-in-use", json={"version": "2026版"}, headers=jw))
     if final_exam is not None:
-        ok(client.post(f"{API}/courses/{cid}/assessment", json={"includes_final_exam": final_exam, "description": "形考30%，终考70%"}, headers=jw))
+        ok(client.post(f"{API}/courses/{cid}/assessment",
+                       json={"includes_final_exam": final_exam, "description": "形考30%，终考70%"}, headers=jw))
         ok(client.post(f"{API}/courses/{cid}/assessment/approval", json={}, headers=jw))
     return cid
 
@@ -52,13 +54,17 @@ def set_fees(client: Any, login: Any, undergraduate: bool = True, junior: bool =
 
 
 def list_in_programme(client: Any, login: Any, programme_id: Any, course_id: str, semester: int = 1) -> None:
-    ok(client.post(f"{API}/programmes/{programme_id}/courses", json={"course_id": course_id, "suggested_semester": semester}, headers=login("jiaowu")), 201)
+    ok(client.post(f"{API}/programmes/{programme_id}/courses",
+                   json={"course_id": course_id, "suggested_semester": semester}, headers=login("jiaowu")), 201)
 
 
 def batches(client: Any, login: Any, course_ids: list[str], code: str = "X2026F") -> tuple[str, str]:
     jw = login("jiaowu")
-    sb = ok(client.post(f"{API}/selection-batches", json={"code": code, "name": "2026秋季选课", **SELECTION, "course_ids": course_ids}, headers=jw), 201)
-    eb = ok(client.post(f"{API}/exam-batches", json={"code": "K" + code[1:], "name": "2027年1月考试", **REGISTRATION, "course_ids": course_ids}, headers=jw), 201)
+    sb = ok(client.post(f"{API}/selection-batches",
+                        json={"code": code, "name": "2026秋季选课", **SELECTION, "course_ids": course_ids}, headers=jw), 201)
+    eb = ok(client.post(f"{API}/exam-batches",
+                        json={"code": "K" + code[1:], "name": "2027年1月考试", **REGISTRATION, "course_ids": course_ids},
+                        headers=jw), 201)
     return sb["id"], eb["id"]
 
 

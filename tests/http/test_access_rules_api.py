@@ -13,8 +13,8 @@ from infrastructure.jobs import bulk_jobs
 from tests.http.api_helpers import API, login_as, ok, problem
 from tests.http.selection_support import learner
 from tests.http.test_certificate_pdf_download import issue
-from tests.http.test_training_certificates_api import CERTS, tw, who  # noqa: F401  (fixtures)
-from tests.http.training_support import T, peer, training  # noqa: F401  (fixtures)
+from tests.http.test_training_certificates_api import CERTS
+from tests.http.training_support import T
 from tests.photo_support import jpeg
 
 

@@ -43,13 +43,15 @@ def test_teaching_point_admin_adds_users_to_its_own_teaching_point_only(client, 
 
 def test_teaching_point_admin_cannot_grant_school_roles(client, world, login):
     for roles in (["finance"], ["head_teacher", "auditor"], ["system_admin"], ["academic_affairs"]):
-        problem(client.post(f"{API}/accounts", json=new_user(roles=roles), headers=login("xuanwu")), 403, "account.role_beyond_scope")
+        problem(client.post(f"{API}/accounts", json=new_user(roles=roles), headers=login("xuanwu")),
+                403, "account.role_beyond_scope")
     problem(client.post(f"{API}/accounts", json=new_user(roles=["dean"]), headers=login("xuanwu")), 422, "roles.invalid")
     problem(client.post(f"{API}/accounts", json=new_user(roles=[]), headers=login("xuanwu")), 422, "roles.required")
 
 
 def test_system_admin_adds_school_roles_and_teaching_point_roles(client, world, login):
-    school = ok(client.post(f"{API}/accounts", json=new_user("jiaowu2", ["academic_affairs", "finance"]), headers=login("sysadmin")), 201)
+    school = ok(client.post(f"{API}/accounts", json=new_user("jiaowu2", ["academic_affairs", "finance"]),
+                            headers=login("sysadmin")), 201)
     assert school["teaching_point_id"] is None and school["roles"] == ["academic_affairs", "finance"]
     tp_staff = ok(
         client.post(f"{API}/accounts", json=new_user("gulou2", ["teaching_point_admin"], teaching_point_id=str(world.tp["102"])),
@@ -57,28 +59,35 @@ def test_system_admin_adds_school_roles_and_teaching_point_roles(client, world, 
         201,
     )
     assert tp_staff["teaching_point_id"] == str(world.tp["102"])
-    problem(client.post(f"{API}/accounts", json=new_user("xx1", ["head_teacher"]), headers=login("sysadmin")), 422, "roles.needs_teaching_point")
+    problem(client.post(f"{API}/accounts", json=new_user("xx1", ["head_teacher"]), headers=login("sysadmin")),
+            422, "roles.needs_teaching_point")
     problem(
-        client.post(f"{API}/accounts", json=new_user("xx2", ["finance"], teaching_point_id=str(world.tp["101"])), headers=login("sysadmin")),
+        client.post(f"{API}/accounts", json=new_user("xx2", ["finance"], teaching_point_id=str(world.tp["101"])),
+                    headers=login("sysadmin")),
         422, "roles.school_only",
     )
     # Local accounts are for system administrators only (requirements/identity.md §1.1).
-    problem(client.post(f"{API}/accounts", json=new_user("xx3", ["finance"], kind="local"), headers=login("sysadmin")), 422, "account.local_for_admins")
+    problem(client.post(f"{API}/accounts", json=new_user("xx3", ["finance"], kind="local"), headers=login("sysadmin")),
+            422, "account.local_for_admins")
     ok(client.post(f"{API}/accounts", json=new_user("root2", ["system_admin"], kind="local"), headers=login("sysadmin")), 201)
 
 
 def test_username_taken_is_409(client, world, login):
-    problem(client.post(f"{API}/accounts", json=new_user("gulou", ["head_teacher"]), headers=login("xuanwu")), 409, "account.username_taken")
+    problem(client.post(f"{API}/accounts", json=new_user("gulou", ["head_teacher"]), headers=login("xuanwu")),
+            409, "account.username_taken")
     ok(client.post(f"{API}/accounts", json=new_user(), headers=login("xuanwu")), 201)
     problem(client.post(f"{API}/accounts", json=new_user(), headers=login("gulou")), 409, "account.username_taken")
 
 
 def test_account_input_is_validated(client, world, login):
     headers = login("xuanwu")
-    problem(client.post(f"{API}/accounts", json={**new_user(), "confirm_password": "other123"}, headers=headers), 422, "password.mismatch")
-    problem(client.post(f"{API}/accounts", json={**new_user(), "password": "abc", "confirm_password": "abc"}, headers=headers), 422, "password.policy")
+    problem(client.post(f"{API}/accounts", json={**new_user(), "confirm_password": "other123"}, headers=headers),
+            422, "password.mismatch")
+    problem(client.post(f"{API}/accounts", json={**new_user(), "password": "abc", "confirm_password": "abc"}, headers=headers),
+            422, "password.policy")
     problem(client.post(f"{API}/accounts", json=new_user("a b"), headers=headers), 422, "username.malformed")
-    problem(client.post(f"{API}/accounts", json=new_user(id_number="320102199003150012"), headers=headers), 422, "id_number.bad_check_digit")
+    problem(client.post(f"{API}/accounts", json=new_user(id_number="320102199003150012"), headers=headers),
+            422, "id_number.bad_check_digit")
     ok(client.post(f"{API}/accounts", json=new_user(id_number=make_id_number(seq=5)), headers=headers), 201)
 
 
@@ -98,9 +107,11 @@ def test_disabling_a_user_closes_their_sessions(client, world, login):
 def test_deleting_a_user_closes_sessions_and_further_changes_are_refused(client, world, login):
     user = ok(client.post(f"{API}/accounts", json=new_user(), headers=login("xuanwu")), 201)
     session = login_as(client, "mentor1", "mentor123")
-    assert ok(client.post(f"{API}/accounts/{user['id']}/delete", json={"reason": "录入错误"}, headers=login("xuanwu")))["status"] == "deleted"
+    assert ok(client.post(f"{API}/accounts/{user['id']}/delete", json={"reason": "录入错误"},
+                          headers=login("xuanwu")))["status"] == "deleted"
     problem(client.get(f"{API}/me", headers=session), 401)
-    problem(client.patch(f"{API}/accounts/{user['id']}", json={"roles": ["head_teacher"]}, headers=login("xuanwu")), 409, "account.deleted")
+    problem(client.patch(f"{API}/accounts/{user['id']}", json={"roles": ["head_teacher"]}, headers=login("xuanwu")),
+            409, "account.deleted")
     assert "mentor1" not in [a["username"] for a in ok(client.get(f"{API}/accounts", headers=login("xuanwu")))["items"]]
 
 
@@ -124,9 +135,11 @@ def test_teaching_point_admin_cannot_touch_another_points_users(client, world, l
 
 def test_edit_roles_and_reset_password(client, world, login):
     user = ok(client.post(f"{API}/accounts", json=new_user(), headers=login("xuanwu")), 201)
-    edited = ok(client.patch(f"{API}/accounts/{user['id']}", json={"roles": ["head_teacher"], "position": "班主任"}, headers=login("xuanwu")))
+    edited = ok(client.patch(f"{API}/accounts/{user['id']}",
+                             json={"roles": ["head_teacher"], "position": "班主任"}, headers=login("xuanwu")))
     assert edited["roles"] == ["head_teacher"] and edited["position"] == "班主任"
-    problem(client.patch(f"{API}/accounts/{user['id']}", json={"roles": ["finance"]}, headers=login("xuanwu")), 403, "account.role_beyond_scope")
+    problem(client.patch(f"{API}/accounts/{user['id']}", json={"roles": ["finance"]}, headers=login("xuanwu")),
+            403, "account.role_beyond_scope")
     ok(client.post(f"{API}/accounts/{user['id']}/password-reset", json={"password": "reset123", "confirm_password": "reset123"},
                    headers=login("xuanwu")), 204)
     login_as(client, "mentor1", "reset123")
@@ -146,7 +159,8 @@ def test_auditor_reads_everything_and_changes_nothing(client, world, login):
         client.patch(f"{API}/accounts/{target}", json={"roles": ["head_teacher"]}, headers=auditor),
         client.post(f"{API}/accounts/{target}/disable", json={}, headers=auditor),
         client.post(f"{API}/accounts/{target}/delete", json={}, headers=auditor),
-        client.post(f"{API}/accounts/{target}/password-reset", json={"password": "abc123", "confirm_password": "abc123"}, headers=auditor),
+        client.post(f"{API}/accounts/{target}/password-reset",
+                    json={"password": "abc123", "confirm_password": "abc123"}, headers=auditor),
         client.post(f"{API}/teaching-points", json={"code": "301", "name": "新点"}, headers=auditor),
         client.patch(f"{API}/teaching-points/{world.tp['101']}/contact-details", json={"address": "改"}, headers=auditor),
         client.post(f"{API}/teaching-points/{world.tp['101']}/disable", json={}, headers=auditor),

@@ -100,7 +100,8 @@ def test_the_same_id_number_twice_in_one_batch_is_refused(client, world, login):
     # Also typed with a lower-case x or spaces.
     number = next(make_id_number(seq=s) for s in range(100, 200) if make_id_number(seq=s).endswith("X"))
     entered(client, login("xuanwu"), world, seq=2, id_number=number)
-    problem(enter_form(client, login("xuanwu"), world, seq=3, id_number=f" {number.lower()} "), 409, "application_id_number.taken")
+    problem(enter_form(client, login("xuanwu"), world, seq=3, id_number=f" {number.lower()} "),
+            409, "application_id_number.taken")
 
 
 def test_an_id_number_that_already_has_a_learner_is_refused(client, world, login):
@@ -139,7 +140,8 @@ def test_batch_approval_reports_each_form_and_numbers_are_unique_and_sequential(
     unknown = "00000000-0000-0000-0000-00000000abcd"
     ids = [forms_101[0], forms_102[0], rejected, forms_101[1], first["id"], unknown, forms_102[1], forms_101[2]]
     problem(client.post(f"{API}/application-forms/approvals", json={"form_ids": ids}, headers=login("xuanwu")), 403)
-    report = ok(client.post(f"{API}/application-forms/approvals", json={"form_ids": ids, "comment": "批量复审"}, headers=login("jiaowu")))
+    report = ok(client.post(f"{API}/application-forms/approvals",
+                            json={"form_ids": ids, "comment": "批量复审"}, headers=login("jiaowu")))
     assert (report["approved"], report["refused"]) == (5, 3)
     by_form = {r["form_id"]: r for r in report["results"]}
     assert set(by_form) == set(ids)

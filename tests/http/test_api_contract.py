@@ -106,7 +106,7 @@ def test_without_a_token_protected_operations_answer_401_and_public_ones_do_not(
         r = client.request(method.upper(), _url(path, op), **body)
         documented = str(r.status_code) in op["responses"]
         if key in PUBLIC_OPERATIONS:
-            right = documented and r.status_code != 401 or r.status_code == 401 and key.endswith("login")
+            right = (documented and r.status_code != 401) or (r.status_code == 401 and key.endswith("login"))
         else:
             right = r.status_code == 401 and r.headers["content-type"].startswith(PROBLEM)
             right = right and r.json()["code"] == "auth.required"

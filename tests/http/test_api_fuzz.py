@@ -69,6 +69,30 @@ def _request(case: Any, headers: dict[str, str]) -> dict[str, Any]:
     return {k: v for k, v in kwargs.items() if k in ("method", "url", "params", "headers", "json", "content", "data", "files")}
 
 
+def _fuzz(client: Any, headers: dict[str, str], known: list[str], operation: Any, mode: GenerationMode, examples: int,
+          failures: dict[str, str], answered: dict[str, set[int]]) -> None:
+    """Up to `examples` generated requests of one operation; its first failure is kept in `failures`."""
+
+    @settings(max_examples=examples, derandomize=True, database=None, deadline=None,
+              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def run(case: Any) -> None:
+        if operation.label in failures:
+            return
+        _use_known_ids(case, known)
+        response = client.request(**_request(case, headers))
+        answered.setdefault(operation.label, set()).add(response.status_code)
+        try:
+            case.validate_response(response, checks=CHECKS)
+        except (Exception, BaseExceptionGroup) as exc:  # collected, reported together by the test
+            failures[operation.label] = f"{mode}: {response.status_code} {response.text[:300]}\n{exc}"[:1500]
+
+    try:
+        run()
+    except Unsatisfiable:
+        assert mode is GenerationMode.NEGATIVE, operation.label  # nothing in it can be made invalid
+
+
 def test_the_api_answers_every_generated_request_as_its_document_says(client, world, login):
     known = _known_ids(client, login, world)
     schema = schemathesis.openapi.from_dict(client.get("/schema/openapi.json").json())
@@ -78,25 +102,7 @@ def test_the_api_answers_every_generated_request_as_its_document_says(client, wo
     for index, operation in enumerate(operations):
         headers = login_as(client, USERS[index % len(USERS)])
         for mode, examples in EXAMPLES.items():
-
-            @settings(max_examples=examples, derandomize=True, database=None, deadline=None,
-                      phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-            @given(case=operation.as_strategy(generation_mode=mode))
-            def run(case: Any) -> None:
-                if operation.label in failures:
-                    return
-                _use_known_ids(case, known)
-                response = client.request(**_request(case, headers))
-                answered.setdefault(operation.label, set()).add(response.status_code)
-                try:
-                    case.validate_response(response, checks=CHECKS)
-                except (Exception, BaseExceptionGroup) as exc:  # collected, reported together below
-                    failures[operation.label] = f"{mode}: {response.status_code} {response.text[:300]}\n{exc}"[:1500]
-
-            try:
-                run()
-            except Unsatisfiable:
-                assert mode is GenerationMode.NEGATIVE, operation.label  # nothing in it can be made invalid
+            _fuzz(client, headers, known, operation, mode, examples, failures, answered)
     assert len(operations) > 200
     # The run reached the handlers: the token was accepted everywhere, and a fair share of the
     # operations succeeded at least once (most generated writes are refused, as they should be).

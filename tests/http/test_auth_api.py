@@ -113,20 +113,24 @@ def test_change_password(client, world, login):
     headers = login("xuanwu")
     url = f"{API}/me/password"
     body = problem(
-        client.post(url, json={"current_password": "nope123", "new_password": "newpass1", "confirm_password": "newpass1"}, headers=headers),
+        client.post(url, json={"current_password": "nope123", "new_password": "newpass1", "confirm_password": "newpass1"},
+                    headers=headers),
         422, "password.current_wrong",
     )
     assert body["field"] == "current_password"
     problem(
-        client.post(url, json={"current_password": PASSWORD, "new_password": "newpass1", "confirm_password": "newpass2"}, headers=headers),
+        client.post(url, json={"current_password": PASSWORD, "new_password": "newpass1", "confirm_password": "newpass2"},
+                    headers=headers),
         422, "password.mismatch",
     )
     problem(
-        client.post(url, json={"current_password": PASSWORD, "new_password": "short", "confirm_password": "short"}, headers=headers),
+        client.post(url, json={"current_password": PASSWORD, "new_password": "short", "confirm_password": "short"},
+                    headers=headers),
         422, "password.policy",
     )
     assert ok(
-        client.post(url, json={"current_password": PASSWORD, "new_password": "newpass1", "confirm_password": "newpass1"}, headers=headers),
+        client.post(url, json={"current_password": PASSWORD, "new_password": "newpass1", "confirm_password": "newpass1"},
+                    headers=headers),
         204,
     ) is None
     problem(client.post(f"{API}/auth/login", json={"username": "xuanwu", "password": PASSWORD}), 401)

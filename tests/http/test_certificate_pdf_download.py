@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from infrastructure.certificates import fonts
 from tests.http.api_helpers import ok, problem
-from tests.http.test_training_certificates_api import CERTS, LEDGERS, tw, who  # noqa: F401  (fixtures)
+from tests.http.test_training_certificates_api import CERTS, LEDGERS
 from tests.pdf_support import qr_codes, rasterise, squeezed, text_of
 
 

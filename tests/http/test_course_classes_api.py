@@ -56,7 +56,8 @@ def test_form_group_move_and_remove(client, world, login, paid):
     after = ok(client.delete(f"{API}/course-classes/{a['id']}/members/{paid[1].learner_id}", headers=xw))
     assert after["member_count"] == 0
     assert ids(listed(client, xw, f"course-classes/{a['id']}/candidates")) == [paid[1].learner_id]  # to be grouped again
-    problem(client.delete(f"{API}/course-classes/{a['id']}/members/{paid[1].learner_id}", headers=xw), 409, "course_class.not_member")
+    problem(client.delete(f"{API}/course-classes/{a['id']}/members/{paid[1].learner_id}", headers=xw),
+            409, "course_class.not_member")
 
     edited = ok(client.patch(f"{API}/course-classes/{a['id']}", json={"name": "会计一班"}, headers=xw))
     assert (edited["name"], edited["tutor_id"]) == ("会计一班", None)
@@ -86,7 +87,8 @@ def test_after_the_grouping_deadline_members_stay_as_they_are(client, world, log
     assert shown["grouping_open"] is False and shown["grouping_label"] == "已截止"
     refused = problem(add_members(client, xw, a["id"], paid[1].learner_id), 409, "course_class.grouping_closed")
     assert "已过分班截止时间（2026-09-30 23:59）" in refused["detail"]
-    problem(client.delete(f"{API}/course-classes/{a['id']}/members/{paid[0].learner_id}", headers=xw), 409, "course_class.grouping_closed")
+    problem(client.delete(f"{API}/course-classes/{a['id']}/members/{paid[0].learner_id}", headers=xw),
+            409, "course_class.grouping_closed")
     problem(client.post(f"{API}/course-classes/{a['id']}/members/{paid[0].learner_id}/move",
                         json={"target_class_id": b["id"]}, headers=xw), 409, "course_class.grouping_closed")
     ok(add_members(client, xw, b["id"], paid[1].learner_id))  # the other class is still open

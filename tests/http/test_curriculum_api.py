@@ -32,7 +32,8 @@ def test_a_pending_assessment_is_not_the_approved_one_and_a_rejection_needs_a_re
     course = ok(client.get(f"{API}/courses/{cid}", headers=jw))
     assert course["assessment_status"] == "pending_review" and not course["assessment_approved"]
     assert course["submitted_includes_final_exam"] is True and not course["includes_final_exam"]
-    problem(client.post(f"{API}/courses/{cid}/assessment", json={"includes_final_exam": False, "description": "x"}, headers=jw), 409, "course.assessment_pending")
+    problem(client.post(f"{API}/courses/{cid}/assessment", json={"includes_final_exam": False, "description": "x"}, headers=jw),
+            409, "course.assessment_pending")
     problem(client.post(f"{API}/courses/{cid}/assessment/rejection", json={}, headers=jw), 422, "field.required")
     rejected = ok(client.post(f"{API}/courses/{cid}/assessment/rejection", json={"reason": "比例不当"}, headers=jw))
     assert rejected["assessment_status"] == "rejected" and rejected["assessment_reject_reason"] == "比例不当"
@@ -42,12 +43,16 @@ def test_a_pending_assessment_is_not_the_approved_one_and_a_rejection_needs_a_re
 def test_course_rules_are_refused_with_their_codes(client, world, login):
     jw = login("jiaowu")
     cid = new_course(client, login, "01234", "管理会计")
-    problem(client.post(f"{API}/courses", json={"code": "01234", "name": "重复", "credits": "2", "levels": ["本科"]}, headers=jw), 409, "course_code.taken")
-    problem(client.post(f"{API}/courses", json={"code": "09999", "name": "x", "credits": "2.55", "levels": ["本科"]}, headers=jw), 422, "course.credits_invalid")
-    problem(client.post(f"{API}/courses", json={"code": "09999", "name": "x", "credits": "2", "levels": ["硕士"]}, headers=jw), 422, "education_level.invalid")
+    problem(client.post(f"{API}/courses", json={"code": "01234", "name": "重复", "credits": "2", "levels": ["本科"]}, headers=jw),
+            409, "course_code.taken")
+    problem(client.post(f"{API}/courses", json={"code": "09999", "name": "x", "credits": "2.55", "levels": ["本科"]}, headers=jw),
+            422, "course.credits_invalid")
+    problem(client.post(f"{API}/courses", json={"code": "09999", "name": "x", "credits": "2", "levels": ["硕士"]}, headers=jw),
+            422, "education_level.invalid")
     problem(client.post(f"{API}/courses/{cid}/publication", headers=jw), 409, "course.already_published")
     problem(client.post(f"{API}/courses/{cid}/versions", json={"version": "2026版"}, headers=jw), 409, "course.version_exists")
-    problem(client.put(f"{API}/courses/{cid}/version-in-use", json={"version": "2030版"}, headers=jw), 409, "course.unknown_version")
+    problem(client.put(f"{API}/courses/{cid}/version-in-use", json={"version": "2030版"}, headers=jw),
+            409, "course.unknown_version")
     closed = ok(client.post(f"{API}/courses/{cid}/closure", json={"reason": "停开"}, headers=jw))
     assert closed["status"] == "closed"
     problem(client.get(f"{API}/courses/00000000-0000-0000-0000-000000000001", headers=jw), 404, "not_found")
@@ -70,16 +75,21 @@ def test_programme_course_list_with_suggested_semesters(client, world, login):
     a = new_course(client, login, "01234", "管理会计")
     b = new_course(client, login, "01235", "会计信息系统", "2.5")
     junior = new_course(client, login, "02001", "公文写作", "3", ("专科",))
-    listed = ok(client.post(f"{API}/programmes/{programme}/courses", json={"course_id": a, "suggested_semester": 2}, headers=jw), 201)
+    listed = ok(client.post(f"{API}/programmes/{programme}/courses",
+                            json={"course_id": a, "suggested_semester": 2}, headers=jw), 201)
     assert [c["code"] for c in listed] == ["01234"] and listed[0]["suggested_semester"] == 2
     ok(client.post(f"{API}/programmes/{programme}/courses", json={"course_id": b, "suggested_semester": 1}, headers=jw), 201)
     assert [c["code"] for c in ok(client.get(f"{API}/programmes/{programme}/courses", headers=jw))] == ["01235", "01234"]
-    assert [c["code"] for c in ok(client.get(f"{API}/programmes/{programme}/courses", params={"suggested_semester": 2}, headers=jw))] == ["01234"]
+    assert [c["code"] for c in ok(client.get(f"{API}/programmes/{programme}/courses",
+                                             params={"suggested_semester": 2}, headers=jw))] == ["01234"]
 
     # A 专升本 programme leads to 本科: a 专科-only course does not join it.
-    problem(client.post(f"{API}/programmes/{programme}/courses", json={"course_id": junior, "suggested_semester": 1}, headers=jw), 409, "curriculum.course_level_mismatch")
-    problem(client.post(f"{API}/programmes/{programme}/courses", json={"course_id": a, "suggested_semester": 3}, headers=jw), 409, "curriculum.course_already_listed")
-    problem(client.post(f"{API}/programmes/{programme}/courses", json={"course_id": b, "suggested_semester": 13}, headers=jw), 422, "curriculum.semester_invalid")
+    problem(client.post(f"{API}/programmes/{programme}/courses", json={"course_id": junior, "suggested_semester": 1}, headers=jw),
+            409, "curriculum.course_level_mismatch")
+    problem(client.post(f"{API}/programmes/{programme}/courses", json={"course_id": a, "suggested_semester": 3}, headers=jw),
+            409, "curriculum.course_already_listed")
+    problem(client.post(f"{API}/programmes/{programme}/courses", json={"course_id": b, "suggested_semester": 13}, headers=jw),
+            422, "curriculum.semester_invalid")
 
     moved = ok(client.put(f"{API}/programmes/{programme}/courses/{a}", json={"suggested_semester": 1}, headers=jw))
     assert [c["suggested_semester"] for c in moved] == [1, 1]
@@ -105,9 +115,14 @@ def test_selection_and_exam_batches_with_their_periods(client, world, login):
     problem(client.put(f"{API}/selection-batches/{sb}/periods", json={
         "selection_starts_on": "2026-09-05", "selection_ends_on": "2026-09-20",
         "drop_starts_on": "2026-09-01", "drop_ends_on": "2026-10-10"}, headers=jw), 422, "selection_batch.drop_before_selection")
-    problem(client.post(f"{API}/selection-batches", json={"code": "X2026F", "name": "重复", **SELECTION}, headers=jw), 409, "selection_batch_code.taken")
-    problem(client.post(f"{API}/selection-batches", json={"code": "X2027S", "name": "x", "selection_starts_on": "2026-09-31", "selection_ends_on": "2026-10-01"}, headers=jw), 422, "date.malformed")
-    problem(client.post(f"{API}/selection-batches", json={"code": "X2027S", "name": "x", "selection_starts_on": "2026-10-01", "selection_ends_on": "2026-09-01"}, headers=jw), 422, "period.reversed")
+    problem(client.post(f"{API}/selection-batches", json={"code": "X2026F", "name": "重复", **SELECTION}, headers=jw),
+            409, "selection_batch_code.taken")
+    problem(client.post(f"{API}/selection-batches",
+                        json={"code": "X2027S", "name": "x", "selection_starts_on": "2026-09-31",
+                              "selection_ends_on": "2026-10-01"}, headers=jw), 422, "date.malformed")
+    problem(client.post(f"{API}/selection-batches",
+                        json={"code": "X2027S", "name": "x", "selection_starts_on": "2026-10-01",
+                              "selection_ends_on": "2026-09-01"}, headers=jw), 422, "period.reversed")
 
     b = new_course(client, login, "01235", "会计信息系统")
     exam = ok(client.post(f"{API}/exam-batches/{eb}/courses", json={"course_ids": [b, a]}, headers=jw))
@@ -122,13 +137,18 @@ def test_selection_and_exam_batches_with_their_periods(client, world, login):
 
 
 def test_finance_sets_fee_standards_per_level(client, world, login):
-    problem(client.put(f"{API}/fee-standards/undergraduate", json=UNDERGRADUATE_FEES, headers=login("jiaowu")), 403, "auth.role_not_allowed")
-    problem(client.put(f"{API}/fee-standards/硕士", json=UNDERGRADUATE_FEES, headers=login("caiwu")), 422, "education_level.invalid")
-    problem(client.put(f"{API}/fee-standards/undergraduate", json={"credit_fee_per_credit_fen": -1, "exam_fee_per_course_fen": 4000}, headers=login("caiwu")), 422, "money.invalid")
+    problem(client.put(f"{API}/fee-standards/undergraduate", json=UNDERGRADUATE_FEES, headers=login("jiaowu")),
+            403, "auth.role_not_allowed")
+    problem(client.put(f"{API}/fee-standards/硕士", json=UNDERGRADUATE_FEES, headers=login("caiwu")),
+            422, "education_level.invalid")
+    problem(client.put(f"{API}/fee-standards/undergraduate",
+                       json={"credit_fee_per_credit_fen": -1, "exam_fee_per_course_fen": 4000}, headers=login("caiwu")),
+            422, "money.invalid")
     standards = ok(client.put(f"{API}/fee-standards/本科", json=UNDERGRADUATE_FEES, headers=login("caiwu")))
     assert standards[0] == {**standards[0], "level": "undergraduate", "set": True, **UNDERGRADUATE_FEES}
     assert standards[1]["level"] == "junior_college" and not standards[1]["set"]
-    changed = ok(client.put(f"{API}/fee-standards/undergraduate", json={"credit_fee_per_credit_fen": 16000, "exam_fee_per_course_fen": 4000}, headers=login("caiwu")))
+    changed = ok(client.put(f"{API}/fee-standards/undergraduate",
+                            json={"credit_fee_per_credit_fen": 16000, "exam_fee_per_course_fen": 4000}, headers=login("caiwu")))
     assert changed[0]["credit_fee_per_credit_fen"] == 16000
 
 

@@ -22,7 +22,8 @@ def two(client, world, login):
 def test_assign_change_and_list_default_exam_sites(client, world, login, two):
     xw = login("xuanwu")
     row = ok(assign_site(client, xw, two[0], " KD01 ", "玄武考点"))
-    assert (row["site_code"], row["site_name"], row["needs_site"], row["site_state_label"]) == ("KD01", "玄武考点", False, "已分配")
+    assert (row["site_code"], row["site_name"], row["needs_site"], row["site_state_label"]) == (
+        "KD01", "玄武考点", False, "已分配")
     changed = ok(assign_site(client, xw, two[0], "KD02", "珠江路考点"))
     assert (changed["site_code"], changed["site_name"]) == ("KD02", "珠江路考点")
     refused = problem(assign_site(client, xw, two[0], "KD02", "珠江路考点"), 409, "exam_site_assignment.unchanged")
@@ -39,7 +40,8 @@ def test_assign_change_and_list_default_exam_sites(client, world, login, two):
     assert history[1]["data"]["previous_site_code"] == "KD01"
 
 
-@pytest.mark.parametrize(("code", "name", "field"), [("", "玄武考点", "site_code"), ("KD01", " ", "site_name"), ("K" * 21, "玄武考点", "site_code")])
+@pytest.mark.parametrize(("code", "name", "field"),
+                         [("", "玄武考点", "site_code"), ("KD01", " ", "site_name"), ("K" * 21, "玄武考点", "site_code")])
 def test_code_and_name_are_required(client, world, login, two, code, name, field):
     body = problem(assign_site(client, login("xuanwu"), two[0], code, name), 422)
     assert body["field"] == field and ("必填" in body["detail"] or "不能超过" in body["detail"])

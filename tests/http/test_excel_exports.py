@@ -28,7 +28,7 @@ def test_a_learner_named_like_a_formula_is_exported_as_text_and_amounts_as_numbe
     cells = [c for row in sheet.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     header = [c.value for c in next(sheet.iter_rows(max_row=1))]
-    rows = [dict(zip(header, (c for c in row))) for row in sheet.iter_rows(min_row=2)]
+    rows = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
     assert len(rows) == 2  # the credit-fee and the exam-fee bill
     names = {r["姓名"].value for r in rows}
     assert names == {FORMULA_NAME}

@@ -34,7 +34,8 @@ def values(section: list[dict[str, Any]]) -> dict[str, Any]:
 def test_the_teaching_point_changes_contact_details_at_once(client, login, world):
     lid = learner(client, login, world)
     tp = login("xuanwu")
-    shown = ok(client.put(url(lid, "contact-details"), json={"email": "new@example.com", "mobile": "13800001111", "reason": "换号"}, headers=tp))
+    shown = ok(client.put(url(lid, "contact-details"),
+                          json={"email": "new@example.com", "mobile": "13800001111", "reason": "换号"}, headers=tp))
     assert shown["contact"] == {"email": "new@example.com", "mobile": "13800001111"} and shown["record_status_label"] == "未确认"
     assert ok(client.get(f"{API}/learners/{lid}", headers=login("jiaowu")))["mobile"] == "13800001111"
     # The roster list masks the new mobile and the ID number.
@@ -73,7 +74,8 @@ def test_a_teaching_point_request_with_proof_files_is_approved_and_the_record_ch
     problem(client.get(url(lid, f"record-changes/{req['id']}/attachments/1"), headers=login("jiaowu")), 404)
     problem(review(client, login("jiaowu"), lid, req["id"], "rejection", reason="晚了"), 409, "learner_record.not_pending")
     trail = ok(client.get(f"{API}/audit/aggregates/{req['id']}/events", headers=login("shenji")))["events"]
-    assert [(e["event_label"], e["role"]) for e in trail] == [("申请变更学籍信息", "teaching_point_admin"), ("审核通过", "academic_affairs")]
+    assert [(e["event_label"], e["role"]) for e in trail] == [
+        ("申请变更学籍信息", "teaching_point_admin"), ("审核通过", "academic_affairs")]
 
 
 def test_the_learner_uses_their_one_chance_then_confirms(client, login, world):
@@ -216,7 +218,8 @@ def test_a_learners_malformed_proof_files_are_refused_and_their_one_chance_kept(
     assert "不能超过 5 MB" in body["detail"]
     broken_png = attached("坏.png", png()[:60])
     problem(ask(client, me, lid, {"ethnicity": "回族"}, attachments=[broken_png]), 422, "upload.type")
-    problem(ask(client, me, lid, {"ethnicity": "回族"}, attachments=[attached("a.pdf", PDF)] * 11), 422, "status_change.too_many_attachments")
+    problem(ask(client, me, lid, {"ethnicity": "回族"}, attachments=[attached("a.pdf", PDF)] * 11),
+            422, "status_change.too_many_attachments")
     shown = ok(client.get(url(lid), headers=me))
     assert (shown["requests"], shown["may_request_by_learner"], shown["record_status_label"]) == ([], True, "未确认")
     sc = {"kind": "withdrawal", "reason": "出国", "attachments": [disguised]}

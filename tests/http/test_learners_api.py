@@ -42,7 +42,8 @@ def roster(client, world, login):
     learners = {}
     for seq in sorted(forms):
         learners[seq] = ok(approve(client, login("jiaowu"), forms[seq]))
-    ids = {seq: ok(client.get(f"{API}/learners", params={"student_number": f["student_number"]}, headers=login("jiaowu")))["items"][0]
+    ids = {seq: ok(client.get(f"{API}/learners", params={"student_number": f["student_number"]},
+                              headers=login("jiaowu")))["items"][0]
            for seq, f in learners.items()}
     return {"study_batch": {"main": world.study_batch, "extra": extra_study}, "learners": ids}
 
@@ -130,7 +131,8 @@ def test_a_learner_activates_an_account_and_sees_only_their_own_record(client, w
                                           "password": "learn123", "confirm_password": "learn123"}), 201)
     assert activated["username"] == mine["student_number"]
     problem(client.post(url, json={"student_number": mine["student_number"], "id_number": raw,
-                                   "password": "learn456", "confirm_password": "learn456"}), 409, "learner_account.already_active")
+                                   "password": "learn456", "confirm_password": "learn456"}),
+            409, "learner_account.already_active")
 
     me_headers = login_as(client, mine["student_number"], "learn123")
     me = ok(client.get(f"{API}/me", headers=me_headers))

@@ -12,7 +12,7 @@ from infrastructure import sessions
 from interfaces.http.proxies import forwarded_client
 from tests.conftest import PASSWORD
 from tests.http.api_helpers import API, ok, problem
-from tests.http.training_support import INSIDE, SCHOOL_NAME, T, peer, training  # noqa: F401  (fixtures)
+from tests.http.training_support import INSIDE, SCHOOL_NAME, T
 
 LOGIN = f"{API}/auth/login"
 

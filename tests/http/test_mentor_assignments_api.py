@@ -55,7 +55,8 @@ def test_unassigned_filter_and_the_mentor_list(client, world, login, two):
     number = unassigned[0]["student_number"]
     assert [r["learner_id"] for r in listed(client, xw, "mentor-assignments", student_number=number)] == [two[1]]
     mentors = ok(client.get(f"{API}/mentor-assignments/mentors", headers=xw))["items"]
-    assert [(x["username"], x["assignment_label"], x["learner_count"]) for x in mentors] == [("xwds2", "已用", 1), ("xwds4", "未用", 0)]
+    assert [(x["username"], x["assignment_label"], x["learner_count"]) for x in mentors] == [
+        ("xwds2", "已用", 1), ("xwds4", "未用", 0)]
     problem(client.get(f"{API}/mentor-assignments", params={"assignment": "bogus"}, headers=xw), 422, "filter.invalid")
 
 
@@ -87,7 +88,8 @@ def test_batch_assignment_reports_each_refused_learner(client, world, login, two
     m = mentor(world, "xwds2")
     theirs = learner(client, login, world, 3, tp_admin="gulou")
     missing = str(uuid.uuid4())
-    body = ok(client.post(f"{API}/mentor-assignments/batch", json={"mentor_id": m, "learner_ids": [*two, theirs, missing]}, headers=xw))
+    body = ok(client.post(f"{API}/mentor-assignments/batch",
+                          json={"mentor_id": m, "learner_ids": [*two, theirs, missing]}, headers=xw))
     assert body["assigned"] == 2
     assert {(r["learner_id"], r["code"]) for r in body["refused"]} == {(theirs, "not_found"), (missing, "not_found")}
     assert listed(client, xw, "mentor-assignments", assignment="unassigned") == []
@@ -98,5 +100,6 @@ def test_batch_assignment_reports_each_refused_learner(client, world, login, two
     refused = problem(client.post(f"{API}/mentor-assignments/batch", json={"mentor_id": m, "learner_ids": two}, headers=xw),
                       409, "mentor_assignment.mentor_not_enabled")
     assert "启用" in refused["detail"]
-    problem(client.post(f"{API}/mentor-assignments/batch", json={"mentor_id": m, "learner_ids": []}, headers=xw), 422, "field.required")
+    problem(client.post(f"{API}/mentor-assignments/batch", json={"mentor_id": m, "learner_ids": []}, headers=xw),
+            422, "field.required")
     problem(client.post(f"{API}/mentor-assignments/batch", json={"mentor_id": "x", "learner_ids": two}, headers=xw), 422)

@@ -56,7 +56,7 @@ def free_form(doc: dict[str, Any], schema: Any, where: str, seen: set[str] | Non
     kind = schema.get("type")
     if kind == "array":
         return free_form(doc, schema.get("items"), f"{where}[]", seen)
-    if kind == "object" or kind is None and "properties" in schema:
+    if kind == "object" or (kind is None and "properties" in schema):
         properties = schema.get("properties")
         if not properties:
             return [where]

@@ -46,21 +46,24 @@ def test_batch_remittance_confirmed_by_finance_unlocks_learning_and_confirms_the
     queue = ok(client.get(f"{API}/remittance-slips", params={"status": "submitted"}, headers=login("caiwu")))
     assert queue["total"] == 1 and queue["total_amount_fen"] == 135200
     problem(client.post(f"{API}/remittance-slips/{slip['id']}/confirmation", json={}, headers=xw), 403, "auth.role_not_allowed")
-    confirmed = ok(client.post(f"{API}/remittance-slips/{slip['id']}/confirmation", json={"comment": "已到账"}, headers=login("caiwu")))
+    confirmed = ok(client.post(f"{API}/remittance-slips/{slip['id']}/confirmation",
+                               json={"comment": "已到账"}, headers=login("caiwu")))
     assert confirmed["status"] == "confirmed" and {x["status"] for x in confirmed["bills"]} == {"paid"}
     assert {x["method"] for x in confirmed["bills"]} == {"remittance"}
 
     for lid in (a, b):
         (course,) = ok(client.get(f"{API}/learners/{lid}/courses", headers=xw))
         assert course["status"] == "paid" and course["status_label"] == "选课成功" and course["may_study"] is True
-    regs = ok(client.get(f"{API}/exam-registrations", params={"exam_batch_id": cat.exam_batch, "status": "confirmed"}, headers=xw))
+    regs = ok(client.get(f"{API}/exam-registrations",
+                         params={"exam_batch_id": cat.exam_batch, "status": "confirmed"}, headers=xw))
     assert regs["total"] == 2 and {r["status_label"] for r in regs["items"]} == {"报考成功"}
     totals = ok(client.get(f"{API}/bills/totals", headers=login("caiwu")))
     xuanwu = next(t for t in totals if t["teaching_point_name"] == "玄武学习中心")
     assert xuanwu["by_status"]["paid"]["amount_fen"] == 135200
     # Paying again is refused.
     problem(remit(client, xw, ids(bills[a])[:1]), 409, "bill.already_paid")
-    problem(client.post(f"{API}/remittance-slips/{slip['id']}/confirmation", json={}, headers=login("caiwu")), 409, "remittance.not_awaiting_confirmation")
+    problem(client.post(f"{API}/remittance-slips/{slip['id']}/confirmation", json={}, headers=login("caiwu")),
+            409, "remittance.not_awaiting_confirmation")
 
 
 def test_finance_rejects_a_remittance_and_the_bills_await_payment_again(client, world, login, two_learners):
@@ -69,7 +72,8 @@ def test_finance_rejects_a_remittance_and_the_bills_await_payment_again(client, 
     slip = ok(remit(client, xw, ids(bills[a])), 201)
     problem(remit(client, xw, ids(bills[a])), 409, "bill.remittance_in_transit")
     problem(client.post(f"{API}/remittance-slips/{slip['id']}/rejection", json={}, headers=login("caiwu")), 422, "field.required")
-    rejected = ok(client.post(f"{API}/remittance-slips/{slip['id']}/rejection", json={"reason": "款项未到账"}, headers=login("caiwu")))
+    rejected = ok(client.post(f"{API}/remittance-slips/{slip['id']}/rejection",
+                              json={"reason": "款项未到账"}, headers=login("caiwu")))
     assert rejected["status"] == "rejected" and rejected["reject_reason"] == "款项未到账"
     assert {x["status"] for x in rejected["bills"]} == {"awaiting_payment"}
     assert ok(client.get(f"{API}/learners/{a}/courses", headers=xw))[0]["may_study"] is False
@@ -83,7 +87,8 @@ def test_a_teaching_point_pays_only_its_own_bills_and_each_once(client, world, l
     problem(remit(client, xw, [ids(bills[a])[0], ids(bills[a])[0]]), 422, "payment.duplicate_bills")
     problem(remit(client, xw, []), 422, "payment.bills_required")
     problem(remit(client, login("caiwu"), ids(bills[a])), 403, "auth.role_not_allowed")
-    problem(client.post(f"{API}/online-payments", json={"bill_ids": ids(other)}, headers={**xw, "Idempotency-Key": "pay-other-001"}), 404, "not_found")
+    problem(client.post(f"{API}/online-payments", json={"bill_ids": ids(other)},
+                        headers={**xw, "Idempotency-Key": "pay-other-001"}), 404, "not_found")
     assert ok(client.get(f"{API}/remittance-slips", headers=login("gulou")))["total"] == 0
 
 
@@ -92,7 +97,7 @@ def pay_online(client, headers, bill_ids, key):
 
 
 def test_online_payment_through_the_gateway_simulator(client, world, login, two_learners):
-    cat, a, _, _, bills, _ = two_learners
+    _, a, _, _, bills, _ = two_learners
     xw = login("xuanwu")
     started = ok(pay_online(client, xw, ids(bills[a]), "order-a-0001"), 201)
     assert started["status"] == "initiated" and started["amount_fen"] == 67600 and not started["replayed"]
@@ -106,7 +111,8 @@ def test_online_payment_through_the_gateway_simulator(client, world, login, two_
     again = ok(pay_online(client, xw, ids(bills[a]), "order-a-0001"))
     assert again["id"] == started["id"] and again["replayed"] and again["gateway"]["order_id"] == gateway["order_id"]
     problem(pay_online(client, xw, ids(bills[a])[:1], "order-a-0001"), 409, "payment.idempotency_key_reused")
-    problem(client.post(f"{API}/online-payments", json={"bill_ids": ids(bills[a])}, headers=xw), 422, "payment.idempotency_key_invalid")
+    problem(client.post(f"{API}/online-payments", json={"bill_ids": ids(bills[a])}, headers=xw),
+            422, "payment.idempotency_key_invalid")
 
     # The payer takes the signed order to the gateway; a forged order is refused there.
     forged = {**fields, "txnAmt": "1"}
@@ -151,11 +157,13 @@ def test_the_signed_callback_pays_once_and_refuses_forgeries(client, world, logi
     r = client.post(NOTIFY, data=notice)
     assert r.status_code == 200 and r.text == "ok"
     shenji = login("shenji")
-    before = [len(ok(client.get(f"{API}/audit/aggregates/{x}/events", headers=shenji))["events"]) for x in [started["id"], *ids(bills[a])]]
+    before = [len(ok(client.get(f"{API}/audit/aggregates/{x}/events", headers=shenji))["events"])
+              for x in [started["id"], *ids(bills[a])]]
     # The gateway retries its notification: nothing is paid twice, nothing new is recorded.
     r = client.post(NOTIFY, data=notice)
     assert r.status_code == 200 and r.text == "ok"
-    after = [len(ok(client.get(f"{API}/audit/aggregates/{x}/events", headers=shenji))["events"]) for x in [started["id"], *ids(bills[a])]]
+    after = [len(ok(client.get(f"{API}/audit/aggregates/{x}/events", headers=shenji))["events"])
+             for x in [started["id"], *ids(bills[a])]]
     assert before == after == [2, 2, 2]
     # Another success for the same order (a different transaction) is refused.
     second = gateway.notice(started["gateway"]["order_id"], 67600, transaction_id="202609011000000002")
@@ -166,7 +174,8 @@ def test_a_failed_payment_leaves_the_bills_awaiting_payment(client, world, login
     _, a, _, _, bills, _ = two_learners
     xw = login("xuanwu")
     started = ok(pay_online(client, xw, ids(bills[a]), "order-a-0001"), 201)
-    failed = ok(client.post(f"{API}/payments/unionpay/simulator", params={"result": "failure"}, data=started["gateway"]["fields"]))
+    failed = ok(client.post(f"{API}/payments/unionpay/simulator",
+                            params={"result": "failure"}, data=started["gateway"]["fields"]))
     assert failed["status"] == "failed" and failed["resp_code"] != "00"
     payment = ok(client.get(f"{API}/online-payments/{started['id']}", headers=xw))
     assert payment["status"] == "failed" and payment["failure_reason"] == "交易失败"
@@ -209,7 +218,8 @@ def test_invalid_input_to_selection_payment_and_refunds_never_yields_a_500(clien
     @FUZZ
     @given(
         selection=shaped("learner_id", "course_ids", nested={"learner_id": st.sampled_from(known), "course_ids": some}),
-        drop=shaped("enrollment_ids", "reason", nested={"enrollment_ids": st.lists(st.sampled_from([enrollment, *known]), max_size=2)}),
+        drop=shaped("enrollment_ids", "reason",
+                    nested={"enrollment_ids": st.lists(st.sampled_from([enrollment, *known]), max_size=2)}),
         remittance=shaped("bill_ids", "bank_reference", nested={"bill_ids": some}),
         online=shaped("bill_ids", "idempotency_key", nested={"bill_ids": some}),
         key=tricky_text,

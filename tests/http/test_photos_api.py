@@ -13,7 +13,6 @@ from typing import Any
 from application.common.jobs import JobBusy
 from tests.http.api_helpers import API, ok, problem
 from tests.http.selection_support import learner
-from tests.http.test_logs_privacy import log_output  # noqa: F401 (a fixture)
 from tests.photo_support import jpeg, png, zip_of
 from tests.support import make_id_number
 
@@ -104,7 +103,8 @@ def test_malformed_photos_are_refused_with_what_is_wrong(client, login, world):
     assert body["problems"] == ["文件大小为 300.0 KB，须在 20 KB 至 40 KB 之间"]
     body = problem(send(client, tp, lid, "huge.jpg", b"\xff\xd8\xff" + b"0" * (3 * 1024 * 1024)), 422, "photo.spec")
     assert body["problems"] == ["文件大小超过 2 MB，须在 20 KB 至 40 KB 之间"]
-    problem(client.post(f"{API}/learners/{lid}/photos", files={"other": ("a.jpg", jpeg(30))}, headers=tp), 422, "upload.file_required")
+    problem(client.post(f"{API}/learners/{lid}/photos", files={"other": ("a.jpg", jpeg(30))}, headers=tp),
+            422, "upload.file_required")
     assert ok(client.get(f"{API}/learners/{lid}/photos", headers=tp))["photos"] == []
 
 
@@ -196,7 +196,7 @@ def test_export_job_by_id_number_or_student_number(client, login, world):
     problem(client.post(EXPORTS, json={"naming": "id_number", "photo_status": "x"}, headers=tp), 422, "photo.status")
 
     listed = ok(client.get(f"{API}/learner-photos", headers=tp))
-    assert [(i["student_number"], i["photo_status_label"]) for i in listed["items"]][0] == (number, "已上传")
+    assert (listed["items"][0]["student_number"], listed["items"][0]["photo_status_label"]) == (number, "已上传")
     assert [i["photo_status_label"] for i in listed["items"]] == ["已上传", "未上传"]
     assert "*" in listed["items"][0]["id_number"]
     missing = ok(client.get(f"{API}/learner-photos", params={"photo_status": "missing"}, headers=tp))

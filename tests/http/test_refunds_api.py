@@ -36,7 +36,7 @@ def act(client, headers, refund_id, step, **body):
 
 
 def test_the_whole_chain_from_request_to_refund(client, world, login, paid):
-    cat, lid, enrollment = paid
+    _, lid, enrollment = paid
     xw, jw, cw = login("xuanwu"), login("jiaowu"), login("caiwu")
     outcome = ok(drop(client, xw, enrollment["01234"]), 201)
     assert outcome["dropped"] == []
@@ -78,7 +78,8 @@ def test_the_whole_chain_from_request_to_refund(client, world, login, paid):
     ]
     assert events[0]["reason"] == "转专业" and events[-1]["reason"] == "TK20261001"
     history = ok(client.get(f"{API}/audit/aggregates/{enrollment['01234']}/events", headers=login("shenji")))["events"]
-    assert [e["event_type"] for e in history] == ["CourseSelected", "FeePaid", "FeePaid", "SelectionSucceeded", "DropRequested", "CourseDropped"]
+    assert [e["event_type"] for e in history] == ["CourseSelected", "FeePaid", "FeePaid",
+                                                  "SelectionSucceeded", "DropRequested", "CourseDropped"]
 
 
 def test_each_role_sees_its_own_queue(client, world, login, paid):
@@ -175,7 +176,8 @@ def test_dropping_a_paid_and_an_unpaid_course_together(client, world, login, pai
 
     extra = new_course(client, login, "01236", "成本会计", "3")
     list_in_programme(client, login, world.programmes["accounting"], extra)
-    ok(client.post(f"{API}/selection-batches/{cat.selection_batch}/courses", json={"course_ids": [extra]}, headers=login("jiaowu")))
+    ok(client.post(f"{API}/selection-batches/{cat.selection_batch}/courses",
+                   json={"course_ids": [extra]}, headers=login("jiaowu")))
     ok(client.post(f"{API}/exam-batches/{cat.exam_batch}/courses", json={"course_ids": [extra]}, headers=login("jiaowu")))
     unpaid = selected(client, xw, lid, extra)["enrollments"][0]["id"]
     outcome = ok(drop(client, xw, enrollment["01235"], unpaid), 201)

@@ -69,7 +69,8 @@ def test_a_course_common_to_both_levels_takes_the_lower_standard(client, world, 
     list_in_programme(client, login, world.programmes["administration"], cid)
     batches(client, login, [cid])
     # 本科 is the cheaper credit fee, 专科 the cheaper exam fee: each bill takes its own lower amount.
-    ok(client.put(f"{API}/fee-standards/undergraduate", json={"credit_fee_per_credit_fen": 11000, "exam_fee_per_course_fen": 5000}, headers=login("caiwu")))
+    ok(client.put(f"{API}/fee-standards/undergraduate",
+                  json={"credit_fee_per_credit_fen": 11000, "exam_fee_per_course_fen": 5000}, headers=login("caiwu")))
     ok(client.put(f"{API}/fee-standards/junior_college", json=JUNIOR_FEES, headers=login("caiwu")))
     lid = learner(client, login, world, programme=world.programmes["administration"], prior_level="高中")
     result = selected(client, login("xuanwu"), lid, cid)
@@ -92,8 +93,10 @@ def _unready(client, login, world, missing):
     registration = {"registration_starts_on": "2026-09-01", "registration_ends_on": "2026-10-15"}
     if missing == "registration_period":
         registration = {"registration_starts_on": "2026-08-01", "registration_ends_on": "2026-08-31"}
-    ok(client.post(f"{API}/selection-batches", json={"code": "X1", "name": "秋季选课", **selection, "course_ids": [cid]}, headers=jw), 201)
-    ok(client.post(f"{API}/exam-batches", json={"code": "K1", "name": "1月考试", **registration, "course_ids": [cid]}, headers=jw), 201)
+    ok(client.post(f"{API}/selection-batches",
+                   json={"code": "X1", "name": "秋季选课", **selection, "course_ids": [cid]}, headers=jw), 201)
+    ok(client.post(f"{API}/exam-batches",
+                   json={"code": "K1", "name": "1月考试", **registration, "course_ids": [cid]}, headers=jw), 201)
     set_fees(client, login, junior=missing != "fees")
     return cid
 
@@ -181,12 +184,16 @@ def test_rosters_filter_as_the_seed_screens_do(client, world, login):
     xw = login("xuanwu")
     selected(client, xw, a, cat.courses["01234"])
     jw = login("jiaowu")
-    assert ok(client.get(f"{API}/enrollments", params={"major": "会计学", "course_id": cat.courses["01234"]}, headers=jw))["total"] == 1
+    assert ok(client.get(f"{API}/enrollments", params={"major": "会计学", "course_id": cat.courses["01234"]},
+                         headers=jw))["total"] == 1
     assert ok(client.get(f"{API}/enrollments", params={"major": "行政管理"}, headers=jw))["total"] == 0
-    assert ok(client.get(f"{API}/enrollments", params={"name": "王小明1", "status": "awaiting_payment"}, headers=jw))["total"] == 1
-    assert ok(client.get(f"{API}/enrollments", params={"student_number": "2632101", "may_study": "false"}, headers=jw))["total"] == 1
+    assert ok(client.get(f"{API}/enrollments", params={"name": "王小明1", "status": "awaiting_payment"},
+                         headers=jw))["total"] == 1
+    assert ok(client.get(f"{API}/enrollments", params={"student_number": "2632101", "may_study": "false"},
+                         headers=jw))["total"] == 1
     assert ok(client.get(f"{API}/bills", params={"status": "paid"}, headers=jw))["total"] == 0
-    assert ok(client.get(f"{API}/bills", params={"fee_type": "exam_fee", "study_batch_id": str(world.study_batch)}, headers=jw))["total_amount_fen"] == 4000
+    assert ok(client.get(f"{API}/bills", params={"fee_type": "exam_fee", "study_batch_id": str(world.study_batch)},
+                         headers=jw))["total_amount_fen"] == 4000
     totals = ok(client.get(f"{API}/bills/totals", headers=jw))
     assert [(t["teaching_point_name"], t["count"], t["amount_fen"]) for t in totals] == [("玄武学习中心", 2, 67600)]
     assert totals[0]["by_status"]["awaiting_payment"] == {"label": "待缴费", "count": 2, "amount_fen": 67600}
@@ -223,10 +230,13 @@ def test_drops_only_in_the_drop_period_and_only_of_ones_own(client, world, login
     lid = learner(client, login, world)
     eid = selected(client, login("xuanwu"), lid, cat.courses["01234"])["enrollments"][0]["id"]
     problem(client.post(f"{API}/course-drops", json={"enrollment_ids": [eid]}, headers=login("gulou")), 404, "not_found")
-    problem(client.post(f"{API}/course-drops", json={"enrollment_ids": [eid]}, headers=login("jiaowu")), 403, "auth.role_not_allowed")
-    problem(client.post(f"{API}/course-drops", json={"enrollment_ids": []}, headers=login("xuanwu")), 422, "drop.courses_required")
+    problem(client.post(f"{API}/course-drops", json={"enrollment_ids": [eid]}, headers=login("jiaowu")),
+            403, "auth.role_not_allowed")
+    problem(client.post(f"{API}/course-drops", json={"enrollment_ids": []}, headers=login("xuanwu")),
+            422, "drop.courses_required")
     world.container.clock.at = datetime(2026, 11, 1, 9, 0, tzinfo=SH)  # the drop period ended 2026-10-31
-    body = problem(client.post(f"{API}/course-drops", json={"enrollment_ids": [eid]}, headers=login("xuanwu")), 409, "selection_batch.drop_period_closed")
+    body = problem(client.post(f"{API}/course-drops", json={"enrollment_ids": [eid]}, headers=login("xuanwu")),
+                   409, "selection_batch.drop_period_closed")
     assert "管理会计" in body["detail"] and "2026-09-01至2026-10-31" in body["detail"]
 
 
@@ -235,7 +245,8 @@ def test_fee_standards_apply_to_new_bills_only(client, world, login):
     a, b = learner(client, login, world, seq=1), learner(client, login, world, seq=2)
     xw = login("xuanwu")
     first = selected(client, xw, a, cat.courses["01235"])
-    ok(client.put(f"{API}/fee-standards/undergraduate", json={**UNDERGRADUATE_FEES, "credit_fee_per_credit_fen": 20000}, headers=login("caiwu")))
+    ok(client.put(f"{API}/fee-standards/undergraduate",
+                  json={**UNDERGRADUATE_FEES, "credit_fee_per_credit_fen": 20000}, headers=login("caiwu")))
     second = selected(client, xw, b, cat.courses["01235"])
     assert [x["amount_fen"] for x in first["bills"]] == [39750] and [x["amount_fen"] for x in second["bills"]] == [50000]
     assert ok(client.get(f"{API}/bills/{first['bills'][0]['id']}", headers=xw))["amount_fen"] == 39750

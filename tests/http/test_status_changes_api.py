@@ -73,21 +73,26 @@ def test_the_rules_of_a_transfer_are_answered_as_problems(client, login, world):
     problem(ask(client, tp, "suspension", student_number=number), 422, "status_change.kind_invalid")
     problem(ask(client, tp, "transfer", student_number=number), 422, "field.required")
     problem(ask(client, tp, "transfer", reason=" ", student_number=number, target_teaching_point_id=str(world.tp["102"])), 422)
-    problem(ask(client, tp, "transfer", student_number=number, target_teaching_point_id=str(world.tp["101"])), 409, "status_change.same_teaching_point")
+    problem(ask(client, tp, "transfer", student_number=number, target_teaching_point_id=str(world.tp["101"])),
+            409, "status_change.same_teaching_point")
     problem(ask(client, tp, "transfer"), 422, "status_change.learner_required")
     problem(ask(client, login("gulou"), "transfer", student_number=number, target_teaching_point_id=str(world.tp["102"])), 404)
     problem(ask(client, login("jiaowu"), "transfer", student_number=number, target_teaching_point_id=str(world.tp["102"])), 403)
     # The administration programme is offered at 101 only.
     other = learner(client, login, world, 2, programme=world.programmes["administration"])
-    problem(ask(client, tp, "transfer", learner_id=other, target_teaching_point_id=str(world.tp["102"])), 409, "status_change.programme_not_offered")
+    problem(ask(client, tp, "transfer", learner_id=other, target_teaching_point_id=str(world.tp["102"])),
+            409, "status_change.programme_not_offered")
     disguised = {"file_name": "证明.png", "content": base64.b64encode(b"GIF89a not a png").decode()}
-    body = problem(ask(client, tp, "transfer", learner_id=lid, target_teaching_point_id=str(world.tp["102"]), attachments=[disguised]), 422, "upload.type")
+    body = problem(ask(client, tp, "transfer", learner_id=lid, target_teaching_point_id=str(world.tp["102"]),
+                       attachments=[disguised]), 422, "upload.type")
     assert "PNG" in body["detail"]
     huge = {"file_name": "大.pdf", "content": base64.b64encode(PDF[:-7] + b"0" * (5 * 1024 * 1024) + b"%%EOF\n").decode()}
-    body = problem(ask(client, tp, "transfer", learner_id=lid, target_teaching_point_id=str(world.tp["102"]), attachments=[huge]), 422, "upload.too_large")
+    body = problem(ask(client, tp, "transfer", learner_id=lid, target_teaching_point_id=str(world.tp["102"]), attachments=[huge]),
+                   422, "upload.too_large")
     assert body["detail"] == "证明材料“大.pdf”文件不能超过 5 MB"
     truncated = {"file_name": "证明.pdf", "content": base64.b64encode(PDF[:20]).decode()}
-    problem(ask(client, tp, "transfer", learner_id=lid, target_teaching_point_id=str(world.tp["102"]), attachments=[truncated]), 422, "upload.type")
+    problem(ask(client, tp, "transfer", learner_id=lid, target_teaching_point_id=str(world.tp["102"]), attachments=[truncated]),
+            422, "upload.type")
     assert ok(client.get(SC, headers=tp))["total"] == 0  # nothing saved
     sc = ok(ask(client, tp, "transfer", learner_id=lid, target_teaching_point_id=str(world.tp["102"])), 201)
     assert sc["status_label"] == "初审通过"  # entered by the teaching point
@@ -108,11 +113,15 @@ def test_a_change_of_major_within_the_window_and_the_same_level(client, login, w
     me = learner_login(client, world, lid)
     assert ok(client.get(f"{API}/change-of-major-window", headers=me)) == {"window": None}
     problem(ask(client, me, "change_of_major", target_programme_id=auditing), 409, "status_change.no_change_of_major_window")
-    problem(client.put(f"{API}/change-of-major-window", json={"opens_on": "2026-09-01", "closes_on": "2026-09-10"}, headers=login("xuanwu")), 403)
-    problem(client.put(f"{API}/change-of-major-window", json={"opens_on": "2026-09-10", "closes_on": "2026-09-01"}, headers=jw), 422)
-    window = ok(client.put(f"{API}/change-of-major-window", json={"opens_on": "2026-09-01", "closes_on": "2026-09-10"}, headers=jw))
+    problem(client.put(f"{API}/change-of-major-window",
+                       json={"opens_on": "2026-09-01", "closes_on": "2026-09-10"}, headers=login("xuanwu")), 403)
+    problem(client.put(f"{API}/change-of-major-window",
+                       json={"opens_on": "2026-09-10", "closes_on": "2026-09-01"}, headers=jw), 422)
+    window = ok(client.put(f"{API}/change-of-major-window",
+                           json={"opens_on": "2026-09-01", "closes_on": "2026-09-10"}, headers=jw))
     assert window == {"window": {"opens_on": "2026-09-01", "closes_on": "2026-09-10", "open": True}}
-    problem(ask(client, me, "change_of_major", target_programme_id=str(world.programmes["administration"])), 409, "status_change.level_differs")
+    problem(ask(client, me, "change_of_major", target_programme_id=str(world.programmes["administration"])),
+            409, "status_change.level_differs")
     sc = ok(ask(client, me, "change_of_major", reason="转审计", target_programme_id=auditing), 201)
     assert (sc["major"], sc["target_major"], sc["target_level"]) == ("会计学", "审计学", "专升本")
     problem(step(client, login("xuanwu"), sc["id"], "preliminary-rejection"), 422, "status_change.reason_required")
@@ -150,7 +159,7 @@ def changed_major_with_courses(client: Any, login: Any, world: Any) -> tuple[str
 
 
 def test_a_change_of_major_keeps_credits_valid_only_for_courses_in_the_new_programme(client, login, world):
-    lid, cat = changed_major_with_courses(client, login, world)
+    lid, _ = changed_major_with_courses(client, login, world)
     courses = ok(client.get(f"{API}/learners/{lid}/courses", headers=login("xuanwu")))
     counted = {c["course_code"]: (c["counts_for_graduation"], c["counts_for_graduation_label"]) for c in courses}
     assert counted == {"01234": (True, "是"), "01235": (False, "否（仅保留成绩）")}
@@ -183,7 +192,8 @@ def test_a_withdrawal_lists_the_courses_still_droppable_and_ends_study_on_approv
     assert (record["status"], record["status_label"]) == ("withdrawn", "已退学")
     problem(ask(client, tp, "withdrawal", learner_id=lid), 409, "status_change.learner_not_enrolled")
     # Learning stops: no new course selection for a withdrawn learner.
-    problem(client.post(f"{API}/enrollments", json={"learner_id": lid, "course_ids": [first_course]}, headers=tp), 409, "selection.learner_not_enrolled")
+    problem(client.post(f"{API}/enrollments", json={"learner_id": lid, "course_ids": [first_course]}, headers=tp),
+            409, "selection.learner_not_enrolled")
 
 
 def test_lists_are_scoped_and_filtered(client, login, world):
@@ -196,7 +206,8 @@ def test_lists_are_scoped_and_filtered(client, login, world):
     assert [i["id"] for i in ok(client.get(SC, headers=login("xuanwu")))["items"]] == [mine["id"]]
     assert [i["id"] for i in ok(client.get(SC, headers=me))["items"]] == [mine["id"]]
     problem(client.get(f"{SC}/{mine['id']}", headers=login("gulou")), 404)
-    by_name = ok(client.get(SC, params={"name": mine["learner_name"], "status": "pending_preliminary_review"}, headers=login("jiaowu")))
+    by_name = ok(client.get(SC, params={"name": mine["learner_name"], "status": "pending_preliminary_review"},
+                            headers=login("jiaowu")))
     assert [i["id"] for i in by_name["items"]] == [mine["id"]]
     assert ok(client.get(SC, params={"kind": "transfer"}, headers=login("jiaowu")))["total"] == 0
     problem(step(client, login("jiaowu"), mine["id"], "cancellation"), 403)

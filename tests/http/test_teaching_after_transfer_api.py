@@ -32,11 +32,13 @@ def test_the_new_teaching_point_assigns_mentor_and_exam_site_again(client, world
     assert (site["needs_site"], site["site_code"], site["site_state_label"]) == (True, None, "转教学点后需重新分配")
     assert listed(client, xw, "mentor-assignments") == []  # no longer the old point's learner
     problem(assign_mentor(client, xw, lid, old_mentor), 404, "not_found")
-    assert [(m["username"], m["assignment_label"]) for m in ok(client.get(f"{API}/mentor-assignments/mentors", headers=xw))["items"]] == [("xwds2", "未用")]
+    mentors = ok(client.get(f"{API}/mentor-assignments/mentors", headers=xw))["items"]
+    assert [(m["username"], m["assignment_label"]) for m in mentors] == [("xwds2", "未用")]
 
     problem(assign_mentor(client, gl, lid, old_mentor), 404, "not_found")  # another point's mentor
     assigned = ok(assign_mentor(client, gl, lid, new_mentor))
-    assert (assigned["mentor_username"], assigned["needs_mentor"], assigned["teaching_point_name"]) == ("glds1", False, "鼓楼学习中心")
+    assert (assigned["mentor_username"], assigned["needs_mentor"], assigned["teaching_point_name"]) == (
+        "glds1", False, "鼓楼学习中心")
     again = ok(assign_site(client, gl, lid, "KD01", "玄武考点"))  # the same site, now chosen by 鼓楼
     assert (again["needs_site"], again["site_state_label"]) == (False, "已分配")
     assert listed(client, gl, "mentor-assignments", assignment="unassigned") == []

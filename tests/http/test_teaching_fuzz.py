@@ -19,7 +19,8 @@ def test_mentor_exam_site_and_class_endpoints(client, world, login):
     lid = learner(client, login, world)
     course = next(iter(ready_catalogue(client, login, world).courses.values()))
     class_id = ok(form_class(client, xuanwu, course, "会计1班"), 201)["id"]
-    ids = st.sampled_from([lid, class_id, course, mentor(world, "xwds2"), str(world.tp["101"]), str(uuid.UUID(int=0)), "not-a-uuid"])
+    ids = st.sampled_from([lid, class_id, course, mentor(world, "xwds2"),
+                           str(world.tp["101"]), str(uuid.UUID(int=0)), "not-a-uuid"])
 
     @FUZZ
     @given(

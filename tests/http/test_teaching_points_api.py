@@ -36,8 +36,10 @@ def test_a_duplicate_code_is_409(client, world, login):
 
 
 def test_invalid_teaching_point_input_is_422(client, world, login):
-    problem(client.post(f"{API}/teaching-points", json={**NEW_POINT, "code": "!"}, headers=login("sysadmin")), 422, "code.malformed")
-    problem(client.post(f"{API}/teaching-points", json={**NEW_POINT, "phones": ["12"]}, headers=login("sysadmin")), 422, "phone.malformed")
+    problem(client.post(f"{API}/teaching-points", json={**NEW_POINT, "code": "!"}, headers=login("sysadmin")),
+            422, "code.malformed")
+    problem(client.post(f"{API}/teaching-points", json={**NEW_POINT, "phones": ["12"]}, headers=login("sysadmin")),
+            422, "phone.malformed")
     problem(client.post(f"{API}/teaching-points", json={"code": "301"}, headers=login("sysadmin")), 422)
 
 
@@ -78,7 +80,8 @@ def test_disable_and_enable(client, world, login):
     problem(enter_form(client, login("gulou"), world), 409, "teaching_point.disabled")
     problem(
         client.post(f"{API}/public/quick-registrations",
-                    json={"name": "张三", "mobile": "13912345678", "intended_major": "会计", "teaching_point_id": str(world.tp["102"])}),
+                    json={"name": "张三", "mobile": "13912345678", "intended_major": "会计",
+                          "teaching_point_id": str(world.tp["102"])}),
         409, "teaching_point.disabled",
     )
     assert ok(client.get(f"{API}/teaching-points", params={"enabled": "false"}, headers=login("sysadmin")))["total"] == 1

@@ -8,31 +8,11 @@ import threading
 import time
 from typing import Any
 
-import pytest
-
-from tests.http.api_helpers import API, login_as, ok, problem
-from tests.training_ledger_support import training_world
+from tests.http.api_helpers import API, ok, problem
 
 LEDGERS = f"{API}/certificate-ledgers"
 CERTS = f"{API}/certificates"
 BATCHES = f"{API}/certificate-batches"
-
-
-@pytest.fixture
-def tw(container):
-    return training_world(container)
-
-
-@pytest.fixture
-def who(client, tw):
-    cache: dict[str, dict[str, str]] = {}
-
-    def headers(username: str) -> dict[str, str]:
-        if username not in cache:
-            cache[username] = login_as(client, username)
-        return cache[username]
-
-    return headers
 
 
 def set_allowance(client, who, tw, username, hours="50", admin="njnu_admin"):

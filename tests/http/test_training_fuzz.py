@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import PASSWORD
 from tests.http.test_invalid_input_fuzz import FUZZ, check, scalars, shaped
-from tests.http.training_support import T, peer, training  # noqa: F401  (fixtures)
+from tests.http.training_support import T
 
 intervals = st.lists(st.lists(st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(-10**6, 10**20)),
                               max_size=3), max_size=4)

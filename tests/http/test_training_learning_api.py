@@ -12,15 +12,7 @@ from typing import Any
 from domains.training.ledger import CertificateLedger
 from tests.conftest import PASSWORD
 from tests.http.api_helpers import ok, problem
-from tests.http.training_support import (  # noqa: F401  (fixtures)
-    INSIDE,
-    OUTSIDE,
-    SCHOOL_NAME,
-    T,
-    peer,
-    register,
-    training,
-)
+from tests.http.training_support import INSIDE, OUTSIDE, SCHOOL_NAME, T, register
 
 
 def trainee_login(client: Any, username: str) -> dict[str, str]:

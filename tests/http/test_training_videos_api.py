@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from tests.http.api_helpers import ok, problem
 from tests.http.test_invalid_input_fuzz import FUZZ, check
 from tests.http.test_training_learning_api import trainee_login
-from tests.http.training_support import T, peer, training  # noqa: F401  (fixtures)
+from tests.http.training_support import T
 
 WEBM = (resources.files("interfaces.demo_media") / "chapter.webm").read_bytes()
 

@@ -16,7 +16,18 @@ from domains.exams.registration import RegistrationStatus
 from domains.finance.bill import BillStatus
 from tests.http.api_helpers import API, ok, problem
 from tests.http.resit_support import studied
-from tests.worker_support import POSITION, STALE, WAIT_FOR, Follower, WaitingClient, settings, worker_settings, world  # noqa: F401  (fixtures)
+from tests.worker_support import POSITION, STALE, WAIT_FOR, Follower, WaitingClient, caught_up, worker_settings
+
+
+# Worker mode for this module: the suite's own settings and world, overridden.
+@pytest.fixture
+def settings(settings):
+    return worker_settings(settings)
+
+
+@pytest.fixture
+def world(world, container):
+    return caught_up(world, container)
 
 
 @pytest.fixture

@@ -70,7 +70,7 @@ class Processes:
         ready = [self.folder / f"ready-{len(self.started) + i}" for i in range(len(commands))]
         started = [
             self.start(*args, env={"EDULEDGER_TEST_READY": str(r), "EDULEDGER_TEST_GO": str(go)})
-            for args, r in zip(commands, ready)
+            for args, r in zip(commands, ready, strict=True)
         ]
         self.wait_for(lambda: all(r.exists() for r in ready), "every process to import the platform")
         go.touch()

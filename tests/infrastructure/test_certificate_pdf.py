@@ -71,7 +71,7 @@ def test_the_text_reads_back_with_name_school_serial_hours_items_and_amendments(
     assert "2026年" in flat
     total = document.total_tenths
     assert f"{total // 10}.{total % 10}学时" in flat
-    for title, tenths in document.items:
+    for title, _tenths in document.items:
         assert squeezed(title) in flat
     assert "第45讲信息技术支持的课堂教学模式创新专题研修（案例45）1.3" in flat
     assert "本证书已更正" in flat

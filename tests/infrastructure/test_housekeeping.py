@@ -24,31 +24,31 @@ def seed(container) -> str:
     """Two of each kind: one that expired, one still in use. Returns a live session token.
     Times are relative to the moment the test runs (a module-level "now" goes stale when a
     loaded machine reaches the test minutes after importing it)."""
-    NOW = datetime.now(UTC)  # noqa: N806
+    now = datetime.now(UTC)
     live, _ = container.sessions.open(uuid.uuid4(), "api")
     with container.engine.begin() as conn:
         conn.execute(insert(sessions), [
             {"token_hash": "a" * 64, "account_id": uuid.uuid4(), "kind": "api",
-             "created_at": NOW - timedelta(hours=3), "expires_at": NOW - timedelta(hours=1)},  # idle too long
+             "created_at": now - timedelta(hours=3), "expires_at": now - timedelta(hours=1)},  # idle too long
             {"token_hash": "b" * 64, "account_id": uuid.uuid4(), "kind": "admin",
-             "created_at": NOW - timedelta(hours=13), "expires_at": NOW + timedelta(minutes=5)},  # past 12 hours
+             "created_at": now - timedelta(hours=13), "expires_at": now + timedelta(minutes=5)},  # past 12 hours
         ])
         conn.execute(insert(login_failures), [
-            {"key": "user:old", "failed_at": NOW - timedelta(hours=1)},
-            {"key": "user:recent", "failed_at": NOW - timedelta(minutes=1)},
+            {"key": "user:old", "failed_at": now - timedelta(hours=1)},
+            {"key": "user:recent", "failed_at": now - timedelta(minutes=1)},
         ])
         code = {"mobile_digest": "m" * 64, "address_digest": "a" * 64, "code_digest": "c" * 64, "failures": 0, "used": False}
         conn.execute(insert(sms_codes), [
-            {**code, "sent_at": NOW - timedelta(hours=2), "expires_at": NOW - timedelta(hours=2) + timedelta(minutes=5)},
+            {**code, "sent_at": now - timedelta(hours=2), "expires_at": now - timedelta(hours=2) + timedelta(minutes=5)},
             # expired, but still counts towards this hour's send limit
-            {**code, "sent_at": NOW - timedelta(minutes=20), "expires_at": NOW - timedelta(minutes=15)},
-            {**code, "sent_at": NOW - timedelta(minutes=1), "expires_at": NOW + timedelta(minutes=4)},
+            {**code, "sent_at": now - timedelta(minutes=20), "expires_at": now - timedelta(minutes=15)},
+            {**code, "sent_at": now - timedelta(minutes=1), "expires_at": now + timedelta(minutes=4)},
         ])
         conn.execute(insert(job_outputs), [
             {"job_id": uuid.uuid4(), "content_type": "application/zip", "size": 3, "data": b"old",
-             "stored_at": NOW - timedelta(days=8)},
+             "stored_at": now - timedelta(days=8)},
             {"job_id": uuid.uuid4(), "content_type": "application/zip", "size": 3, "data": b"new",
-             "stored_at": NOW - timedelta(days=1)},
+             "stored_at": now - timedelta(days=1)},
         ])
     return live
 

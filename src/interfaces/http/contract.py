@@ -219,7 +219,10 @@ def refine(doc: dict[str, Any]) -> dict[str, Any]:
         BEARER: {
             "type": "http",
             "scheme": "bearer",
-            "description": "POST /api/v1/auth/login（培训平台 /api/v1/training/auth/…）返回的 token：`Authorization: Bearer <token>`",
+            "description": (
+                "POST /api/v1/auth/login（培训平台 /api/v1/training/auth/…）返回的 token："
+                "`Authorization: Bearer <token>`"
+            ),
         }
     }
     ref = {"$ref": "#/components/schemas/Problem"}
@@ -236,7 +239,7 @@ def refine(doc: dict[str, Any]) -> dict[str, Any]:
             if key in FILE_RESPONSES:
                 binary = {"schema": {"type": "string", "format": "binary"}}
                 success = next(r for status, r in responses.items() if status.startswith("2"))
-                success["content"] = {media_type: binary for media_type in FILE_RESPONSES[key]}
+                success["content"] = dict.fromkeys(FILE_RESPONSES[key], binary)
             for status in sorted(problem_statuses(key, operation, public)):
                 responses[str(status)] = {"description": DESCRIPTIONS[status], "content": {PROBLEM: {"schema": ref}}}
             _bound_integers(operation)

@@ -66,7 +66,7 @@ def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Respons
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
-    log.exception("request.failed", path=request.url.path)
+    log.error("request.failed", path=request.url.path, exc_info=exc)  # called outside the except block
     return problem(HTTP_500_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后重试")
 
 

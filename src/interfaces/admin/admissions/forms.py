@@ -124,7 +124,8 @@ class ApplicationFormPages(Controller):
         self, request: Request[Any, Any, Any], actor: Actor, services: Container, reader: Connection, data: Form
     ) -> Response[Any]:
         try:
-            batch_id = parse_id(data.get("admission_batch_id"), "admission_batch.required", "请选择招生批次", "admission_batch_id")
+            batch_id = parse_id(data.get("admission_batch_id"), "admission_batch.required",
+                                "请选择招生批次", "admission_batch_id")
             programme_id = parse_id(data.get("programme_id"), "programme.required", "请选择培养方案", "programme_id")
             form_id = services.admissions.enter_form(
                 actor, admission_batch_id=batch_id, programme_id=programme_id, applicant=applicant_of(data)
@@ -224,7 +225,8 @@ class ApplicationFormPages(Controller):
         form_id: uuid.UUID, data: Form,
     ) -> Response[Any]:
         try:
-            batch_id = parse_id(data.get("admission_batch_id"), "admission_batch.required", "请选择招生批次", "admission_batch_id")
+            batch_id = parse_id(data.get("admission_batch_id"), "admission_batch.required",
+                                "请选择招生批次", "admission_batch_id")
             programme_id = parse_id(data.get("programme_id"), "programme.required", "请选择培养方案", "programme_id")
             services.admissions.complete_quick_registration(
                 actor, form_id, admission_batch_id=batch_id, programme_id=programme_id, applicant=applicant_of(data)

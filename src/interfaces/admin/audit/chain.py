@@ -30,7 +30,8 @@ def _checkpoint_rows(engine: Any, key: Any, breaks: list[Any]) -> list[dict[str,
             status = "holds"
         else:
             status = "broken"
-        rows.append({"position": cp.position, "taken_at": cp.taken_at, "link": cp.link[:16], "key_id": cp.key_id, "status": status})
+        rows.append({"position": cp.position, "taken_at": cp.taken_at,
+                     "link": cp.link[:16], "key_id": cp.key_id, "status": status})
     return rows
 
 

@@ -107,7 +107,7 @@ class AuditRecordPages(Controller):
             state = {**replay, "fields": fields_of(dict(sorted(replay["state"].items())), replay["type"])}
         except DomainError as exc:
             error = exc.message
-        except Exception:  # noqa: BLE001  (a hand-edited event row may not even decode)
+        except Exception:  # a hand-edited event row may not even decode
             error = "无法重放该记录：其存储事件无法解析，可能已被篡改，请运行审计链校验"
         return page(
             request, "audit_aggregate.html", actor, status_code=422 if error else 200, aggregate_id=aggregate_id,

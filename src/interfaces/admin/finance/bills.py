@@ -190,7 +190,9 @@ class BillPages(Controller):
         finance = services.finance
         method = str(data.get("method") or "")
         try:
-            bill_ids = [parse_id(raw, "payment.bill_invalid", "所选缴费单无效", "bill_ids") for raw in as_list(data.get("bill_ids"))]
+            bill_ids = [
+                parse_id(raw, "payment.bill_invalid", "所选缴费单无效", "bill_ids") for raw in as_list(data.get("bill_ids"))
+            ]
             if not bill_ids:
                 raise InvalidInput("payment.bills_required", "请先勾选待缴费的缴费单", field="bill_ids")
             if method == "remittance":

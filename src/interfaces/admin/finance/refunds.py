@@ -81,11 +81,18 @@ class Step:
 
 
 STEPS: dict[str, Step] = {
-    "academic-approval": Step(lambda f, a, r, t: f.approve_drop(a, r, t), "comment",
-                              "教务审核通过，退课申请已转学校财务审核", "refunds-academic"),
-    "academic-rejection": Step(lambda f, a, r, t: f.reject_drop(a, r, t), "reason", "已驳回退课申请（教务审核驳回）", "refunds-academic"),
-    "finance-approval": Step(lambda f, a, r, t: f.approve_refund(a, r, t), "comment", "财务审核通过，等待退费", "refunds-finance"),
-    "finance-rejection": Step(lambda f, a, r, t: f.reject_refund(a, r, t), "reason", "已驳回退课申请（财务审核驳回）", "refunds-finance"),
+    "academic-approval": Step(
+        lambda f, a, r, t: f.approve_drop(a, r, t), "comment", "教务审核通过，退课申请已转学校财务审核", "refunds-academic"
+    ),
+    "academic-rejection": Step(
+        lambda f, a, r, t: f.reject_drop(a, r, t), "reason", "已驳回退课申请（教务审核驳回）", "refunds-academic"
+    ),
+    "finance-approval": Step(
+        lambda f, a, r, t: f.approve_refund(a, r, t), "comment", "财务审核通过，等待退费", "refunds-finance"
+    ),
+    "finance-rejection": Step(
+        lambda f, a, r, t: f.reject_refund(a, r, t), "reason", "已驳回退课申请（财务审核驳回）", "refunds-finance"
+    ),
     "refund-payment": Step(lambda f, a, r, t: f.mark_refunded(a, r, t), "reference", "已处理退费，退课完成", "refunds-to-pay"),
     "cancellation": Step(lambda f, a, r, t: f.cancel_drop(a, r, t), "reason", "退课申请已撤销"),
 }
@@ -116,8 +123,19 @@ class RefundPages(Controller):
     def index(self, request: Request[Any, Any, Any], actor: Actor, reader: Connection) -> Template:
         tab, filters, extra, params = self._query(request, actor)
         return list_page(
-            request, actor, reader, "refunds_list.html", params, lambda conn, p: list_refunds(conn, actor, p, filters, **extra),
-            tabs=tabs_for(actor), tab=tab, tab_counts=tab_counts(reader, tabs_for(actor), lambda c, p, f: list_refunds(c, actor, p, f)), statuses=STATUSES, status_notes=STATUS_NOTES, yuan=yuan, may_request=actor.has(Role.TEACHING_POINT_ADMIN),
+            request,
+            actor,
+            reader,
+            "refunds_list.html",
+            params,
+            lambda conn, p: list_refunds(conn, actor, p, filters, **extra),
+            tabs=tabs_for(actor),
+            tab=tab,
+            tab_counts=tab_counts(reader, tabs_for(actor), lambda c, p, f: list_refunds(c, actor, p, f)),
+            statuses=STATUSES,
+            status_notes=STATUS_NOTES,
+            yuan=yuan,
+            may_request=actor.has(Role.TEACHING_POINT_ADMIN),
         )
 
     @get("/export.xlsx", sync_to_thread=True)

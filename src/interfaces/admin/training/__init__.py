@@ -13,5 +13,5 @@ from interfaces.admin.training.certificates import (
 from interfaces.admin.training.trainee_pages import TrainingPortalPages
 from interfaces.admin.training.videos import ChapterVideoFiles
 
-CONTROLLERS = [TrainingAdminPages, MyCertificatePages, LedgerPages, CertificatePages, BatchPages, VerificationPage, TrainingPortalPages,
-               ChapterVideoFiles]
+CONTROLLERS = [TrainingAdminPages, MyCertificatePages, LedgerPages, CertificatePages, BatchPages, VerificationPage,
+               TrainingPortalPages, ChapterVideoFiles]

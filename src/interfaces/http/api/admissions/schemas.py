@@ -147,7 +147,7 @@ class ApplicationFormOut(Out):
     study_batch_name: str | None
     admission_batch_name: str | None
     status_label: str
-    applicant: Applicant | None | UnsetType = UNSET  # what the applicant filled in
+    applicant: Applicant | UnsetType | None = UNSET  # what the applicant filled in
 
 
 class ReviewResultOut(Out):

@@ -38,7 +38,9 @@ class AuditController(Controller):
             try:
                 when = datetime.fromisoformat(at)
             except ValueError:
-                raise InvalidInput("audit.at_invalid", "时间格式须为 ISO 8601，例如 2026-09-01T08:00:00+08:00", field="at") from None
+                raise InvalidInput(
+                    "audit.at_invalid", "时间格式须为 ISO 8601，例如 2026-09-01T08:00:00+08:00", field="at"
+                ) from None
             if when.tzinfo is None:
                 raise InvalidInput("audit.at_needs_zone", "时间须带时区，例如 +08:00", field="at")
             version = version_at(reader, aggregate_id, when)

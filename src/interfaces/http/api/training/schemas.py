@@ -237,7 +237,7 @@ class TrainingCourseOut(_CourseColumns, kw_only=True):
     total_seconds: int
     summary_prompt: str
     published_at: datetime
-    study_id: uuid.UUID | None | UnsetType = UNSET  # a trainee's list: their study of it (null: not signed up)
+    study_id: uuid.UUID | UnsetType | None = UNSET  # a trainee's list: their study of it (null: not signed up)
     kind_label: str
     source_tag: str
     hours: str
