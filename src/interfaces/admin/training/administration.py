@@ -225,7 +225,7 @@ class TrainingAdminPages(Controller):
         except DomainError as exc:
             if exc.kind in ("forbidden", "not_found"):
                 raise
-            if error_field(exc) != "file":
+            if "file" not in error_field(exc):
                 return self._course(request, actor, reader, course_id, refusal_status(exc), error=exc.message)
             return self._course(request, actor, reader, course_id, refusal_status(exc),
                                 video_error={"chapter_id": chapter_id, "message": exc.message})
