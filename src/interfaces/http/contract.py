@@ -63,6 +63,8 @@ EXTRA_PROBLEMS: dict[str, frozenset[int]] = {
     "GET /api/v1/certificates/{serial}/pdf": frozenset({503}),
     # A chapter video's byte range past the end of the file.
     "GET /api/v1/training/courses/{course_id}/chapters/{chapter_id}/video": frozenset({416}),
+    # A signed-in account that is no trainee of any school has no hours of its own to show.
+    "GET /api/v1/training/my-hours": frozenset({404}),
 }
 
 PROOF_FILE = ("image/jpeg", "image/png", "application/pdf")
