@@ -6,7 +6,9 @@ check is what the user sees in Debian's Chromium."""
 
 from __future__ import annotations
 
+import io
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -292,7 +294,7 @@ def test_another_teaching_point_neither_sees_nor_pays_the_bills_and_the_export(s
     download = info.value
     assert download.suggested_filename.startswith("缴费单_") and download.suggested_filename.endswith(".xlsx")
     assert "name=" in download.url and "bill_ids" not in download.url
-    sheet = load_workbook(download.path()).active
+    sheet = load_workbook(io.BytesIO(Path(download.path()).read_bytes())).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     header = rows[0]
     assert header[:3] == ["姓名", "学号", "学习批次"] and "金额（元）" in header and "缴费类型" in header

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from tests.admin.test_bills import bills, rows_of, statuses_of, tick  # noqa: F401  (bills is a fixture)
 from tests.admin.test_enrolment import course_row
 from tests.admin.test_refunds import paid  # noqa: F401  (a fixture)
-from tests.admin.test_training_certificates import portal_sign_in, tw  # noqa: F401  (tw is a fixture)
+from tests.admin.training_support import portal_sign_in
 from tests.http.api_helpers import API, ok
 
 browser = pytest.mark.browser
@@ -118,7 +118,7 @@ def test_asking_for_a_drop_and_marking_it_refunded_name_the_courses_and_the_amou
 
 
 @browser
-def test_a_certificate_application_names_the_hours(page, tw):  # noqa: F811  (a fixture)
+def test_a_certificate_application_names_the_hours(page, tw):
     tw.credit("zhangsan", ("课程思政建设", 30), ("在线教学设计", 22))
     tw.container.certificate_ledgers.set_allowance(tw.actor("njnu_admin"), tw.accounts["zhangsan"], 2026, "50")
     portal_sign_in(page, "zhangsan")

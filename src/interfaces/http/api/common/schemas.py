@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Generic, Literal, TypeVar
 
 import msgspec
+from msgspec import UNSET, UnsetType
 
 from domains.finance.bill import BillStatus, FeeType, PaymentMethod
 from domains.finance.refund import RefundStatus
@@ -130,7 +131,7 @@ class RegisteredOut(Out):
     username: str
 
 
-class BillOut(RosterColumns):
+class BillOut(RosterColumns, kw_only=True):
     id: uuid.UUID
     learner_id: uuid.UUID
     teaching_point_id: uuid.UUID
@@ -148,6 +149,8 @@ class BillOut(RosterColumns):
     refund_id: uuid.UUID | None  # the course's latest drop request covering this bill
     refunded_fen: int | None  # paid back, once the bill is refunded
     refunded_at: datetime | None
+    # One bill read alone: the status of the drop request covering it (lists leave it out).
+    refund_status_label: str | UnsetType | None = UNSET
     issued_at: datetime
     paid_at: datetime | None
     updated_at: datetime
